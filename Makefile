@@ -1,0 +1,52 @@
+# Two commands do everything: `make run` (portal with demo data) and `make test` (every test, lint, types).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+# Debian packages the product and its tests need: msgfmt for catalogs, fonts with Arabic, Persian and
+# Ge'ez script for letters, qpdf/poppler to read PDFs back, Chromium for the browser tests.
+SYSTEM_PACKAGES := gettext fonts-noto-core qpdf poppler-utils chromium
+DEV_ENV := PORTAL_ENV=development PORTAL_STAFF_MFA=off
+
+.PHONY: run test lint typecheck translations system-deps bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+system-deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+translations: $(STAMP) system-deps
+	$(BIN)/portal translations compile
+
+run: translations
+	@mkdir -p instance
+	$(DEV_ENV) $(BIN)/portal db upgrade
+	$(DEV_ENV) $(BIN)/portal demo load
+	@echo "Portalen: http://127.0.0.1:5000/  (personal: http://127.0.0.1:5000/staff/login)"
+	$(DEV_ENV) $(BIN)/portal dev
+
+lint: $(STAMP)
+	$(BIN)/ruff check portal outreach tests benchmarks migrations
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+test: translations lint typecheck
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+bench: translations
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache

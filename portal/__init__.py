@@ -1,0 +1,65 @@
+"""The portal: e-application, intake queue, booking, and the outreach service's staff pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from portal import config as config_module
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the application; `config` overrides what the environment says (tests use it)."""
+    app = Flask(__name__, instance_path=str(config_module.DEFAULT_INSTANCE))
+    app.config.update(config_module.load())
+    if config:
+        app.config.update(config)
+    config_module.check_safe(app.config)
+
+    from portal import errors, i18n, security
+    from portal.extensions import babel, csrf, db, limiter
+    from portal.identity import oidc
+
+    db.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    limiter.init_app(app)
+    oidc.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    app.jinja_env.add_extension("jinja2.ext.do")
+    from portal.forms import first_errors
+    from portal.staff.models import ROLE_LABELS
+
+    app.jinja_env.globals.update(form_errors=first_errors, role_label=lambda role: ROLE_LABELS.get(role, role))
+    _register_models()
+    _register_blueprints(app)
+
+    from portal.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _register_models() -> None:
+    """Import every model module so the metadata is complete (migrations and create_all need it)."""
+    import portal.models  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portal.identity.views import bp as identity_bp
+    from portal.public.views import bp as public_bp
+    from portal.public.views import root
+    from portal.staff.views import bp as staff_bp
+
+    app.register_blueprint(root)
+    app.register_blueprint(public_bp)
+    app.register_blueprint(identity_bp)
+    app.register_blueprint(staff_bp)
+
+    # Portal never imports outreach except here, where the factory registers its blueprint and commands.
+    import outreach
+
+    outreach.init_app(app)

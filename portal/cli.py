@@ -1,0 +1,164 @@
+"""The `portal` command: everything an operator does, as subcommands of one Flask CLI group."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup
+
+from portal import demo, migrate, translations
+from portal.staff.models import Role
+from portal.staff.service import StaffError, create_staff
+
+
+def _create_app() -> Flask:
+    from portal import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False, add_version_option=False)
+def main() -> None:
+    """Portal for ekonomiskt bistånd and the outreach service (see README.md)."""
+
+
+def register_commands(app: Flask) -> None:
+    """Attach portal's command groups to the app's CLI."""
+    app.cli.add_command(db_group)
+    app.cli.add_command(demo_group)
+    app.cli.add_command(staff_group)
+    app.cli.add_command(translations_group)
+    app.cli.add_command(dev)
+
+
+@click.group("db")
+def db_group() -> None:
+    """Database schema migrations."""
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Migrate the database to REVISION (default: the newest)."""
+    url = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    if url.startswith("sqlite:///"):
+        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+    migrate.upgrade(revision)
+    click.echo(f"Databasen är migrerad till {revision}.")
+
+
+@db_group.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Take the schema back to REVISION (`base` empties it)."""
+    migrate.downgrade(revision)
+    click.echo(f"Databasen är återställd till {revision}.")
+
+
+@click.group("demo")
+def demo_group() -> None:
+    """Demo data."""
+
+
+@demo_group.command("load")
+def demo_load() -> None:
+    """Load demo data into an empty database and print the staff passwords once."""
+    if not demo.is_empty():
+        click.echo("Databasen innehåller redan data; inga demodata lades till.")
+        return
+    accounts = demo.load()
+    click.echo("Demodata är inlagda. Personalkonton (lösenorden visas bara nu):")
+    for account in accounts:
+        click.echo(f"  {account.role.value:<12} {account.email:<28} {account.password}")
+
+
+@click.group("staff")
+def staff_group() -> None:
+    """Staff accounts."""
+
+
+@staff_group.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice([role.value for role in Role]), required=True)
+@click.option("--name", default=None, help="Name shown to colleagues.")
+def staff_create(email: str, role: str, name: str | None) -> None:
+    """Create a staff account; the password is asked for, or read from standard input when it is not a terminal."""
+    if sys.stdin.isatty():
+        password = click.prompt("Lösenord", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        user = create_staff(email=email, role=Role(role), password=password, name=name)
+    except StaffError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Kontot {user.email} ({user.role}) är skapat.")
+
+
+@click.group("translations")
+def translations_group() -> None:
+    """Translation catalogs (Swedish is the source language)."""
+
+
+@translations_group.command("update")
+def translations_update() -> None:
+    """Extract strings into messages.pot and merge them into every catalog."""
+    translations.update()
+    click.echo("Katalogerna är uppdaterade.")
+
+
+@translations_group.command("fill")
+@click.argument("json_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def translations_fill(json_file: Path) -> None:
+    """Fill translations from a JSON file {msgid: {lang: text}}."""
+    count = translations.fill(json_file)
+    click.echo(f"{count} översättningar ifyllda.")
+
+
+@translations_group.command("compile")
+def translations_compile() -> None:
+    """Compile every catalog to .mo (fails on placeholder errors)."""
+    problems = translations.compile_all()
+    if problems:
+        raise click.ClickException("\n".join(problems))
+    click.echo("Katalogerna är kompilerade.")
+
+
+@translations_group.command("check")
+def translations_check() -> None:
+    """Fail when messages.pot is stale or a catalog is incomplete, fuzzy or has wrong placeholders."""
+    failures = []
+    if translations.pot_is_stale():
+        failures.append("messages.pot är inaktuell: kör `portal translations update`.")
+    failures += [f"{p.lang}: {p.problem}: {p.msgid!r}" for p in translations.check_catalogs()]
+    if failures:
+        raise click.ClickException("\n".join(failures[:50]) + (f"\n… och {len(failures) - 50} till"
+                                                                if len(failures) > 50 else ""))
+    click.echo("Alla kataloger är kompletta.")
+
+
+@click.command("dev")
+@click.option("--port", default=5000, show_default=True)
+def dev(port: int) -> None:
+    """Serve the portal on 127.0.0.1 and run the scheduler beside it; Ctrl-C stops both."""
+    worker = None
+    if current_app.config["SCHEDULER"]:
+        worker = subprocess.Popen([sys.executable, "-m", "portal.cli", "worker"], env=os.environ.copy())  # noqa: S603
+    try:
+        current_app.run(host="127.0.0.1", port=port, use_reloader=False, debug=False)
+    finally:
+        if worker is not None:
+            worker.terminate()
+            try:
+                worker.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+        click.echo("Portalen och schemaläggaren är stoppade.")
+
+
+if __name__ == "__main__":
+    main()

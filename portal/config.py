@@ -1,0 +1,140 @@
+"""Configuration: read once, only from PORTAL_* environment variables."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
+SUPPORTED_LANGUAGES = ("sv", "en", "ar", "fa", "so", "ti", "fi", "uk")
+
+
+class ConfigError(RuntimeError):
+    """Raised when the configuration is unsafe or incomplete for the chosen environment."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One PORTAL_* variable: its default and what it means (the README table is built from these)."""
+
+    name: str
+    default: str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("PORTAL_ENV", "production", "`development` enables the development login and relaxed cookies; "
+            "anything else is production"),
+    Setting("PORTAL_SECRET_KEY", "", "signs sessions and CSRF tokens; required in production"),
+    Setting("PORTAL_DATABASE_URL", "sqlite:///instance/portal.sqlite3", "SQLAlchemy URL; "
+            "`postgresql+psycopg://user@host/db` in production"),
+    Setting("PORTAL_STORAGE_DIR", "instance/files", "where uploads, letters and print batches are stored "
+            "(outside the web root)"),
+    Setting("PORTAL_LANGUAGES", ",".join(SUPPORTED_LANGUAGES), "resident languages, comma separated; "
+            "the first is the source language"),
+    Setting("PORTAL_SMTP_URL", "", "`smtp://user:password@host:port` (or `smtps://`); empty disables e-mail"),
+    Setting("PORTAL_MAIL_FROM", "no-reply@example.org", "sender address of e-mail"),
+    Setting("PORTAL_BASE_URL", "http://127.0.0.1:5000", "public address, used in e-mail links and letters"),
+    Setting("PORTAL_OIDC_ISSUER", "", "e-ID broker's OpenID Connect issuer URL (discovery document is read "
+            "from it); empty disables e-ID login"),
+    Setting("PORTAL_OIDC_CLIENT_ID", "", "client id at the e-ID broker"),
+    Setting("PORTAL_OIDC_CLIENT_SECRET", "", "client secret at the e-ID broker"),
+    Setting("PORTAL_OIDC_PERSONNUMMER_CLAIM", "personal_identity_number", "claim that carries the personnummer"),
+    Setting("PORTAL_OIDC_LOA_CLAIM", "acr", "claim that carries the assurance level"),
+    Setting("PORTAL_DEV_LOGIN", "", "`on`/`off`: development login with any valid personnummer; empty means on in "
+            "development and off otherwise; a production start with it on is refused"),
+    Setting("PORTAL_RATELIMIT_STORAGE_URL", "memory://", "rate-limit counters; use `redis://host:6379` "
+            "with several web processes"),
+    Setting("PORTAL_STAFF_SESSION_MINUTES", "30", "staff sessions end after this much inactivity"),
+    Setting("PORTAL_RESIDENT_SESSION_MINUTES", "60", "resident sessions end after this much inactivity"),
+    Setting("PORTAL_LOGIN_MAX_FAILURES", "5", "failed staff logins before the account is locked"),
+    Setting("PORTAL_LOGIN_LOCK_MINUTES", "15", "how long a locked staff account stays locked"),
+    Setting("PORTAL_SCHEDULER", "on", "`off` stops `make run` from starting the scheduler beside the web server"),
+)
+
+
+def _env(name: str, environ: dict[str, str]) -> str:
+    for setting in SETTINGS:
+        if setting.name == name:
+            return environ.get(name, setting.default)
+    raise KeyError(name)
+
+
+def _resolve_sqlite(url: str) -> str:
+    """Make a relative SQLite path relative to the project, not the current directory."""
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url.startswith(prefix + "/") and url != "sqlite:///:memory:":
+        return prefix + str(PROJECT_ROOT / url[len(prefix):])
+    return url
+
+
+def _resolve_dir(path: str) -> str:
+    p = Path(path)
+    return str(p if p.is_absolute() else PROJECT_ROOT / p)
+
+
+def load(environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """Build the Flask configuration mapping from the environment."""
+    env = dict(os.environ if environ is None else environ)
+    mode = _env("PORTAL_ENV", env)
+    development = mode == "development"
+    languages = tuple(code.strip() for code in _env("PORTAL_LANGUAGES", env).split(",") if code.strip())
+    secret = _env("PORTAL_SECRET_KEY", env)
+    if not secret and development:
+        secret = "development-only-not-secret"  # noqa: S105 - refused outside development below
+    config: dict[str, Any] = {
+        "PORTAL_ENV": mode,
+        "DEVELOPMENT": development,
+        "SECRET_KEY": secret,
+        "SQLALCHEMY_DATABASE_URI": _resolve_sqlite(_env("PORTAL_DATABASE_URL", env)),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "STORAGE_DIR": _resolve_dir(_env("PORTAL_STORAGE_DIR", env)),
+        "LANGUAGES": languages,
+        "SMTP_URL": _env("PORTAL_SMTP_URL", env),
+        "MAIL_FROM": _env("PORTAL_MAIL_FROM", env),
+        "BASE_URL": _env("PORTAL_BASE_URL", env).rstrip("/"),
+        "OIDC_ISSUER": _env("PORTAL_OIDC_ISSUER", env),
+        "OIDC_CLIENT_ID": _env("PORTAL_OIDC_CLIENT_ID", env),
+        "OIDC_CLIENT_SECRET": _env("PORTAL_OIDC_CLIENT_SECRET", env),
+        "OIDC_PERSONNUMMER_CLAIM": _env("PORTAL_OIDC_PERSONNUMMER_CLAIM", env),
+        "OIDC_LOA_CLAIM": _env("PORTAL_OIDC_LOA_CLAIM", env),
+        "DEV_LOGIN": _env("PORTAL_DEV_LOGIN", env) == "on" or (development and _env("PORTAL_DEV_LOGIN", env) == ""),
+        "RATELIMIT_STORAGE_URI": _env("PORTAL_RATELIMIT_STORAGE_URL", env),
+        "STAFF_SESSION_MINUTES": int(_env("PORTAL_STAFF_SESSION_MINUTES", env)),
+        "RESIDENT_SESSION_MINUTES": int(_env("PORTAL_RESIDENT_SESSION_MINUTES", env)),
+        "LOGIN_MAX_FAILURES": int(_env("PORTAL_LOGIN_MAX_FAILURES", env)),
+        "LOGIN_LOCK_MINUTES": int(_env("PORTAL_LOGIN_LOCK_MINUTES", env)),
+        "SCHEDULER": _env("PORTAL_SCHEDULER", env) == "on",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": not development,
+        "SESSION_COOKIE_NAME": "portal_session",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
+        "BABEL_DEFAULT_LOCALE": languages[0] if languages else "sv",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
+        "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
+    }
+    return config
+
+
+def check_safe(config: dict[str, Any]) -> None:
+    """Refuse to start production with settings that only make sense on a developer's machine."""
+    if config.get("TESTING"):
+        return
+    if config["DEVELOPMENT"]:
+        return
+    problems = []
+    if not config["SECRET_KEY"]:
+        problems.append("PORTAL_SECRET_KEY is not set (generate one with: python -c "
+                        "'import secrets; print(secrets.token_hex(32))')")
+    if config["DEV_LOGIN"]:
+        problems.append("the development login is on: set PORTAL_DEV_LOGIN=off (it accepts any personnummer)")
+    unknown = [code for code in config["LANGUAGES"] if code not in SUPPORTED_LANGUAGES]
+    if unknown:
+        problems.append(f"PORTAL_LANGUAGES names languages without a catalog: {', '.join(unknown)}")
+    if problems:
+        raise ConfigError("Refusing to start in production: " + "; ".join(problems))

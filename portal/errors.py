@@ -1,0 +1,48 @@
+"""Localised error pages: 400, 403, 404, 413, 429, 500 and a failed CSRF check."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from portal.db import db
+
+PAGES = {
+    400: (_l("Något blev fel i förfrågan"), _l("Sidan kunde inte visas. Gå tillbaka och försök igen.")),
+    403: (_l("Du har inte behörighet"), _l("Du har inte behörighet att se den här sidan.")),
+    404: (_l("Sidan finns inte"), _l("Kontrollera adressen, eller gå till startsidan.")),
+    405: (_l("Något blev fel i förfrågan"), _l("Sidan kunde inte visas. Gå tillbaka och försök igen.")),
+    413: (_l("Filen är för stor"), _l("Det du skickade är för stort. Välj en mindre fil och försök igen.")),
+    429: (_l("För många försök"), _l("Du har försökt för många gånger. Vänta en stund och försök igen.")),
+    500: (_l("Något gick fel hos oss"), _l("Inget av det du har sparat har försvunnit. Försök igen om en stund.")),
+}
+CSRF_PAGE = (_l("Sidan har blivit för gammal"),
+             _l("Av säkerhetsskäl måste sidan laddas om. Gå tillbaka, ladda om sidan och skicka igen."))
+
+
+def _render(code: int, title: object, text: object) -> tuple[str, int]:
+    return render_template("error.html", code=code, title=title, text=text), code
+
+
+def init_app(app: Flask) -> None:
+    """Register the error handlers."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error: CSRFError) -> tuple[str, int]:
+        return _render(400, *CSRF_PAGE)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[str, int] | HTTPException:
+        code = error.code or 500
+        if code not in PAGES:
+            return error
+        return _render(code, *PAGES[code])
+
+    @app.errorhandler(Exception)
+    def server_error(error: Exception) -> tuple[str, int]:
+        # Nothing half-written may remain: the request's transaction is rolled back before the page.
+        db.session.rollback()
+        app.logger.exception("unhandled error")
+        return _render(500, *PAGES[500])

@@ -1,0 +1,45 @@
+"""Shared form pieces: a base form that strips whitespace, and a personnummer field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import Field, StringField
+from wtforms.validators import ValidationError
+
+from portal import messages
+from portal.personnummer import InvalidIdentityNumber, parse
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+class BaseForm(FlaskForm):
+    """A form whose text inputs lose surrounding whitespace before validation."""
+
+    class Meta:
+        def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
+            filters = list(unbound_field.kwargs.get("filters", []))
+            filters.append(_strip)
+            return unbound_field.bind(form=form, filters=filters, **options)
+
+
+class PersonnummerField(StringField):
+    """A personnummer or samordningsnummer; `.identity` holds the parsed number after validation."""
+
+    identity = None
+
+    def pre_validate(self, form: Any) -> None:
+        if not self.data:
+            raise ValidationError(str(messages.REQUIRED))
+        try:
+            self.identity = parse(self.data)  # type: ignore[assignment]
+        except InvalidIdentityNumber as error:
+            raise ValidationError(str(messages.PERSONNUMMER_PROBLEMS[error.problem])) from error
+
+
+def first_errors(form: FlaskForm) -> list[tuple[Field, str]]:
+    """Each field's first error, in the order of the form, for the error summary."""
+    return [(field, field.errors[0]) for field in form if field.errors]

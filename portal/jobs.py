@@ -1,0 +1,101 @@
+"""Scheduled work as data: each job has an explicit id and a thin function around a service.
+
+The scheduler process (`portal worker`) registers these jobs; several scheduler processes may run, so every
+job must be safe to run twice at once (claims in the database, unique constraints). Each run is recorded.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import String, Text, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.db import UTCDateTime, db, utcnow
+
+log = logging.getLogger("portal.jobs")
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """A periodic job: id, the function (run inside an app context) and APScheduler trigger arguments."""
+
+    id: str
+    func: Callable[[], object]
+    trigger: str = "interval"
+    trigger_args: dict[str, Any] = field(default_factory=dict)
+
+
+REGISTRY: list[JobSpec] = []
+
+
+def register(spec: JobSpec) -> None:
+    """Add a job to the registry (ids are unique; registering again replaces)."""
+    REGISTRY[:] = [existing for existing in REGISTRY if existing.id != spec.id]
+    REGISTRY.append(spec)
+
+
+class JobRun(db.Model):
+    """One run of one job by one scheduler process."""
+
+    __tablename__ = "job_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[str] = mapped_column(String(80), index=True)
+    worker: Mapped[str] = mapped_column(String(120))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(20), default="running")
+    result: Mapped[str | None] = mapped_column(Text)
+
+
+def worker_name() -> str:
+    """Host and process id: which scheduler process did the work."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def run_job(app: Flask, spec: JobSpec) -> None:
+    """Run one job in an app context; log and record start, end and failure, never raise into the scheduler."""
+    with app.app_context():
+        run = JobRun(job_id=spec.id, worker=worker_name(), status="running")
+        db.session.add(run)
+        db.session.commit()
+        log.info("job %s started", spec.id)
+        try:
+            result = spec.func()
+        except Exception:
+            db.session.rollback()
+            log.exception("job %s failed", spec.id)
+            run.status, run.finished_at = "failed", utcnow()
+            db.session.commit()
+            return
+        run.status, run.finished_at, run.result = "ok", utcnow(), None if result is None else str(result)[:2000]
+        db.session.commit()
+        log.info("job %s finished: %s", spec.id, result)
+
+
+def last_runs() -> list[JobRun]:
+    """The latest run of each job, for the administrator's overview."""
+    latest = select(JobRun.job_id, db.func.max(JobRun.id).label("last_id")).group_by(JobRun.job_id).subquery()
+    return list(db.session.scalars(select(JobRun).join(latest, JobRun.id == latest.c.last_id)
+                                   .order_by(JobRun.job_id)))
+
+
+def prune_job_runs(keep_days: int = 30) -> int:
+    """Delete run records older than keep_days; the records are operational, not personal data."""
+    from datetime import timedelta
+
+    cutoff = utcnow() - timedelta(days=keep_days)
+    result = db.session.execute(db.delete(JobRun).where(JobRun.started_at < cutoff))
+    db.session.commit()
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+register(JobSpec(id="portal.prune_job_runs", func=prune_job_runs, trigger="cron", trigger_args={"hour": 3}))

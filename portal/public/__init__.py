@@ -1,0 +1,1 @@
+"""Public resident pages: the start page and the language entry point."""

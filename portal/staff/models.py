@@ -1,0 +1,57 @@
+"""Staff accounts and their roles (DESIGN.md §6)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.db import UTCDateTime, db, utcnow
+
+
+class Role(StrEnum):
+    """What a staff member may do; a coordinator may do everything reception may."""
+
+    RECEPTION = "reception"
+    COORDINATOR = "coordinator"
+    CASEWORKER = "caseworker"
+    OUTREACH = "outreach"
+    ADMIN = "admin"
+
+
+ROLE_LABELS: dict[Role, str] = {
+    Role.RECEPTION: "mottagning",
+    Role.COORDINATOR: "samordnare",
+    Role.CASEWORKER: "handläggare",
+    Role.OUTREACH: "uppsökare",
+    Role.ADMIN: "administratör",
+}
+
+# Roles that include others: a route allowing reception also allows a coordinator.
+IMPLIED_ROLES: dict[Role, frozenset[Role]] = {
+    Role.COORDINATOR: frozenset({Role.RECEPTION}),
+}
+
+
+def grants(role: Role, allowed: frozenset[Role]) -> bool:
+    """True when a user with `role` may use something open to `allowed`."""
+    return role in allowed or bool(IMPLIED_ROLES.get(role, frozenset()) & allowed)
+
+
+class StaffUser(db.Model):
+    """A local staff account with an argon2 password hash."""
+
+    __tablename__ = "staff_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[Role] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

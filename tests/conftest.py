@@ -1,0 +1,134 @@
+"""Fixtures: the app on SQLite and (with PORTAL_TEST_DATABASE_URL) PostgreSQL, built from the real migrations."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask, g, has_app_context
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from portal import create_app
+from portal.db import Base, db
+from portal.migrate import upgrade
+
+PG_URL = os.environ.get("PORTAL_TEST_DATABASE_URL", "")
+BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
+
+
+def _pg_admin_url() -> str:
+    url = make_url(PG_URL)
+    if url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    return url.render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite database migrated once; each test gets a fresh copy of it."""
+    path = tmp_path_factory.mktemp("db") / "template.sqlite3"
+    url = f"sqlite:///{path}"
+    app = create_app(_test_config(url, tmp_path_factory.mktemp("files")))
+    with app.app_context():
+        upgrade(url=url)
+        db.engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str]:
+    """A PostgreSQL database of our own, migrated once, dropped at the end."""
+    if not PG_URL:
+        pytest.skip("PORTAL_TEST_DATABASE_URL is not set")
+    admin_url = _pg_admin_url()
+    name = f"portal_test_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    upgrade(url=url)
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _test_config(url: str, storage: Path, **extra: Any) -> dict[str, Any]:
+    return {
+        "TESTING": True,
+        "DEVELOPMENT": True,
+        "DEV_LOGIN": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "STORAGE_DIR": str(storage),
+        "RATELIMIT_ENABLED": False,
+        "SESSION_COOKIE_SECURE": False,
+        "SMTP_URL": "",
+        **extra,
+    }
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """Which database this test runs on."""
+    return str(request.param)
+
+
+@pytest.fixture
+def app_config() -> dict[str, Any]:
+    """Extra configuration a test module may override."""
+    return {}
+
+
+@pytest.fixture
+def app(backend: str, request: pytest.FixtureRequest, tmp_path: Path, app_config: dict[str, Any]) -> Iterator[Flask]:
+    """The app on a clean database of the chosen backend."""
+    if backend == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "portal.sqlite3"
+        shutil.copyfile(template, path)
+        url = f"sqlite:///{path}"
+    else:
+        url = request.getfixturevalue("pg_database")
+    application = create_app(_test_config(url, tmp_path / "files", **app_config))
+    with application.app_context():
+        yield application
+        db.session.remove()
+        if backend == "postgresql":
+            tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+            with db.engine.begin() as conn:
+                conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        db.engine.dispose()
+
+
+class RequestIsolatedClient(FlaskClient):
+    """A test client whose requests each start with an empty `g`, as in production.
+
+    Tests hold an app context open for database access, and Flask reuses an open app context for requests,
+    so without this `g` (where Flask-WTF caches the CSRF token) would leak from one request to the next.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        if has_app_context():
+            g.__dict__.clear()
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client for the app."""
+    app.test_client_class = RequestIsolatedClient
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> Any:
+    """A CLI runner for the app's `portal` commands."""
+    return app.test_cli_runner()

@@ -1,0 +1,59 @@
+"""File storage: atomic writes, checksums, limits, and nothing left behind on failure."""
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+
+from portal.storage import LocalStorage, StorageError, TooLarge, safe_name
+
+
+def _files(root: Path) -> list[Path]:
+    return [p for p in root.rglob("*") if p.is_file()]
+
+
+def test_write_stores_the_bytes_with_their_sha256(tmp_path: Path) -> None:
+    storage = LocalStorage(tmp_path)
+    written = storage.write([b"hello ", b"world"])
+    assert written.sha256 == hashlib.sha256(b"hello world").hexdigest()
+    assert written.size == 11
+    with storage.open(written.key) as handle:
+        assert handle.read() == b"hello world"
+
+
+def test_too_large_a_stream_leaves_no_file(tmp_path: Path) -> None:
+    storage = LocalStorage(tmp_path)
+    with pytest.raises(TooLarge):
+        storage.write([b"x" * 600, b"x" * 600], max_bytes=1000)
+    assert _files(tmp_path) == []
+
+
+def test_a_full_disk_leaves_no_partial_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    storage = LocalStorage(tmp_path)
+
+    def full(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(StorageError):
+        storage.write([b"data"])
+    assert _files(tmp_path) == []
+
+
+def test_keys_cannot_escape_the_storage_directory(tmp_path: Path) -> None:
+    storage = LocalStorage(tmp_path)
+    for key in ("../etc/passwd", "a/b", ".hidden", ""):
+        with pytest.raises(ValueError, match="invalid storage key"):
+            storage.open(key)
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("../../etc/passwd", "passwd"),
+    ("C:\\Users\\x\\kontoutdrag.pdf", "kontoutdrag.pdf"),
+    ("bad\x00name\r\n.pdf", "badname.pdf"),
+    ("", "file"),
+    ("...", "file"),
+])
+def test_file_names_are_made_safe(name: str, expected: str) -> None:
+    assert safe_name(name) == expected
