@@ -14,10 +14,10 @@ from flask import has_request_context, request, session
 from sqlalchemy import ForeignKey, String, Text, event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from portal.db import UTCDateTime, db, utcnow
+from portal.db import Base, UTCDateTime, db, utcnow
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Base):
     """One recorded action."""
 
     __tablename__ = "audit_event"

@@ -42,7 +42,7 @@ def db_group() -> None:
 
 
 @db_group.command("upgrade")
-@click.argument("revision", default="head")
+@click.argument("revision", default="heads")
 def db_upgrade(revision: str) -> None:
     """Migrate the database to REVISION (default: the newest)."""
     url = current_app.config["SQLALCHEMY_DATABASE_URI"]
@@ -147,7 +147,7 @@ def dev(port: int) -> None:
     """Serve the portal on 127.0.0.1 and run the scheduler beside it; Ctrl-C stops both."""
     worker = None
     if current_app.config["SCHEDULER"]:
-        worker = subprocess.Popen([sys.executable, "-m", "portal.cli", "worker"], env=os.environ.copy())  # noqa: S603
+        worker = subprocess.Popen([sys.executable, "-m", "portal.cli", "worker"], env=os.environ.copy())
     try:
         current_app.run(host="127.0.0.1", port=port, use_reloader=False, debug=False)
     finally:

@@ -35,7 +35,7 @@ class PersonnummerField(StringField):
         if not self.data:
             raise ValidationError(str(messages.REQUIRED))
         try:
-            self.identity = parse(self.data)  # type: ignore[assignment]
+            self.identity = parse(self.data)
         except InvalidIdentityNumber as error:
             raise ValidationError(str(messages.PERSONNUMMER_PROBLEMS[error.problem])) from error
 

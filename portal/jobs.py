@@ -18,7 +18,7 @@ from flask import Flask
 from sqlalchemy import String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.db import UTCDateTime, db, utcnow
+from portal.db import Base, UTCDateTime, db, utcnow
 
 log = logging.getLogger("portal.jobs")
 
@@ -42,7 +42,7 @@ def register(spec: JobSpec) -> None:
     REGISTRY.append(spec)
 
 
-class JobRun(db.Model):
+class JobRun(Base):
     """One run of one job by one scheduler process."""
 
     __tablename__ = "job_run"

@@ -20,7 +20,7 @@ def alembic_config(url: str | None = None) -> Config:
     return cfg
 
 
-def upgrade(revision: str = "head", url: str | None = None) -> None:
+def upgrade(revision: str = "heads", url: str | None = None) -> None:
     """Bring the database schema up to `revision`."""
     command.upgrade(alembic_config(url), revision)
 

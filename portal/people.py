@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.db import UTCDateTime, db, utcnow
+from portal.db import Base, UTCDateTime, db, utcnow
 
 
 class Protection(StrEnum):
@@ -20,7 +20,7 @@ class Protection(StrEnum):
     FICTITIOUS_IDENTITY = "fingerade_personuppgifter"
 
 
-class Person(db.Model):
+class Person(Base):
     """A person, identified by a 12-digit personnummer or samordningsnummer."""
 
     __tablename__ = "person"

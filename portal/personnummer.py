@@ -79,7 +79,7 @@ def parse(text: str, today: date | None = None) -> IdentityNumber:
     if not luhn.is_valid(ten):
         raise InvalidIdentityNumber(Problem.CHECKSUM)
     if century is None:
-        century = _century(yymmdd, separator, today or date.today())
+        century = _century(yymmdd, separator, today or date.today())  # noqa: DTZ011 - a local calendar date
     real_day = day - 60 if kind is Kind.SAMORDNINGSNUMMER else day
     _check_date(century, yymmdd, real_day)
     if kind is Kind.PERSONNUMMER:

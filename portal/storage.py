@@ -21,7 +21,7 @@ from flask import current_app
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.db import UTCDateTime, db, utcnow
+from portal.db import Base, UTCDateTime, db, utcnow
 
 CHUNK = 1024 * 1024
 
@@ -132,7 +132,7 @@ def get_storage() -> Storage:
     return storage
 
 
-class StoredFile(db.Model):
+class StoredFile(Base):
     """Metadata of one stored file; the bytes live in Storage under `key`."""
 
     __tablename__ = "stored_file"

@@ -55,7 +55,8 @@ def extract(target: Path = POT) -> None:
     os.chdir(PROJECT_ROOT)
     try:
         _pybabel("extract", "-F", str(BABEL_CFG), "-k", "_l", "-k", "lazy_ngettext:1,2", "--no-wrap",
-                 "--sort-by-file", "--add-location=file", "--project", "portal", "--version", "1", "-o", str(target), "portal", "outreach")
+                 "--sort-by-file", "--add-location=file", "--project", "portal", "--version", "1",
+                 "-o", str(target), "portal", "outreach")
     finally:
         os.chdir(previous)
 

@@ -25,7 +25,8 @@ def parse(response: TestResponse, *, lang: str | None = None, direction: str | N
         assert html.get("dir") == direction
     for form in soup.find_all("form"):
         if str(form.get("method", "get")).lower() == "post":
-            assert form.find("input", attrs={"name": "csrf_token"}), f"POST form without CSRF token: {form.get('action')}"
+            action = form.get("action")
+            assert form.find("input", attrs={"name": "csrf_token"}), f"POST form without CSRF token: {action}"
     return soup
 
 

@@ -72,7 +72,7 @@ def eid_start() -> Response:
         flash(str(messages.EID_UNAVAILABLE), "error")
         return redirect(url_for(".login"))
     session["login_next"] = safe_next(request.args.get("next"), _after_login())
-    return client.authorize_redirect(url_for(".eid_callback", _external=True))  # type: ignore[no-any-return]
+    return client.authorize_redirect(url_for(".eid_callback", _external=True))
 
 
 @bp.route("/logga-in/e-legitimation/klar")

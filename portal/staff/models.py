@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.db import UTCDateTime, db, utcnow
+from portal.db import Base, UTCDateTime, utcnow
 
 
 class Role(StrEnum):
@@ -40,7 +40,7 @@ def grants(role: Role, allowed: frozenset[Role]) -> bool:
     return role in allowed or bool(IMPLIED_ROLES.get(role, frozenset()) & allowed)
 
 
-class StaffUser(db.Model):
+class StaffUser(Base):
     """A local staff account with an argon2 password hash."""
 
     __tablename__ = "staff_user"
