@@ -1,0 +1,99 @@
+"""The access matrix, generated from the app's own URL map: every route declares who may use it, and gets it.
+
+A new route without `public`, `resident_required` or `staff_required` fails here.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.routing import Rule
+
+from portal.staff.models import Role, grants
+from tests.factories import PASSWORD, create_staff_user
+from tests.pages import login_resident, login_staff
+
+UNMARKED_OK = {"static"}
+SAMPLE_VALUES = {"lang": "sv", "int": "999999", "default": "zzzz-does-not-exist"}
+
+
+def _rules(app: Flask) -> list[Rule]:
+    return [rule for rule in app.url_map.iter_rules() if rule.endpoint not in UNMARKED_OK]
+
+
+def _access(app: Flask, rule: Rule) -> tuple[str, frozenset[Role]] | None:
+    view = app.view_functions[rule.endpoint]
+    return getattr(view, "access", None)
+
+
+def _url(rule: Rule) -> str:
+    def value(match: re.Match[str]) -> str:
+        converter, name = match.group(1), match.group(2)
+        if name == "lang":
+            return "sv"
+        if converter and converter.startswith("int"):
+            return SAMPLE_VALUES["int"]
+        return SAMPLE_VALUES["default"]
+
+    return re.sub(r"<(?:([a-z]+)(?:\([^)]*\))?:)?(\w+)>", value, rule.rule)
+
+
+def test_every_route_declares_its_access(app: Flask) -> None:
+    missing = [rule.rule for rule in _rules(app) if _access(app, rule) is None]
+    assert missing == [], "routes without public/resident_required/staff_required"
+
+
+def _get_rules(app: Flask, kind: str) -> list[Rule]:
+    return [r for r in _rules(app) if "GET" in (r.methods or set()) and (_access(app, r) or ("",))[0] == kind]
+
+
+def test_anonymous_visitors_are_sent_to_login_from_every_protected_page(app: Flask, client: FlaskClient) -> None:
+    for rule in _get_rules(app, "staff"):
+        response = client.get(_url(rule))
+        assert response.status_code == 302, rule.rule
+        assert response.headers["Location"].startswith("/staff/login"), rule.rule
+    for rule in _get_rules(app, "resident"):
+        response = client.get(_url(rule))
+        assert response.status_code == 302, rule.rule
+        assert "/logga-in" in response.headers["Location"], rule.rule
+
+
+def test_anonymous_posts_to_protected_routes_never_succeed(app: Flask, client: FlaskClient) -> None:
+    for rule in _rules(app):
+        access = _access(app, rule)
+        if access is None or access[0] == "public" or "POST" not in (rule.methods or set()):
+            continue
+        response = client.post(_url(rule), data={})
+        assert response.status_code in (302, 400, 403, 404), rule.rule
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_staff_role_gets_exactly_the_pages_it_is_allowed(app: Flask, client: FlaskClient, role: Role) -> None:
+    create_staff_user(email=f"{role.value}@example.org", role=role)
+    login_staff(client, f"{role.value}@example.org", PASSWORD)
+    for rule in _get_rules(app, "staff"):
+        allowed = _access(app, rule)[1]  # type: ignore[index]
+        response = client.get(_url(rule))
+        if allowed and not grants(role, allowed):
+            assert response.status_code == 403, f"{role}: {rule.rule}"
+        else:
+            assert response.status_code in (200, 302, 404), f"{role}: {rule.rule} gave {response.status_code}"
+
+
+def test_residents_cannot_reach_staff_pages(app: Flask, client: FlaskClient) -> None:
+    login_resident(client, "201701012393")
+    for rule in _get_rules(app, "staff"):
+        response = client.get(_url(rule))
+        assert response.status_code == 302, rule.rule
+        assert response.headers["Location"].startswith("/staff/login"), rule.rule
+
+
+def test_staff_are_not_residents(app: Flask, client: FlaskClient) -> None:
+    create_staff_user(email="admin@example.org", role=Role.ADMIN)
+    login_staff(client, "admin@example.org", PASSWORD)
+    for rule in _get_rules(app, "resident"):
+        response = client.get(_url(rule))
+        assert response.status_code == 302, rule.rule
