@@ -27,7 +27,7 @@ system-deps:
 	fi
 
 translations: $(STAMP) system-deps
-	$(BIN)/portal translations compile
+	$(DEV_ENV) $(BIN)/portal translations compile
 
 run: translations
 	@mkdir -p instance
