@@ -3,6 +3,10 @@
 Events are written in the same transaction as what they record (a read is recorded before the page is
 rendered), so there is never a change without its event. The table is append-only: the ORM refuses to
 update or delete rows, there are no routes that edit it, and database triggers refuse it too.
+
+Events are also chained by hash: each event's hash covers its content and the previous event's hash, and a
+one-row head holds the position and hash of the last event. Whoever edits, deletes or inserts rows directly in
+the database (around the triggers) breaks the chain, and `portal audit verify` finds where.
 """
 
 from __future__ import annotations
@@ -10,11 +14,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import hashlib
+from dataclasses import dataclass
+
 from flask import has_request_context, request, session
-from sqlalchemy import ForeignKey, String, Text, event
+from sqlalchemy import ForeignKey, String, Text, event, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from portal.db import Base, UTCDateTime, db, utcnow
+
+GENESIS = "0" * 64
 
 
 class AuditEvent(Base):
@@ -33,6 +42,30 @@ class AuditEvent(Base):
     object_id: Mapped[str | None] = mapped_column(String(64))
     remote_addr: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[str | None] = mapped_column(Text)
+    chain_seq: Mapped[int] = mapped_column(unique=True)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    def content_hash(self) -> str:
+        """The hash over this event's content and the previous hash."""
+        fields = [self.prev_hash, str(self.chain_seq), self.at.isoformat(), self.actor_kind, str(self.actor_id),
+                  self.actor_label, self.action, str(self.person_id), str(self.object_type), str(self.object_id),
+                  str(self.remote_addr), str(self.detail)]
+        return hashlib.sha256("\x1f".join(fields).encode("utf-8")).hexdigest()
+
+
+class AuditChainHead(Base):
+    """The position and hash of the last audit event (one row, id 1).
+
+    Updating it first in `record()` takes its row lock on PostgreSQL and the write lock on SQLite, so events
+    from concurrent transactions are chained one after another, never forked.
+    """
+
+    __tablename__ = "audit_chain_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int]
+    last_hash: Mapped[str] = mapped_column(String(64))
 
 
 class AppendOnlyError(RuntimeError):
@@ -62,10 +95,15 @@ def record(action: str, *, person_id: int | None = None, object_type: str | None
     """Add an audit event to the current transaction (the caller commits it with the change)."""
     kind, actor_id, label = actor or _actor()
     remote = request.remote_addr if has_request_context() else None
-    entry = AuditEvent(actor_kind=kind, actor_id=actor_id, actor_label=label, action=action,
+    seq, prev_hash = db.session.execute(
+        update(AuditChainHead).where(AuditChainHead.id == 1).values(seq=AuditChainHead.seq + 1)
+        .returning(AuditChainHead.seq, AuditChainHead.last_hash)).one()
+    entry = AuditEvent(at=utcnow(), actor_kind=kind, actor_id=actor_id, actor_label=label[:254], action=action,
                        person_id=person_id, object_type=object_type,
                        object_id=None if object_id is None else str(object_id),
-                       remote_addr=remote, detail=detail)
+                       remote_addr=remote, detail=detail, chain_seq=seq, prev_hash=prev_hash)
+    entry.hash = entry.content_hash()
+    db.session.execute(update(AuditChainHead).where(AuditChainHead.id == 1).values(last_hash=entry.hash))
     db.session.add(entry)
     return entry
 
@@ -74,3 +112,40 @@ def record_read(action: str, *, person_id: int | None, object_type: str, object_
     """Record a staff read of a person's data and commit it at once (reads have no other transaction)."""
     record(action, person_id=person_id, object_type=object_type, object_id=object_id)
     db.session.commit()
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    """Where the audit chain is broken, and how."""
+
+    chain_seq: int
+    problem: str
+
+
+def verify_chain(batch: int = 5000) -> tuple[int, list[ChainProblem]]:
+    """Walk the whole chain; returns how many events were checked and every break found."""
+    problems: list[ChainProblem] = []
+    expected_seq, prev = 1, GENESIS
+    checked = 0
+    last_seq = 0
+    while True:
+        events = db.session.scalars(select(AuditEvent).where(AuditEvent.chain_seq > last_seq)
+                                    .order_by(AuditEvent.chain_seq).limit(batch)).all()
+        if not events:
+            break
+        for entry in events:
+            checked += 1
+            if entry.chain_seq != expected_seq:
+                problems.append(ChainProblem(expected_seq, f"events {expected_seq}–{entry.chain_seq - 1} missing"))
+            if entry.prev_hash != prev:
+                problems.append(ChainProblem(entry.chain_seq, "does not follow the previous event"))
+            if entry.content_hash() != entry.hash:
+                problems.append(ChainProblem(entry.chain_seq, "content changed after it was written"))
+            prev, expected_seq, last_seq = entry.hash, entry.chain_seq + 1, entry.chain_seq
+        db.session.expunge_all()
+    head = db.session.get(AuditChainHead, 1)
+    if head is None:
+        problems.append(ChainProblem(0, "the chain head is missing"))
+    elif head.seq != expected_seq - 1 or head.last_hash != prev:
+        problems.append(ChainProblem(head.seq, "the newest events were removed (the head points past the end)"))
+    return checked, problems

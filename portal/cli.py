@@ -34,6 +34,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(staff_group)
     app.cli.add_command(translations_group)
     app.cli.add_command(dev)
+    app.cli.add_command(audit_group)
+    app.cli.add_command(person_group)
 
 
 @click.group("db")
@@ -139,6 +141,74 @@ def translations_check() -> None:
         raise click.ClickException("\n".join(failures[:50]) + (f"\n… och {len(failures) - 50} till"
                                                                 if len(failures) > 50 else ""))
     click.echo("Alla kataloger är kompletta.")
+
+
+@click.group("audit")
+def audit_group() -> None:
+    """The access log."""
+
+
+@audit_group.command("verify")
+def audit_verify() -> None:
+    """Check the hash chain of the whole access log; fails if any event was changed, removed or inserted."""
+    from portal.audit import verify_chain
+
+    checked, problems = verify_chain()
+    if problems:
+        raise click.ClickException("Loggkedjan är bruten:\n" + "\n".join(
+            f"  händelse {p.chain_seq}: {p.problem}" for p in problems))
+    click.echo(f"Loggkedjan är hel ({checked} händelser kontrollerade).")
+
+
+@audit_group.command("report")
+@click.option("--month", required=True, help="YYYY-MM")
+def audit_report(month: str) -> None:
+    """The monthly review: reads per staff member, unusual volumes, reads of protected identities."""
+    from portal.audit_review import month_report
+
+    try:
+        report = month_report(month)
+    except ValueError as error:
+        raise click.ClickException("Ange månaden som ÅÅÅÅ-MM, till exempel 2026-11.") from error
+    click.echo(f"Granskning av åtkomstloggen för {report.month}")
+    click.echo(f"{'personal':<32} {'läsningar':>10} {'personer':>9} {'skyddade':>9}  avvikande")
+    for actor in report.actors:
+        click.echo(f"{actor.actor_label:<32} {actor.reads:>10} {actor.persons:>9} {actor.protected_reads:>9}  "
+                   f"{'JA' if actor.unusual else ''}")
+    click.echo(f"\nLäsningar av personer med skyddade personuppgifter: {len(report.protected)}")
+    for at, label, action, person_id in report.protected:
+        click.echo(f"  {at:%Y-%m-%d %H:%M} {label} {action} person {person_id}")
+
+
+@click.group("person")
+def person_group() -> None:
+    """A person's data."""
+
+
+@person_group.command("export")
+@click.argument("personnummer")
+def person_export(personnummer: str) -> None:
+    """Export everything held about a person (subject-access request) as JSON on standard output."""
+    import json
+
+    from portal import audit
+    from portal.audit_review import export_person
+    from portal.db import db
+    from portal.people import get_person_by_personnummer
+    from portal.personnummer import InvalidIdentityNumber, parse
+
+    try:
+        number = parse(personnummer)
+    except InvalidIdentityNumber as error:
+        raise click.ClickException("Ogiltigt personnummer.") from error
+    person = get_person_by_personnummer(number.digits)
+    if person is None:
+        raise click.ClickException("Personen finns inte i systemet.")
+    data = export_person(person)
+    audit.record("person.export", person_id=person.id, object_type="person", object_id=person.id,
+                 actor=("system", None, "cli"))
+    db.session.commit()
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 @click.command("dev")

@@ -52,7 +52,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PORTAL_RESIDENT_SESSION_MINUTES", "60", "resident sessions end after this much inactivity"),
     Setting("PORTAL_LOGIN_MAX_FAILURES", "5", "failed staff logins before the account is locked"),
     Setting("PORTAL_LOGIN_LOCK_MINUTES", "15", "how long a locked staff account stays locked"),
+    Setting("PORTAL_STAFF_MFA", "on", "`on`: staff log in with a TOTP second factor (enrolled at first login); "
+            "`off` only in development (demos, scripted checks): production refuses to start with it off"),
     Setting("PORTAL_SCHEDULER", "on", "`off` stops `make run` from starting the scheduler beside the web server"),
+    Setting("PORTAL_DECISION_WORKING_DAYS", "5", "working days from complete documents to the promised decision"),
+    Setting("PORTAL_OVERALL_LIMIT_WORKING_DAYS", "15", "working days from submission to the overall limit of an "
+            "intake item, whatever happens in between"),
+    Setting("PORTAL_HANDOFF_DIR", "", "folder the hand-off JSON documents to the case system are written to "
+            "(atomically); empty disables the folder"),
+    Setting("PORTAL_HANDOFF_URL", "", "URL the hand-off JSON documents are POSTed to; empty disables it"),
 )
 
 
@@ -108,6 +116,11 @@ def load(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "LOGIN_MAX_FAILURES": int(_env("PORTAL_LOGIN_MAX_FAILURES", env)),
         "LOGIN_LOCK_MINUTES": int(_env("PORTAL_LOGIN_LOCK_MINUTES", env)),
         "SCHEDULER": _env("PORTAL_SCHEDULER", env) == "on",
+        "STAFF_MFA": _env("PORTAL_STAFF_MFA", env) != "off",
+        "DECISION_WORKING_DAYS": int(_env("PORTAL_DECISION_WORKING_DAYS", env)),
+        "OVERALL_LIMIT_WORKING_DAYS": int(_env("PORTAL_OVERALL_LIMIT_WORKING_DAYS", env)),
+        "HANDOFF_DIR": _resolve_dir(_env("PORTAL_HANDOFF_DIR", env)) if _env("PORTAL_HANDOFF_DIR", env) else "",
+        "HANDOFF_URL": _env("PORTAL_HANDOFF_URL", env),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": not development,
@@ -133,6 +146,8 @@ def check_safe(config: dict[str, Any]) -> None:
                         "'import secrets; print(secrets.token_hex(32))')")
     if config["DEV_LOGIN"]:
         problems.append("the development login is on: set PORTAL_DEV_LOGIN=off (it accepts any personnummer)")
+    if not config["STAFF_MFA"]:
+        problems.append("staff second factor is off: PORTAL_STAFF_MFA=off is only allowed in development")
     unknown = [code for code in config["LANGUAGES"] if code not in SUPPORTED_LANGUAGES]
     if unknown:
         problems.append(f"PORTAL_LANGUAGES names languages without a catalog: {', '.join(unknown)}")

@@ -1,10 +1,11 @@
 """Every model module, imported in one place so SQLAlchemy's metadata is whole."""
 
-from portal.audit import AuditEvent
-from portal.intake.models import IntakeEvent, IntakeItem
+from portal.audit import AuditChainHead, AuditEvent
+from portal.intake.models import DelayNotice, Handoff, IntakeEvent, IntakeItem, IntakeMeeting, MeetingDecision
 from portal.jobs import JobRun
 from portal.people import Person
-from portal.staff.models import StaffUser
+from portal.staff.models import RecoveryCode, StaffUser
 from portal.storage import StoredFile
 
-__all__ = ["AuditEvent", "IntakeEvent", "IntakeItem", "JobRun", "Person", "StaffUser", "StoredFile"]
+__all__ = ["AuditChainHead", "AuditEvent", "DelayNotice", "Handoff", "IntakeEvent", "IntakeItem", "IntakeMeeting", "JobRun",
+           "MeetingDecision", "Person", "RecoveryCode", "StaffUser", "StoredFile"]

@@ -12,10 +12,11 @@ from typing import Any
 import pytest
 from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from portal import create_app
+from portal.audit import GENESIS
 from portal.db import Base, db
 from portal.migrate import upgrade
 
@@ -71,6 +72,7 @@ def _test_config(url: str, storage: Path, **extra: Any) -> dict[str, Any]:
         "RATELIMIT_ENABLED": False,
         "SESSION_COOKIE_SECURE": False,
         "SMTP_URL": "",
+        "STAFF_MFA": False,
         **extra,
     }
 
@@ -102,9 +104,7 @@ def app(backend: str, request: pytest.FixtureRequest, tmp_path: Path, app_config
         yield application
         db.session.remove()
         if backend == "postgresql":
-            tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-            with db.engine.begin() as conn:
-                conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            reset_postgres()
         db.engine.dispose()
 
 
@@ -119,6 +119,16 @@ class RequestIsolatedClient(FlaskClient):
         if has_app_context():
             g.__dict__.clear()
         return super().open(*args, **kwargs)
+
+
+def reset_postgres() -> None:
+    """Empty every table for the next test, and put the audit chain back at its start (as the migration does)."""
+    with db.engine.begin() as conn:
+        existing = set(inspect(conn).get_table_names())
+        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables
+                           if t.name in existing and t.name != "audit_chain_head")
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        conn.execute(text("UPDATE audit_chain_head SET seq = 0, last_hash = :genesis"), {"genesis": GENESIS})
 
 
 @pytest.fixture

@@ -1,8 +1,8 @@
-"""Forms for staff login."""
+"""Forms for staff login and the second factor."""
 
 from __future__ import annotations
 
-from wtforms import EmailField, HiddenField, PasswordField
+from wtforms import EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from portal import messages
@@ -14,5 +14,12 @@ class StaffLoginForm(BaseForm):
 
     email = EmailField("E-postadress", validators=[DataRequired(message=messages.STAFF_REQUIRED), Length(max=254)])
     password = PasswordField("Lösenord", validators=[DataRequired(message=messages.STAFF_REQUIRED),
-                                                          Length(max=1024)])
+                                                       Length(max=1024)])
     next = HiddenField()
+
+
+class CodeForm(BaseForm):
+    """A six-digit code from the authenticator app, or a recovery code."""
+
+    code = StringField("Kod", description="Sex siffror från din autentiseringsapp, eller en av dina reservkoder.",
+                       validators=[DataRequired(message=messages.STAFF_REQUIRED), Length(max=32)])

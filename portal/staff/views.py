@@ -8,9 +8,10 @@ from werkzeug.wrappers import Response
 from portal import messages
 from portal.extensions import limiter
 from portal.security import public, safe_next, staff_required, start_session
+from portal.staff import mfa as second_factor
 from portal.staff import service
-from portal.staff.forms import StaffLoginForm
-from portal.staff.models import Role, grants
+from portal.staff.forms import CodeForm, StaffLoginForm
+from portal.staff.models import Role, StaffUser, grants
 
 bp = Blueprint("staff", __name__, url_prefix="/staff", template_folder="templates")
 
@@ -36,13 +37,70 @@ def login() -> Response | str | tuple[str, int]:
                                       max_failures=current_app.config["LOGIN_MAX_FAILURES"],
                                       lock_minutes=current_app.config["LOGIN_LOCK_MINUTES"])
         if result.user is not None:
-            start_session(staff_id=result.user.id, staff_role=result.user.role, staff_email=result.user.email,
-                          staff_name=result.user.name)
-            return redirect(safe_next(form.next.data, url_for(".home")))
+            target = safe_next(form.next.data, url_for(".home"))
+            if current_app.config["STAFF_MFA"]:
+                # Only half logged in: nothing but the second-factor pages until the code is given.
+                start_session(mfa_pending=result.user.id, mfa_next=target)
+                return redirect(url_for(".mfa" if second_factor.is_enrolled(result.user) else ".mfa_enrol"))
+            _finish_login(result.user)
+            return redirect(target)
         form.password.errors = [messages.STAFF_LOGIN_FAILED]
         return render_template("staff/login.html", form=form), 401
     status = 400 if form.errors else 200
     return render_template("staff/login.html", form=form), status
+
+
+def _finish_login(user: StaffUser) -> None:
+    start_session(staff_id=user.id, staff_role=user.role, staff_email=user.email, staff_name=user.name)
+
+
+def _pending_user() -> StaffUser | None:
+    user_id = session.get("mfa_pending")
+    return service.get_staff(int(user_id)) if user_id else None
+
+
+@bp.route("/login/kod", methods=["GET", "POST"])
+@public
+@limiter.limit("10 per minute", methods=["POST"])
+def mfa() -> Response | str | tuple[str, int]:
+    """The second step of login: a TOTP code or a recovery code."""
+    user = _pending_user()
+    if user is None or not second_factor.is_enrolled(user):
+        return redirect(url_for(".login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        if second_factor.verify(user, form.code.data or ""):
+            target = session.get("mfa_next") or url_for(".home")
+            _finish_login(user)
+            return redirect(safe_next(target, url_for(".home")))
+        form.code.errors = ["Koden stämmer inte. Försök igen med en ny kod."]
+        return render_template("staff/mfa.html", form=form), 401
+    return render_template("staff/mfa.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/login/aktivera-kod", methods=["GET", "POST"])
+@public
+@limiter.limit("10 per minute", methods=["POST"])
+def mfa_enrol() -> Response | str | tuple[str, int]:
+    """First login: connect an authenticator app with a QR code, confirm with a code, get recovery codes."""
+    user = _pending_user()
+    if user is None:
+        return redirect(url_for(".login"))
+    if second_factor.is_enrolled(user):
+        return redirect(url_for(".mfa"))
+    secret = session.get("mfa_secret") or second_factor.new_secret()
+    session["mfa_secret"] = secret
+    form = CodeForm()
+    if form.validate_on_submit():
+        codes = second_factor.enrol(user, secret, form.code.data or "")
+        if codes is not None:
+            target = session.get("mfa_next") or url_for(".home")
+            _finish_login(user)
+            return render_template("staff/recovery_codes.html", codes=codes, target=target)
+        form.code.errors = ["Koden stämmer inte. Kontrollera att appen visar koden för det här kontot."]
+    uri = second_factor.provisioning_uri(secret, user.email)
+    return render_template("staff/mfa_enrol.html", form=form, qr=second_factor.qr_svg_data_uri(uri), secret=secret), (
+        400 if form.errors else 200)
 
 
 @bp.route("/logout", methods=["POST"])

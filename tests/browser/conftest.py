@@ -17,8 +17,8 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from portal import create_app
-from portal.db import Base, db
-from tests.conftest import BACKENDS, _test_config
+from portal.db import db
+from tests.conftest import BACKENDS, _test_config, reset_postgres
 
 CHROMIUM_CANDIDATES = ("/usr/lib/chromium/chromium", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -87,11 +87,7 @@ def live_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
     with app.app_context():
         db.session.remove()
         if request.param == "postgresql":
-            from sqlalchemy import text
-
-            tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-            with db.engine.begin() as conn:
-                conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            reset_postgres()
         db.engine.dispose()
 
 

@@ -1,0 +1,89 @@
+"""The audit hash chain, the monthly review and the subject-access export."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import text
+
+from portal import audit
+from portal.audit_review import month_report
+from portal.db import db, utcnow
+from portal.people import Protection
+from tests.factories import create_person
+
+
+def _events(count: int, person_id: int | None = None, actor: tuple[str, int | None, str] | None = None) -> None:
+    for n in range(count):
+        audit.record("person.view", person_id=person_id, object_type="person", object_id=n,
+                     actor=actor or ("staff", 1, "rita@example.org"))
+        db.session.commit()
+
+
+def _bypass_triggers(app: Flask, statement: str) -> None:
+    """What a person with database access could do around the product."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as conn:
+            conn.execute(text("SET session_replication_role = replica"))
+            conn.execute(text(statement))
+    else:
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP TRIGGER audit_event_no_update"))
+            conn.execute(text("DROP TRIGGER audit_event_no_delete"))
+            conn.execute(text(statement))
+
+
+def test_an_untouched_chain_verifies(runner: Any, app: Flask) -> None:
+    _events(5)
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 0, result.output
+    assert "5 händelser" in result.output
+
+
+def test_an_edited_event_is_detected(runner: Any, app: Flask) -> None:
+    _events(5)
+    _bypass_triggers(app, "UPDATE audit_event SET actor_label = 'someone else' WHERE chain_seq = 3")
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code != 0
+    assert "händelse 3" in result.output
+
+
+def test_a_deleted_event_is_detected(runner: Any, app: Flask) -> None:
+    _events(5)
+    _bypass_triggers(app, "DELETE FROM audit_event WHERE chain_seq = 2")
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code != 0
+    assert "saknas" in result.output or "missing" in result.output
+
+
+def test_deleting_the_newest_events_is_detected(runner: Any, app: Flask) -> None:
+    _events(5)
+    _bypass_triggers(app, "DELETE FROM audit_event WHERE chain_seq >= 4")
+    assert runner.invoke(args=["audit", "verify"]).exit_code != 0
+
+
+def test_monthly_report_counts_reads_and_lists_protected_identities(runner: Any, app: Flask) -> None:
+    ordinary = create_person(personnummer="201701012393")
+    protected = create_person(personnummer="202503082386", protection=Protection.PROTECTED_REGISTRATION)
+    _events(3, person_id=ordinary.id)
+    _events(1, person_id=protected.id, actor=("staff", 2, "sam@example.org"))
+    report = month_report(utcnow().strftime("%Y-%m"))
+    by_actor = {a.actor_label: a for a in report.actors}
+    assert (by_actor["rita@example.org"].reads, by_actor["rita@example.org"].persons) == (3, 1)
+    assert by_actor["sam@example.org"].protected_reads == 1
+    assert [(label, pid) for _, label, _, pid in report.protected] == [("sam@example.org", protected.id)]
+    result = runner.invoke(args=["audit", "report", "--month", utcnow().strftime("%Y-%m")])
+    assert result.exit_code == 0
+    assert "sam@example.org" in result.output
+
+
+def test_person_export_holds_the_person_and_the_access_log(runner: Any, app: Flask) -> None:
+    person = create_person(personnummer="201701012393", name="Amina Hassan")
+    _events(2, person_id=person.id)
+    result = runner.invoke(args=["person", "export", "20170101-2393"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["person"]["name"] == "Amina Hassan"
+    assert len(data["access_log"]) == 2
