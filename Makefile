@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 SYSTEM_PACKAGES := gettext fonts-noto-core qpdf poppler-utils chromium
 DEV_ENV := PORTAL_ENV=development PORTAL_STAFF_MFA=off
 
-.PHONY: run test lint typecheck translations system-deps bench clean
+.PHONY: run test lint typecheck security translations system-deps bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,7 +42,11 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-test: translations lint typecheck
+# Security lint: no finding of medium severity or above (each exception is marked `# nosec` with its reason).
+security: $(STAMP)
+	$(BIN)/bandit -q -r portal outreach -ll
+
+test: translations lint typecheck security
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 bench: translations

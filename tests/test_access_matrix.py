@@ -97,3 +97,18 @@ def test_staff_are_not_residents(app: Flask, client: FlaskClient) -> None:
     for rule in _get_rules(app, "resident"):
         response = client.get(_url(rule))
         assert response.status_code == 302, rule.rule
+
+
+def test_every_page_carries_the_security_headers(app: Flask, client: FlaskClient) -> None:
+    for rule in _rules(app):
+        if "GET" not in (rule.methods or set()):
+            continue
+        response = client.get(_url(rule))
+        headers = response.headers
+        assert "frame-ancestors 'none'" in headers.get("Content-Security-Policy", ""), rule.rule
+        assert "unsafe-inline" not in headers["Content-Security-Policy"], rule.rule
+        assert headers.get("X-Content-Type-Options") == "nosniff", rule.rule
+        assert headers.get("Referrer-Policy") == "no-referrer", rule.rule
+        for cookie in headers.getlist("Set-Cookie"):
+            assert "HttpOnly" in cookie, (rule.rule, cookie)
+            assert "SameSite=Lax" in cookie, (rule.rule, cookie)

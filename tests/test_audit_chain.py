@@ -87,3 +87,20 @@ def test_person_export_holds_the_person_and_the_access_log(runner: Any, app: Fla
     data = json.loads(result.output)
     assert data["person"]["name"] == "Amina Hassan"
     assert len(data["access_log"]) == 2
+
+
+def test_admin_review_page_shows_the_month_and_is_itself_logged(client: Any, app: Flask) -> None:
+    from portal.audit import AuditEvent
+    from portal.staff.models import Role
+    from tests.factories import PASSWORD, create_staff_user
+    from tests.pages import get_page, login_staff
+
+    person = create_person(personnummer="201701012393")
+    _events(2, person_id=person.id)
+    create_staff_user(email="admin@example.org", role=Role.ADMIN)
+    login_staff(client, "admin@example.org", PASSWORD)
+    soup = get_page(client, "/staff/audit/")
+    assert "rita@example.org" in soup.get_text()
+    assert "Loggkedjan är hel" in soup.get_text()
+    assert db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "audit.review")) is not None
+    assert client.get("/staff/audit/?month=nonsense").status_code == 400

@@ -20,8 +20,9 @@ HOME_LINKS: list[tuple[frozenset[Role], str, str]] = []
 
 
 def add_home_link(roles: frozenset[Role], endpoint: str, label: str) -> None:
-    """Let an area put a link on the staff home for the roles that may use it."""
-    HOME_LINKS.append((roles, endpoint, label))
+    """Let an area put a link on the staff home for the roles that may use it (once, however many apps are made)."""
+    if all(existing != endpoint for _, existing, _ in HOME_LINKS):
+        HOME_LINKS.append((roles, endpoint, label))
 
 
 @bp.route("/login", methods=["GET", "POST"])
