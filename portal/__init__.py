@@ -52,12 +52,21 @@ def _register_blueprints(app: Flask) -> None:
     from portal.identity.views import bp as identity_bp
     from portal.public.views import bp as public_bp
     from portal.public.views import root
+    from portal.staff.audit_views import bp as staff_audit_bp
+    from portal.staff.models import Role
+    from portal.staff.views import add_home_link
     from portal.staff.views import bp as staff_bp
 
     app.register_blueprint(root)
     app.register_blueprint(public_bp)
     app.register_blueprint(identity_bp)
     app.register_blueprint(staff_bp)
+    app.register_blueprint(staff_audit_bp)
+    add_home_link(frozenset({Role.ADMIN}), "staff_audit.review", "Granska åtkomstloggen")
+
+    from portal import intake
+
+    intake.init_app(app)
 
     # Portal never imports outreach except here, where the factory registers its blueprint and commands.
     import outreach

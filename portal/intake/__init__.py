@@ -1,1 +1,28 @@
 """The intake queue: every new thing for the reception (e-applications, outreach hand-offs, phone and walk-in)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register the intake pages, their staff-home links, the hand-off command, job and demo data."""
+    from portal.intake import cli, demo, jobs  # noqa: F401  (jobs and demo register themselves on import)
+    from portal.intake.views import bp
+    from portal.staff.models import Role
+    from portal.staff.views import HOME_LINKS, add_home_link
+
+    app.register_blueprint(bp)
+    cli.register_commands(app)
+    links = (
+        (frozenset({Role.RECEPTION}), "staff_intake.queue_page", "Intagskön"),
+        (frozenset({Role.RECEPTION}), "staff_intake.register", "Registrera telefon- eller besöksärende"),
+        (frozenset({Role.COORDINATOR}), "staff_intake.board", "Intagsmötet"),
+        (frozenset({Role.CASEWORKER}), "staff_intake.mine", "Mina tilldelade ärenden"),
+        (frozenset({Role.RECEPTION}), "staff_intake.handoffs", "Överlämningar som inte är framme"),
+    )
+    present = {endpoint for _, endpoint, _ in HOME_LINKS}
+    for roles, endpoint, label in links:
+        # create_app runs many times in one process (tests): add each link once.
+        if endpoint not in present:
+            add_home_link(roles, endpoint, label)

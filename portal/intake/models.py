@@ -1,15 +1,18 @@
-"""Intake items and their history."""
+"""Intake items, their history, intake meetings, delay notices and hand-offs."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base, UTCDateTime, utcnow
 from portal.people import Person
+
+# Items without any deadline sort last; a real date (not NULL) keeps keyset pagination on one index.
+NO_DEADLINE = date(9999, 12, 31)
 
 
 class Source(StrEnum):
@@ -33,6 +36,10 @@ class State(StrEnum):
     CLOSED = "closed"
 
 
+OPEN_STATES = frozenset({State.NEW, State.IN_REVIEW, State.WAITING_FOR_RESIDENT, State.READY_FOR_ASSIGNMENT,
+                         State.ASSIGNED})
+
+
 class Urgency(StrEnum):
     """How urgent the person's situation is (no food today, no place to sleep tonight)."""
 
@@ -42,28 +49,59 @@ class Urgency(StrEnum):
     EVICTION_RISK = "eviction_risk"
 
 
+class HandoffStatus(StrEnum):
+    """Where a hand-off to the case system stands."""
+
+    PENDING = "pending"
+    RETRY = "retry"
+    DELIVERED = "delivered"
+
+
 class IntakeItem(Base):
     """One new thing in the reception's queue.
 
     `source_key` identifies what created the item ("application:17", "notice:42"); it is unique, so creating
     the item for the same source twice (a double submit, a second scheduler) is refused by the database.
+    `due_on` and `warn_on` are the effective deadline and the day 75 % of its time is used, stored so the
+    queue can filter and sort by deadline on an index; they are recomputed whenever an input changes.
     """
 
     __tablename__ = "intake_item"
-    __table_args__ = (UniqueConstraint("source_key"),)
+    __table_args__ = (
+        UniqueConstraint("source_key"),
+        Index("ix_intake_item_open_due", "is_open", "due_on", "id"),
+        Index("ix_intake_item_state_due", "state", "due_on", "id"),
+        Index("ix_intake_item_urgency_due", "urgency", "due_on", "id"),
+        Index("ix_intake_item_assigned_state", "assigned_to_id", "state"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     source: Mapped[Source] = mapped_column(String(20), index=True)
     source_key: Mapped[str] = mapped_column(String(80))
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     state: Mapped[State] = mapped_column(String(30), default=State.NEW, index=True)
+    is_open: Mapped[bool] = mapped_column(default=True)
     urgency: Mapped[Urgency] = mapped_column(String(30), default=Urgency.NORMAL)
     priority: Mapped[int] = mapped_column(default=0)
     summary: Mapped[str] = mapped_column(Text, default="")
     language: Mapped[str | None] = mapped_column(String(8))
     interpreter_needed: Mapped[bool] = mapped_column(default=False)
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
     legal_deadline: Mapped[date | None] = mapped_column(index=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The deadline clock: documents complete starts it, waiting for the resident pauses it.
+    documents_complete_on: Mapped[date | None]
+    waiting_since: Mapped[date | None]
+    paused_working_days: Mapped[int] = mapped_column(default=0)
+    due_on: Mapped[date] = mapped_column(default=NO_DEADLINE)
+    warn_on: Mapped[date] = mapped_column(default=NO_DEADLINE)
+    claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), index=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    close_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # Optimistic locking: a stale page (another user changed the item) is detected, not overwritten.
@@ -88,3 +126,67 @@ class IntakeEvent(Base):
     detail: Mapped[str] = mapped_column(Text, default="")
 
     item: Mapped[IntakeItem] = relationship(back_populates="events")
+
+
+class IntakeMeeting(Base):
+    """One intake meeting (intake-möte): the coordinator's session of assignments on one day."""
+
+    __tablename__ = "intake_meeting"
+    __table_args__ = (UniqueConstraint("held_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    held_on: Mapped[date]
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    decisions: Mapped[list[MeetingDecision]] = relationship(order_by="MeetingDecision.id")
+
+
+class MeetingDecision(Base):
+    """Who decided at which meeting that an item goes to which caseworker."""
+
+    __tablename__ = "intake_meeting_decision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("intake_meeting.id"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("intake_item.id", ondelete="CASCADE"), index=True)
+    caseworker_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DelayNotice(Base):
+    """A notice to the resident that the decision will be seriously delayed (11 § förvaltningslagen)."""
+
+    __tablename__ = "intake_delay_notice"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("intake_item.id", ondelete="CASCADE"), index=True)
+    language: Mapped[str] = mapped_column(String(8))
+    expected_on: Mapped[date]
+    reason: Mapped[str] = mapped_column(Text)
+    subject: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    # "email" when delivered by e-mail; "manual" when staff must send it by post or phone (no address known).
+    channel: Mapped[str] = mapped_column(String(20))
+    sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class Handoff(Base):
+    """An item's hand-off to the case system; `handoff_id` is the stable id the receiver de-duplicates on."""
+
+    __tablename__ = "intake_handoff"
+    __table_args__ = (UniqueConstraint("item_id"), UniqueConstraint("handoff_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("intake_item.id", ondelete="CASCADE"))
+    handoff_id: Mapped[str] = mapped_column(String(36))
+    status: Mapped[HandoffStatus] = mapped_column(String(20), default=HandoffStatus.PENDING, index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    target: Mapped[str | None] = mapped_column(String(500))
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

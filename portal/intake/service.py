@@ -1,13 +1,113 @@
-"""Creating intake items; the reception's work on them builds on this."""
+"""The reception's work on intake items: create, claim, release, move through states, close.
+
+Services own the transaction: each public function that changes something commits once, with its history
+entry and audit event, or raises and leaves nothing half-done. Helpers named get_*/list_*/add_* never commit.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+import uuid
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.orm.exc import StaleDataError
 
-from portal.db import db
-from portal.intake.models import IntakeEvent, IntakeItem, Source, State, Urgency
+from portal import audit
+from portal.db import db, utcnow
+from portal.intake import deadlines
+from portal.intake.models import OPEN_STATES, IntakeEvent, IntakeItem, Source, State, Urgency
+from portal.people import get_or_add_person
+from portal.staff.models import StaffUser
+from portal.workdays import working_days_between
+
+LOCAL_TZ = ZoneInfo("Europe/Stockholm")
+
+STATE_LABELS = {
+    State.NEW: "Ny",
+    State.IN_REVIEW: "Granskas",
+    State.WAITING_FOR_RESIDENT: "Väntar på den sökande",
+    State.READY_FOR_ASSIGNMENT: "Klar för fördelning",
+    State.ASSIGNED: "Fördelad",
+    State.HANDED_OVER: "Aktualiserad",
+    State.CLOSED: "Avslutad",
+}
+SOURCE_LABELS = {
+    Source.E_APPLICATION: "E-ansökan",
+    Source.OUTREACH: "Uppsökande",
+    Source.PHONE: "Telefon",
+    Source.WALK_IN: "Besök",
+}
+URGENCY_LABELS = {
+    Urgency.NORMAL: "Normal",
+    Urgency.NO_MONEY_FOR_FOOD: "Inga pengar till mat i dag",
+    Urgency.NO_PLACE_TO_SLEEP: "Ingen plats att sova i natt",
+    Urgency.EVICTION_RISK: "Risk för avhysning",
+}
+EVENT_LABELS = {
+    "created": "Skapat",
+    "claimed": "Tog ärendet",
+    "released": "Lämnade tillbaka ärendet",
+    "documents_complete": "Underlaget komplett",
+    "waiting": "Väntar på den sökande",
+    "resumed": "Den sökande har svarat",
+    "ready_for_assignment": "Klart för intagsmötet",
+    "assigned": "Fördelat",
+    "handed_over": "Aktualiserat",
+    "handoff_delivered": "Överlämning framme",
+    "handoff_failed": "Överlämning misslyckades",
+    "delay_notice": "Besked om försening",
+    "closed": "Avslutat",
+}
+CLOSE_REASONS = {
+    "withdrawn": "Den sökande har återkallat",
+    "duplicate": "Dubblett av ett annat ärende",
+    "no_contact": "Ingen kontakt trots försök",
+    "referred": "Hänvisad till annan verksamhet",
+    "known_client": "Redan aktuell hos socialtjänsten",
+    "other": "Annat skäl",
+}
+
+
+class IntakeError(Exception):
+    """Something staff asked for cannot be done; the message is Swedish and shown as it is."""
+
+
+class StaleItem(IntakeError):
+    """The item changed since the page was loaded (optimistic locking)."""
+
+    def __init__(self) -> None:
+        super().__init__("Någon annan har ändrat ärendet sedan du öppnade sidan. Inget av det du skickade "
+                         "sparades. Läs den uppdaterade sidan och gör om ändringen om den fortfarande behövs.")
+
+
+class AlreadyClaimed(IntakeError):
+    """Someone else holds the item."""
+
+    def __init__(self, holder: str) -> None:
+        self.holder = holder
+        super().__init__(f"Ärendet har redan tagits av {holder}.")
+
+
+def local_today() -> date:
+    """Today's date in Sweden (deadlines are counted in Swedish days)."""
+    return datetime.now(LOCAL_TZ).date()
+
+
+def local_date(moment: datetime) -> date:
+    """The Swedish calendar date of a UTC timestamp."""
+    return moment.astimezone(LOCAL_TZ).date()
+
+
+def staff_label(user: StaffUser | None) -> str:
+    """How a staff member is named in history entries."""
+    return "system" if user is None else f"{user.name} ({user.email})"
+
+
+def get_item(item_id: int) -> IntakeItem | None:
+    """The item with this id, if any."""
+    return db.session.get(IntakeItem, item_id)
 
 
 def get_item_by_source_key(source_key: str) -> IntakeItem | None:
@@ -15,10 +115,46 @@ def get_item_by_source_key(source_key: str) -> IntakeItem | None:
     return db.session.scalar(select(IntakeItem).where(IntakeItem.source_key == source_key))
 
 
+def clock_for(item: IntakeItem) -> deadlines.Clock:
+    """The deadline inputs of an item."""
+    return deadlines.Clock(source=Source(item.source), urgency=Urgency(item.urgency),
+                           submitted_on=local_date(item.received_at),
+                           documents_complete_on=item.documents_complete_on, waiting_since=item.waiting_since,
+                           paused_working_days=item.paused_working_days, legal_deadline=item.legal_deadline)
+
+
+def deadlines_for(item: IntakeItem) -> deadlines.Deadlines:
+    """An item's deadlines under the configured numbers of working days."""
+    return deadlines.compute(clock_for(item), decision_days=current_app.config.get("DECISION_WORKING_DAYS", 5),
+                             overall_days=current_app.config.get("OVERALL_LIMIT_WORKING_DAYS", 15))
+
+
+def refresh_deadlines(item: IntakeItem) -> None:
+    """Store the effective deadline and warning day on the item (the queue sorts and filters on them)."""
+    result = deadlines_for(item)
+    if item.due_on != result.due_on:
+        item.due_on = result.due_on
+    if item.warn_on != result.warn_on:
+        item.warn_on = result.warn_on
+
+
+def add_event(item: IntakeItem, actor: str, kind: str, detail: str = "") -> IntakeEvent:
+    """Add (not commit) a history entry to an item."""
+    event = IntakeEvent(item_id=item.id, actor_label=actor, kind=kind, detail=detail)
+    db.session.add(event)
+    return event
+
+
+def set_state(item: IntakeItem, state: State) -> None:
+    """Move an item to a state, keeping the open flag the queue's index uses in step."""
+    item.state = state
+    item.is_open = state in OPEN_STATES
+
+
 def add_intake_item(*, source: Source, source_key: str, person_id: int | None, summary: str = "",
                     urgency: Urgency = Urgency.NORMAL, priority: int = 0, language: str | None = None,
                     interpreter_needed: bool = False, legal_deadline: date | None = None,
-                    actor_label: str = "system") -> IntakeItem:
+                    actor_label: str = "system", received_at: datetime | None = None) -> IntakeItem:
     """Add (not commit) a new item to the queue, with its first history entry; the caller's transaction owns it.
 
     Returns the existing item when one was already created for `source_key`, so a repeated step is harmless;
@@ -29,8 +165,219 @@ def add_intake_item(*, source: Source, source_key: str, person_id: int | None, s
         return existing
     item = IntakeItem(source=source, source_key=source_key, person_id=person_id, summary=summary, urgency=urgency,
                       priority=priority, language=language, interpreter_needed=interpreter_needed,
-                      legal_deadline=legal_deadline, state=State.NEW)
+                      legal_deadline=legal_deadline, state=State.NEW, is_open=True,
+                      received_at=received_at or utcnow(), paused_working_days=0)
+    refresh_deadlines(item)
     db.session.add(item)
     db.session.flush()
     db.session.add(IntakeEvent(item_id=item.id, actor_label=actor_label, kind="created", detail=source.value))
     return item
+
+
+def new_form_key() -> str:
+    """A fresh key for a registration form: a double submit of the same form creates one item."""
+    return uuid.uuid4().hex
+
+
+def register_contact(*, staff: StaffUser, source: Source, form_key: str, personnummer: str | None, name: str,
+                     phone: str, email: str, summary: str, language: str | None, interpreter_needed: bool,
+                     urgency: Urgency) -> IntakeItem:
+    """Register a phone or walk-in intake and commit it; the same form sent twice gives the same item."""
+    if source not in (Source.PHONE, Source.WALK_IN):
+        raise IntakeError("Bara telefon- och besöksärenden registreras här.")
+    source_key = f"{source.value}:{form_key}"
+    existing = get_item_by_source_key(source_key)
+    if existing is not None:
+        return existing
+    person_id = None
+    if personnummer:
+        person = get_or_add_person(personnummer)
+        # Fill in what we did not know; never overwrite what the person or another source said.
+        person.name = person.name or name or None
+        person.phone = person.phone or phone or None
+        person.email = person.email or email or None
+        person.language = person.language or language
+        person_id = person.id
+    item = add_intake_item(source=source, source_key=source_key, person_id=person_id, summary=summary,
+                           urgency=urgency, language=language, interpreter_needed=interpreter_needed,
+                           actor_label=staff_label(staff))
+    item.contact_name, item.contact_phone, item.contact_email = name or None, phone or None, email or None
+    audit.record("intake.register", person_id=person_id, object_type="intake_item", object_id=item.id,
+                 detail=source.value)
+    db.session.commit()
+    return item
+
+
+def _check_version(item: IntakeItem, version: int | None) -> None:
+    if version is not None and item.version != version:
+        raise StaleItem()
+
+
+def commit_or_stale() -> None:
+    """Commit; a concurrent change caught by the version column becomes a clear message."""
+    try:
+        db.session.commit()
+    except StaleDataError as error:
+        db.session.rollback()
+        raise StaleItem() from error
+
+
+def claim_item(item_id: int, *, staff: StaffUser) -> IntakeItem:
+    """Take an item; exactly one of several people claiming at once wins, the others learn who has it.
+
+    The conditional UPDATE is the lock: on PostgreSQL a second transaction waits for the first's row lock,
+    then re-reads `claimed_by_id IS NULL` as false and updates nothing; SQLite serialises writers anyway.
+    """
+    result = db.session.execute(
+        update(IntakeItem)
+        .where(IntakeItem.id == item_id, IntakeItem.claimed_by_id.is_(None), IntakeItem.is_open.is_(True))
+        .values(claimed_by_id=staff.id, claimed_at=utcnow(), version=IntakeItem.version + 1, updated_at=utcnow())
+        .execution_options(synchronize_session=False))
+    won = getattr(result, "rowcount", 0) == 1
+    if not won:
+        db.session.rollback()
+        item = get_item(item_id)
+        if item is None:
+            raise IntakeError("Ärendet finns inte.")
+        if not item.is_open:
+            raise IntakeError("Ärendet är avslutat och kan inte tas.")
+        holder = db.session.get(StaffUser, item.claimed_by_id) if item.claimed_by_id else None
+        if holder is not None and holder.id == staff.id:
+            return item
+        raise AlreadyClaimed(holder.name if holder else "någon annan")
+    item = get_item(item_id)
+    assert item is not None
+    db.session.refresh(item)
+    if item.state == State.NEW:
+        set_state(item, State.IN_REVIEW)
+    add_event(item, staff_label(staff), "claimed")
+    audit.record("intake.claim", person_id=item.person_id, object_type="intake_item", object_id=item.id)
+    commit_or_stale()
+    return item
+
+
+def release_item(item_id: int, *, staff: StaffUser, version: int | None, force: bool = False) -> IntakeItem:
+    """Give an item back to the queue; only its holder may, or a coordinator with `force`."""
+    item = _open_item(item_id, version)
+    if item.claimed_by_id is None:
+        raise IntakeError("Ärendet är inte taget av någon.")
+    if item.claimed_by_id != staff.id and not force:
+        raise IntakeError("Bara den som har tagit ärendet kan lämna tillbaka det.")
+    previous = db.session.get(StaffUser, item.claimed_by_id)
+    item.claimed_by_id, item.claimed_at = None, None
+    add_event(item, staff_label(staff), "released", "" if previous is None or previous.id == staff.id
+              else f"tidigare hos {previous.name}")
+    audit.record("intake.release", person_id=item.person_id, object_type="intake_item", object_id=item.id)
+    commit_or_stale()
+    return item
+
+
+def _open_item(item_id: int, version: int | None) -> IntakeItem:
+    item = get_item(item_id)
+    if item is None:
+        raise IntakeError("Ärendet finns inte.")
+    _check_version(item, version)
+    if not item.is_open:
+        raise IntakeError("Ärendet är avslutat.")
+    return item
+
+
+def _require_holder(item: IntakeItem, staff: StaffUser) -> None:
+    if item.claimed_by_id != staff.id:
+        raise IntakeError("Ta ärendet först: bara den som har tagit det kan ändra det.")
+
+
+def wait_for_resident(item: IntakeItem, *, actor: str, detail: str, today: date | None = None) -> None:
+    """Pause the decision clock while the resident is asked for something (adds, does not commit)."""
+    if item.state != State.WAITING_FOR_RESIDENT:
+        set_state(item, State.WAITING_FOR_RESIDENT)
+        item.waiting_since = today or local_today()
+    add_event(item, actor, "waiting", detail)
+    refresh_deadlines(item)
+
+
+def resume(item: IntakeItem, *, actor: str, detail: str = "", today: date | None = None) -> None:
+    """Start the decision clock again after waiting; the working days spent waiting are added (no commit)."""
+    if item.state == State.WAITING_FOR_RESIDENT:
+        if item.waiting_since is not None:
+            item.paused_working_days += max(0, working_days_between(item.waiting_since,
+                                                                               today or local_today()))
+        item.waiting_since = None
+        set_state(item, State.IN_REVIEW)
+        add_event(item, actor, "resumed", detail)
+        refresh_deadlines(item)
+
+
+def change_state(item_id: int, *, staff: StaffUser, version: int | None, action: str) -> IntakeItem:
+    """Do one of the reception's state actions on a claimed item and commit it."""
+    item = _open_item(item_id, version)
+    _require_holder(item, staff)
+    actor = staff_label(staff)
+    if action == "documents_complete":
+        if item.documents_complete_on is not None:
+            raise IntakeError("Underlaget är redan markerat som komplett.")
+        item.documents_complete_on = local_today()
+        add_event(item, actor, "documents_complete")
+        refresh_deadlines(item)
+    elif action == "wait":
+        wait_for_resident(item, actor=actor, detail="väntar på komplettering")
+    elif action == "resume":
+        if item.state != State.WAITING_FOR_RESIDENT:
+            raise IntakeError("Ärendet väntar inte på den sökande.")
+        resume(item, actor=actor)
+    elif action == "ready":
+        if item.state not in (State.NEW, State.IN_REVIEW, State.WAITING_FOR_RESIDENT):
+            raise IntakeError("Ärendet kan inte märkas som klart för fördelning nu.")
+        resume(item, actor=actor)
+        set_state(item, State.READY_FOR_ASSIGNMENT)
+        add_event(item, actor, "ready_for_assignment")
+    else:
+        raise IntakeError("Okänd åtgärd.")
+    audit.record(f"intake.{action}", person_id=item.person_id, object_type="intake_item", object_id=item.id)
+    commit_or_stale()
+    return item
+
+
+def close_item(item_id: int, *, staff: StaffUser, version: int | None, reason_code: str, text: str) -> IntakeItem:
+    """Close an item with a recorded reason (from the list, plus free text) and commit it."""
+    if reason_code not in CLOSE_REASONS:
+        raise IntakeError("Välj ett skäl till att ärendet avslutas.")
+    if reason_code == "other" and not text:
+        raise IntakeError("Skriv skälet när du väljer Annat skäl.")
+    item = _open_item(item_id, version)
+    reason = CLOSE_REASONS[reason_code] + (f": {text}" if text else "")
+    set_state(item, State.CLOSED)
+    item.close_reason = reason
+    item.claimed_by_id = None
+    add_event(item, staff_label(staff), "closed", reason)
+    audit.record("intake.close", person_id=item.person_id, object_type="intake_item", object_id=item.id,
+                 detail=reason_code)
+    commit_or_stale()
+    return item
+
+
+def open_item_for_staff(item_id: int) -> IntakeItem | None:
+    """The item for its page, with the read recorded in the audit log (committed)."""
+    item = get_item(item_id)
+    if item is None:
+        return None
+    audit.record("intake.view", person_id=item.person_id, object_type="intake_item", object_id=item.id)
+    db.session.commit()
+    return item
+
+
+def staff_names(ids: set[int | None]) -> dict[int, str]:
+    """Names of the staff members with these ids (one query, for lists)."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    rows = db.session.execute(select(StaffUser.id, StaffUser.name).where(StaffUser.id.in_(wanted))).all()
+    return {int(row[0]): str(row[1]) for row in rows}
+
+
+def record_list_view(items: list[IntakeItem], action: str) -> None:
+    """Audit-log that a staff member saw these people in a list (one event per person) and commit it."""
+    for item in items:
+        if item.person_id is not None:
+            audit.record(action, person_id=item.person_id, object_type="intake_item", object_id=item.id)
+    db.session.commit()

@@ -1,0 +1,121 @@
+"""The delay notice (underrättelse om försening, 11 § förvaltningslagen), in the resident's language.
+
+When a decision will be seriously delayed the authority must tell the applicant, with the reason. Staff are
+prompted on the item page when its deadline is in warning or overdue; the notice is rendered through gettext
+in the person's language, e-mailed when an address is known (no personal details beyond the reason and the
+new date), and always recorded on the item so it can be printed or read out on the phone.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import current_app
+from flask_babel import force_locale, format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from portal import audit
+from portal.db import db, utcnow
+from portal.intake import deadlines
+from portal.intake.models import DelayNotice, IntakeItem, Source
+from portal.intake.service import IntakeError, StaleItem, add_event, commit_or_stale, get_item, local_today, staff_label
+from portal.mail import MailError, mail_configured, send_mail
+from portal.staff.models import StaffUser
+
+# Reasons as the resident reads them (gettext) and as staff choose them (plain Swedish).
+REASONS = {
+    "waiting_documents": _l("Vi väntar fortfarande på handlingar som behövs för att pröva din ansökan."),
+    "investigation": _l("Din ansökan behöver utredas mer innan vi kan fatta beslut."),
+    "workload": _l("Vi har just nu många ansökningar och behöver längre tid för att pröva din."),
+}
+REASON_LABELS = {
+    "waiting_documents": "Vi väntar på handlingar från den sökande",
+    "investigation": "Ansökan behöver utredas mer",
+    "workload": "Hög arbetsbelastning",
+}
+
+
+def notice_language(item: IntakeItem) -> str:
+    """The resident's language if the portal supports it, otherwise Swedish."""
+    languages = current_app.config["LANGUAGES"]
+    for candidate in ((item.person.language if item.person else None), item.language):
+        if candidate in languages:
+            return str(candidate)
+    return str(languages[0])
+
+
+def render_notice(*, language: str, expected_on: date, reason_code: str) -> tuple[str, str]:
+    """Subject and body of the notice in `language`."""
+    with force_locale(language):
+        subject = _("Besked om att beslutet i ditt ärende dröjer")
+        body = "\n\n".join([
+            _("Hej!"),
+            _("Beslutet om din ansökan om ekonomiskt bistånd blir försenat. Vi räknar med att fatta beslut "
+              "senast %(date)s.", date=format_date(expected_on, format="long")),
+            _("Skälet till förseningen: %(reason)s", reason=str(REASONS[reason_code])),
+            _("Vi skickar det här beskedet enligt 11 § förvaltningslagen. Om du vill veta mer, logga in på "
+              "%(url)s eller ring mottagningen. Du kan få hjälp av en tolk.",
+              url=current_app.config["BASE_URL"]),
+            _("Med vänliga hälsningar\nSocialtjänsten, mottagningen"),
+        ])
+    return subject, body
+
+
+def needs_delay_notice(item: IntakeItem, *, today: date | None = None) -> bool:
+    """True when staff should be prompted to send a delay notice: an application near or past its deadline
+    with no notice yet that promises a date still ahead."""
+    if not item.is_open or item.source == Source.OUTREACH:
+        return False
+    day = today or local_today()
+    if deadlines.state_on(item.due_on, item.warn_on, day) not in (deadlines.DeadlineState.WARNING,
+                                                                  deadlines.DeadlineState.OVERDUE):
+        return False
+    latest = latest_notice(item.id)
+    return latest is None or latest.expected_on < day
+
+
+def latest_notice(item_id: int) -> DelayNotice | None:
+    """The last delay notice recorded on an item."""
+    return db.session.scalars(db.select(DelayNotice).where(DelayNotice.item_id == item_id)
+                              .order_by(DelayNotice.id.desc()).limit(1)).first()
+
+
+def list_notices(item_id: int) -> list[DelayNotice]:
+    """Every delay notice recorded on an item, oldest first."""
+    return list(db.session.scalars(db.select(DelayNotice).where(DelayNotice.item_id == item_id)
+                                   .order_by(DelayNotice.id)))
+
+
+def send_delay_notice(item_id: int, *, staff: StaffUser, version: int | None, expected_on: date,
+                      reason_code: str, today: date | None = None) -> DelayNotice:
+    """Record a delay notice on the item (committed first, so a double submit is refused) and e-mail it."""
+    if reason_code not in REASONS:
+        raise IntakeError("Välj ett skäl till förseningen.")
+    if expected_on <= (today or local_today()):
+        raise IntakeError("Det nya datumet för beslut måste ligga efter i dag.")
+    item = get_item(item_id)
+    if item is None:
+        raise IntakeError("Ärendet finns inte.")
+    if version is not None and item.version != version:
+        raise StaleItem()
+    language = notice_language(item)
+    subject, body = render_notice(language=language, expected_on=expected_on, reason_code=reason_code)
+    address = (item.person.email if item.person else None) or item.contact_email
+    notice = DelayNotice(item_id=item.id, language=language, expected_on=expected_on, reason=reason_code,
+                         subject=subject, body=body, channel="email" if address and mail_configured() else "manual",
+                         sent_by_id=staff.id)
+    db.session.add(notice)
+    add_event(item, staff_label(staff), "delay_notice",
+              f"nytt datum {expected_on.isoformat()}, {REASON_LABELS[reason_code]}, språk {language}")
+    item.updated_at = utcnow()  # bumps the version: the same form sent twice is refused as stale
+    db.session.flush()
+    audit.record("intake.delay_notice", person_id=item.person_id, object_type="intake_item", object_id=item.id)
+    commit_or_stale()
+    if notice.channel == "email" and address:
+        try:
+            send_mail(to=address, subject=subject, body=body)
+        except MailError as error:
+            notice.channel, notice.error = "manual", str(error)[:500]
+            db.session.commit()
+    return notice

@@ -1,0 +1,99 @@
+"""Staff forms for the intake queue (Swedish only, plain text: staff pages are not translated)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+
+from portal.forms import BaseForm
+from portal.intake.delay import REASON_LABELS
+from portal.intake.models import Source, Urgency
+from portal.intake.service import CLOSE_REASONS, URGENCY_LABELS
+from portal.personnummer import InvalidIdentityNumber, parse
+
+REQUIRED = "Fyll i det här fältet."
+PERSONNUMMER_HELP = {
+    "format": "Skriv personnumret med 10 eller 12 siffror, till exempel ÅÅÅÅMMDD-NNNN.",
+    "date": "Personnumret innehåller ett datum som inte finns. Kontrollera siffrorna.",
+    "checksum": "Personnumret stämmer inte. Kontrollera att alla siffror är rätt.",
+}
+LANGUAGE_NAMES = {"sv": "svenska", "en": "engelska", "ar": "arabiska", "fa": "persiska", "so": "somaliska",
+                  "ti": "tigrinja", "fi": "finska", "uk": "ukrainska"}
+
+
+class OptionalPersonnummer(StringField):
+    """A personnummer that may be left empty (people who phone do not always give it); `.digits` after checks."""
+
+    digits: str | None = None
+
+    def pre_validate(self, form: Any) -> None:
+        self.digits = None
+        if not self.data:
+            return
+        try:
+            self.digits = parse(self.data).digits
+        except InvalidIdentityNumber as error:
+            raise ValidationError(PERSONNUMMER_HELP.get(str(error.problem.value), PERSONNUMMER_HELP["format"])) \
+                from error
+
+
+class ContactForm(BaseForm):
+    """A phone or walk-in intake: who, how to reach them, their situation, language and urgency."""
+
+    source = RadioField("Hur kom kontakten?", choices=[(Source.PHONE.value, "Telefon"),
+                                                       (Source.WALK_IN.value, "Besök i receptionen")],
+                        default=Source.PHONE.value, validators=[InputRequired(message="Välj telefon eller besök.")])
+    personnummer = OptionalPersonnummer("Personnummer eller samordningsnummer (om det är känt)")
+    name = StringField("Namn", validators=[DataRequired(message=REQUIRED), Length(max=200)])
+    phone = StringField("Telefonnummer", validators=[Optional(), Length(max=40)])
+    email = StringField("E-postadress", validators=[Optional(), Email(message="Skriv en e-postadress i formatet "
+                                                                              "namn@exempel.se."), Length(max=254)])
+    summary = TextAreaField("Situation", description="Vad personen behöver hjälp med, med egna ord.",
+                            validators=[DataRequired(message="Beskriv situationen kort."), Length(max=4000)])
+    language = SelectField("Språk", choices=[])
+    interpreter_needed = BooleanField("Behöver tolk")
+    urgency = SelectField("Hur brådskande är det?", choices=[(u.value, label) for u, label in URGENCY_LABELS.items()],
+                          default=Urgency.NORMAL.value)
+    form_key = HiddenField()
+
+    def validate_phone(self, field: StringField) -> None:
+        """Someone must be reachable: a phone number or an e-mail address."""
+        if not field.data and not self.email.data:
+            raise ValidationError("Skriv ett telefonnummer eller en e-postadress så att vi kan nå personen.")
+
+
+class VersionForm(BaseForm):
+    """A one-button action on an item, carrying the version the page showed (optimistic locking)."""
+
+    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+    action = HiddenField()
+
+
+class CloseForm(BaseForm):
+    """Close an item with a reason from the list and, when needed, free text."""
+
+    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+    reason = SelectField("Skäl", choices=[("", "Välj skäl"), *CLOSE_REASONS.items()],
+                         validators=[DataRequired(message="Välj ett skäl.")])
+    text = TextAreaField("Kommentar", validators=[Optional(), Length(max=2000)])
+
+
+class DelayForm(BaseForm):
+    """Send the resident a delay notice with the new expected date and the reason."""
+
+    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+    expected_on = DateField("Nytt datum för beslut", validators=[InputRequired(message="Skriv ett datum.")],
+                            description="Till exempel 2026-12-28.")
+    reason = SelectField("Skäl till förseningen", choices=[("", "Välj skäl"), *REASON_LABELS.items()],
+                         validators=[DataRequired(message="Välj ett skäl.")])
