@@ -36,6 +36,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(dev)
     app.cli.add_command(audit_group)
     app.cli.add_command(person_group)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.group("db")
@@ -209,6 +211,35 @@ def person_export(personnummer: str) -> None:
                  actor=("system", None, "cli"))
     db.session.commit()
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@click.command("backup")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(out: Path) -> None:
+    """Write a consistent copy of the database and every stored file to one archive (while the portal runs)."""
+    from portal.backup import BackupError, backup
+
+    try:
+        manifest = backup(out)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Säkerhetskopian är skriven: {out} ({len(manifest['files'])} filer).")  # type: ignore[arg-type]
+
+
+@click.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Confirm that the current database and files are replaced.")
+def restore_command(archive: Path, yes: bool) -> None:
+    """Replace the database and the stored files with those in ARCHIVE (stop the portal and scheduler first)."""
+    from portal.backup import BackupError, restore
+
+    if not yes:
+        raise click.ClickException("Återställningen ersätter databasen och filerna. Bekräfta med --yes.")
+    try:
+        manifest = restore(archive)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Återställt från {archive} ({len(manifest['files'])} filer).")  # type: ignore[arg-type]
 
 
 @click.command("dev")
