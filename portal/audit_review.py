@@ -36,7 +36,7 @@ class MonthReport:
 
     month: str
     actors: list[ActorSummary] = field(default_factory=list)
-    protected: list[tuple[datetime, str, str, int]] = field(default_factory=list)
+    protected: list[tuple[datetime, str, str, int | None]] = field(default_factory=list)
 
 
 def month_bounds(month: str) -> tuple[datetime, datetime]:

@@ -16,6 +16,7 @@ import subprocess
 import tarfile
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from flask import current_app
 from sqlalchemy.engine import make_url
@@ -49,7 +50,7 @@ def _sqlite_path() -> Path:
     return Path(database)
 
 
-def backup(out: Path) -> dict[str, object]:
+def backup(out: Path) -> dict[str, Any]:
     """Write a consistent archive of the database and every stored file to `out` (atomically)."""
     dialect = db.engine.dialect.name
     storage = Path(current_app.config["STORAGE_DIR"])
@@ -74,7 +75,7 @@ def backup(out: Path) -> dict[str, object]:
             for path in sorted(storage.rglob("*")):
                 if path.is_file() and not path.name.startswith(".tmp-"):
                     files[path.relative_to(storage).as_posix()] = _sha256(path)
-        manifest = {"format": FORMAT, "database": dialect, "database_file": db_file.name,
+        manifest: dict[str, Any] = {"format": FORMAT, "database": dialect, "database_file": db_file.name,
                     "database_sha256": _sha256(db_file), "files": files}
         (work / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         partial = out.with_name(out.name + ".partial")
@@ -87,7 +88,7 @@ def backup(out: Path) -> dict[str, object]:
     return manifest
 
 
-def restore(archive_path: Path) -> dict[str, object]:
+def restore(archive_path: Path) -> dict[str, Any]:
     """Replace the database and the stored files with an archive's, after checking every checksum in it."""
     storage = Path(current_app.config["STORAGE_DIR"])
     with tempfile.TemporaryDirectory() as tmp:

@@ -223,7 +223,7 @@ def backup_command(out: Path) -> None:
         manifest = backup(out)
     except BackupError as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"Säkerhetskopian är skriven: {out} ({len(manifest['files'])} filer).")  # type: ignore[arg-type]
+    click.echo(f"Säkerhetskopian är skriven: {out} ({len(manifest['files'])} filer).")
 
 
 @click.command("restore")
@@ -239,7 +239,7 @@ def restore_command(archive: Path, yes: bool) -> None:
         manifest = restore(archive)
     except BackupError as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"Återställt från {archive} ({len(manifest['files'])} filer).")  # type: ignore[arg-type]
+    click.echo(f"Återställt från {archive} ({len(manifest['files'])} filer).")
 
 
 @click.command("dev")

@@ -21,7 +21,7 @@ def _snapshot() -> dict[str, list[tuple[Any, ...]]]:
     for table in Base.metadata.sorted_tables:
         if table.name in tables:
             rows = db.session.execute(text(f'SELECT * FROM "{table.name}"')).all()
-            snapshot[table.name] = sorted((tuple(str(v) for v in row) for row in rows))
+            snapshot[table.name] = sorted(tuple(str(v) for v in row) for row in rows)
     return snapshot
 
 
