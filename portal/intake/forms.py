@@ -56,7 +56,7 @@ class ContactForm(BaseForm):
                         default=Source.PHONE.value, validators=[InputRequired(message="Välj telefon eller besök.")])
     personnummer = OptionalPersonnummer("Personnummer eller samordningsnummer (om det är känt)")
     name = StringField("Namn", validators=[DataRequired(message=REQUIRED), Length(max=200)])
-    phone = StringField("Telefonnummer", validators=[Optional(), Length(max=40)])
+    phone = StringField("Telefonnummer", validators=[Length(max=40)])
     email = StringField("E-postadress", validators=[Optional(), Email(message="Skriv en e-postadress i formatet "
                                                                               "namn@exempel.se."), Length(max=254)])
     summary = TextAreaField("Situation", description="Vad personen behöver hjälp med, med egna ord.",
