@@ -48,8 +48,8 @@ def _env(db_url: str, storage: Path) -> dict[str, str]:
 def served(env: dict[str, str]) -> Iterator[str]:
     """gunicorn serving benchmarks.wsgi:app; yields the base URL."""
     port = _free_port()
-    process = subprocess.Popen([str(BIN / "gunicorn"), "-w", str(WORKERS), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-                                "benchmarks.wsgi:app"], cwd=ROOT, env=env)
+    process = subprocess.Popen([str(BIN / "gunicorn"), "-w", str(WORKERS), "-b", f"127.0.0.1:{port}",
+                                "--log-level", "warning", "benchmarks.wsgi:app"], cwd=ROOT, env=env)
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
