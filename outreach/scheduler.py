@@ -33,8 +33,10 @@ def run_forever(app: Flask) -> None:
     scheduler = build_scheduler(app)
 
     def stop(signum: int, frame: FrameType | None) -> None:
-        log.info("scheduler stopping (signal %s)", signum)
-        scheduler.shutdown(wait=True)
+        # Ctrl-C reaches the whole process group, and `portal dev` then sends SIGTERM as well: stop once.
+        if scheduler.running:
+            log.info("scheduler stopping (signal %s)", signum)
+            scheduler.shutdown(wait=True)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)

@@ -249,8 +249,13 @@ def dev(port: int) -> None:
     worker = None
     if current_app.config["SCHEDULER"]:
         worker = subprocess.Popen([sys.executable, "-m", "portal.cli", "worker"], env=os.environ.copy())
+    from werkzeug.serving import run_simple
+
     try:
-        current_app.run(host="127.0.0.1", port=port, use_reloader=False, debug=False)
+        # Flask's app.run() refuses to run inside the `flask` CLI, so serve with Werkzeug directly.
+        run_simple("127.0.0.1", port, current_app._get_current_object(), threaded=True)  # type: ignore[attr-defined]
+    except KeyboardInterrupt:
+        pass
     finally:
         if worker is not None:
             worker.terminate()
