@@ -37,9 +37,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _register_models()
     _register_blueprints(app)
 
-    from portal.cli import register_commands
-
-    register_commands(app)
     return app
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 from portal import demo, migrate, translations
 from portal.staff.models import Role
@@ -22,25 +22,36 @@ def _create_app() -> Flask:
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False, add_version_option=False)
-def main() -> None:
+class PortalGroup(FlaskGroup):
+    """The `portal` group: its own commands are listed even when the configuration would stop the app."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        from portal.config import ConfigError, check_safe, load
+
+        try:
+            check_safe(load())
+        except ConfigError:
+            return sorted(self.commands)
+        return list(super().list_commands(ctx))
+
+
+@click.group(cls=PortalGroup, create_app=_create_app, add_default_commands=False, add_version_option=False)
+def cli() -> None:
     """Portal for ekonomiskt bistånd and the outreach service (see README.md)."""
 
 
-def register_commands(app: Flask) -> None:
-    """Attach portal's command groups to the app's CLI."""
-    app.cli.add_command(db_group)
-    app.cli.add_command(demo_group)
-    app.cli.add_command(staff_group)
-    app.cli.add_command(translations_group)
-    app.cli.add_command(dev)
-    app.cli.add_command(audit_group)
-    app.cli.add_command(person_group)
-    app.cli.add_command(backup_command)
-    app.cli.add_command(restore_command)
+def main() -> None:
+    """The `portal` console command; an unsafe configuration ends with its message, not a traceback."""
+    from portal.config import ConfigError
+
+    try:
+        cli.main(prog_name="portal")
+    except ConfigError as error:
+        click.echo(f"portal: {error}", err=True)
+        raise SystemExit(2) from error
 
 
-@click.group("db")
+@click.group("db", cls=AppGroup)
 def db_group() -> None:
     """Database schema migrations."""
 
@@ -64,7 +75,7 @@ def db_downgrade(revision: str) -> None:
     click.echo(f"Databasen är återställd till {revision}.")
 
 
-@click.group("demo")
+@click.group("demo", cls=AppGroup)
 def demo_group() -> None:
     """Demo data."""
 
@@ -81,7 +92,7 @@ def demo_load() -> None:
         click.echo(f"  {account.role.value:<12} {account.email:<28} {account.password}")
 
 
-@click.group("staff")
+@click.group("staff", cls=AppGroup)
 def staff_group() -> None:
     """Staff accounts."""
 
@@ -103,7 +114,7 @@ def staff_create(email: str, role: str, name: str | None) -> None:
     click.echo(f"Kontot {user.email} ({user.role}) är skapat.")
 
 
-@click.group("translations")
+@click.group("translations", cls=AppGroup)
 def translations_group() -> None:
     """Translation catalogs (Swedish is the source language)."""
 
@@ -145,7 +156,7 @@ def translations_check() -> None:
     click.echo("Alla kataloger är kompletta.")
 
 
-@click.group("audit")
+@click.group("audit", cls=AppGroup)
 def audit_group() -> None:
     """The access log."""
 
@@ -182,7 +193,7 @@ def audit_report(month: str) -> None:
         click.echo(f"  {at:%Y-%m-%d %H:%M} {label} {action} person {person_id}")
 
 
-@click.group("person")
+@click.group("person", cls=AppGroup)
 def person_group() -> None:
     """A person's data."""
 
@@ -214,6 +225,7 @@ def person_export(personnummer: str) -> None:
 
 
 @click.command("backup")
+@with_appcontext
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 def backup_command(out: Path) -> None:
     """Write a consistent copy of the database and every stored file to one archive (while the portal runs)."""
@@ -227,6 +239,7 @@ def backup_command(out: Path) -> None:
 
 
 @click.command("restore")
+@with_appcontext
 @click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--yes", is_flag=True, help="Confirm that the current database and files are replaced.")
 def restore_command(archive: Path, yes: bool) -> None:
@@ -243,6 +256,7 @@ def restore_command(archive: Path, yes: bool) -> None:
 
 
 @click.command("dev")
+@with_appcontext
 @click.option("--port", default=5000, show_default=True)
 def dev(port: int) -> None:
     """Serve the portal on 127.0.0.1 and run the scheduler beside it; Ctrl-C stops both."""
@@ -264,6 +278,11 @@ def dev(port: int) -> None:
             except subprocess.TimeoutExpired:
                 worker.kill()
         click.echo("Portalen och schemaläggaren är stoppade.")
+
+
+for _command in (db_group, demo_group, staff_group, translations_group, audit_group, person_group, backup_command,
+                 restore_command, dev):
+    cli.add_command(_command)
 
 
 if __name__ == "__main__":
