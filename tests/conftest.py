@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from flask import Flask, g, has_app_context
-from flask.testing import FlaskClient
+from flask.testing import FlaskCliRunner, FlaskClient
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
@@ -138,7 +138,17 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
+class PortalCliRunner(FlaskCliRunner):
+    """Runs the `portal` command group (portal's own commands and the app's) against the test app."""
+
+    def invoke(self, cli: Any = None, args: Any = None, **kwargs: Any) -> Any:
+        from portal.cli import cli as portal_cli
+
+        return super().invoke(cli or portal_cli, args, **kwargs)
+
+
 @pytest.fixture
 def runner(app: Flask) -> Any:
-    """A CLI runner for the app's `portal` commands."""
+    """A CLI runner for the `portal` commands."""
+    app.test_cli_runner_class = PortalCliRunner
     return app.test_cli_runner()
