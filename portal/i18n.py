@@ -6,6 +6,7 @@ Accept-Language, then Swedish. Staff pages are Swedish.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from babel import Locale
@@ -25,6 +26,7 @@ def source_language() -> str:
     return languages()[0]
 
 
+@lru_cache(maxsize=32)
 def native_name(code: str) -> str:
     """The language's name in itself, as the switcher shows it (Swedish 'svenska', Arabic 'العربية')."""
     name = Locale.parse(code).get_display_name(code) or code
