@@ -24,7 +24,8 @@ from portal.intake.service import (
 )
 from portal.staff.models import Role, StaffUser
 
-BOARD_LIMIT = 200
+# The board shows the 50 most urgent; as they are assigned the next ones come up (a meeting handles ~20-50).
+BOARD_LIMIT = 50
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,9 @@ def board() -> str:
     """The intake meeting board: ready items, caseworkers' loads, one assignment per row or several at once."""
     today = service.local_today()
     result = meeting.get_board(today=today)
-    service.record_list_view(result.items, "intake.board_view")
-    return render_template("intake/board.html", board=result, today=today, **labels())
+    html = render_template("intake/board.html", board=result, today=today, **labels())
+    service.record_list_view(result.items, "intake.board_view")  # logged before anything is sent
+    return html
 
 
 def _assignments(form: dict[str, str], only: str | None) -> list[Assignment]:
@@ -70,8 +71,9 @@ def meeting_record(meeting_id: int) -> str:
     if record is None:
         abort(404)
     held, rows = record
+    html = render_template("intake/meeting.html", meeting=held, rows=rows)
     service.record_list_view([row.item for row in rows], "intake.meeting_view")
-    return render_template("intake/meeting.html", meeting=held, rows=rows)
+    return html
 
 
 @bp.route("/mina")
@@ -79,8 +81,9 @@ def meeting_record(meeting_id: int) -> str:
 def mine() -> str:
     """The items assigned to the logged-in caseworker."""
     items = meeting.list_assigned_to(int(session["staff_id"]))
+    html = render_template("intake/mine.html", items=items, today=service.local_today(), **labels())
     service.record_list_view(items, "intake.assigned_view")
-    return render_template("intake/mine.html", items=items, today=service.local_today(), **labels())
+    return html
 
 
 @bp.route("/overlamningar")

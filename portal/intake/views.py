@@ -55,10 +55,12 @@ def queue_page() -> str:
     filters, kept = _filters()
     today = service.local_today()
     page = queue.list_queue(filters, today=today, cursor=queue.Cursor.decode(request.args.get("after")))
-    service.record_list_view(page.items, "intake.queue_view")
     names = service.staff_names({item.claimed_by_id for item in page.items})
-    return render_template("intake/queue.html", page=page, kept=kept, today=today, names=names,
+    html = render_template("intake/queue.html", page=page, kept=kept, today=today, names=names,
                            first_page=not request.args.get("after"), **labels())
+    # Rendered first (the commit would expire every row), logged before anything is sent.
+    service.record_list_view(page.items, "intake.queue_view")
+    return html
 
 
 def labels() -> dict[str, object]:
