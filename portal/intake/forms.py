@@ -14,7 +14,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
 from portal.forms import BaseForm
 from portal.intake.delay import REASON_LABELS
@@ -57,8 +57,8 @@ class ContactForm(BaseForm):
     personnummer = OptionalPersonnummer("Personnummer eller samordningsnummer (om det är känt)")
     name = StringField("Namn", validators=[DataRequired(message=REQUIRED), Length(max=200)])
     phone = StringField("Telefonnummer", validators=[Length(max=40)])
-    email = StringField("E-postadress", validators=[Optional(), Email(message="Skriv en e-postadress i formatet "
-                                                                              "namn@exempel.se."), Length(max=254)])
+    email = StringField("E-postadress", validators=[Optional(), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=(
+        "Skriv en e-postadress i formatet namn@exempel.se.")), Length(max=254)])
     summary = TextAreaField("Situation", description="Vad personen behöver hjälp med, med egna ord.",
                             validators=[DataRequired(message="Beskriv situationen kort."), Length(max=4000)])
     language = SelectField("Språk", choices=[])
