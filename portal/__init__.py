@@ -59,6 +59,14 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(identity_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(staff_audit_bp)
+    from portal.statistics import intake_stats
+    from portal.statistics.tables import add_section
+    from portal.statistics.views import READERS
+    from portal.statistics.views import bp as statistics_bp
+
+    app.register_blueprint(statistics_bp)
+    add_section("intake", "Mottagningen", intake_stats.build)
+    add_home_link(frozenset(READERS), "statistics.overview", "Statistik")
     add_home_link(frozenset({Role.ADMIN}), "staff_audit.review", "Granska åtkomstloggen")
 
     from portal import intake
