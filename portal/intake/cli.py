@@ -8,6 +8,7 @@ import click
 from flask import Flask
 
 from portal.intake.handoff import export_to_folder
+from portal.intake.service import recompute_all_deadlines
 
 
 @click.group("handoff")
@@ -25,6 +26,18 @@ def export(out: Path, include_delivered: bool) -> None:
     click.echo(f"{len(written)} överlämningar skrivna till {out}.")
 
 
+@click.group("intake")
+def intake_group() -> None:
+    """The intake queue."""
+
+
+@intake_group.command("recompute-deadlines")
+def recompute_deadlines() -> None:
+    """Recompute every open item's deadline (after changing PORTAL_DECISION/OVERALL_LIMIT_WORKING_DAYS)."""
+    click.echo(f"{recompute_all_deadlines()} ärenden fick en ny frist.")
+
+
 def register_commands(app: Flask) -> None:
-    """Attach the handoff command group to the app's CLI."""
+    """Attach the handoff and intake command groups to the app's CLI."""
     app.cli.add_command(handoff_group)
+    app.cli.add_command(intake_group)

@@ -18,8 +18,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 
 from portal.forms import BaseForm
 from portal.intake.delay import REASON_LABELS
+from portal.intake.labels import CLOSE_REASONS, URGENCY_LABELS
 from portal.intake.models import Source, Urgency
-from portal.intake.service import CLOSE_REASONS, URGENCY_LABELS
 from portal.personnummer import InvalidIdentityNumber, parse
 
 REQUIRED = "Fyll i det här fältet."

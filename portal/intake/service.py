@@ -17,57 +17,13 @@ from sqlalchemy.orm.exc import StaleDataError
 from portal import audit
 from portal.db import db, utcnow
 from portal.intake import deadlines
+from portal.intake.labels import CLOSE_REASONS
 from portal.intake.models import OPEN_STATES, IntakeEvent, IntakeItem, Source, State, Urgency
 from portal.people import get_or_add_person
 from portal.staff.models import StaffUser
 from portal.workdays import working_days_between
 
 LOCAL_TZ = ZoneInfo("Europe/Stockholm")
-
-STATE_LABELS = {
-    State.NEW: "Ny",
-    State.IN_REVIEW: "Granskas",
-    State.WAITING_FOR_RESIDENT: "Väntar på den sökande",
-    State.READY_FOR_ASSIGNMENT: "Klar för fördelning",
-    State.ASSIGNED: "Fördelad",
-    State.HANDED_OVER: "Aktualiserad",
-    State.CLOSED: "Avslutad",
-}
-SOURCE_LABELS = {
-    Source.E_APPLICATION: "E-ansökan",
-    Source.OUTREACH: "Uppsökande",
-    Source.PHONE: "Telefon",
-    Source.WALK_IN: "Besök",
-}
-URGENCY_LABELS = {
-    Urgency.NORMAL: "Normal",
-    Urgency.NO_MONEY_FOR_FOOD: "Inga pengar till mat i dag",
-    Urgency.NO_PLACE_TO_SLEEP: "Ingen plats att sova i natt",
-    Urgency.EVICTION_RISK: "Risk för avhysning",
-}
-EVENT_LABELS = {
-    "created": "Skapat",
-    "claimed": "Tog ärendet",
-    "released": "Lämnade tillbaka ärendet",
-    "documents_complete": "Underlaget komplett",
-    "waiting": "Väntar på den sökande",
-    "resumed": "Den sökande har svarat",
-    "ready_for_assignment": "Klart för intagsmötet",
-    "assigned": "Fördelat",
-    "handed_over": "Aktualiserat",
-    "handoff_delivered": "Överlämning framme",
-    "handoff_failed": "Överlämning misslyckades",
-    "delay_notice": "Besked om försening",
-    "closed": "Avslutat",
-}
-CLOSE_REASONS = {
-    "withdrawn": "Den sökande har återkallat",
-    "duplicate": "Dubblett av ett annat ärende",
-    "no_contact": "Ingen kontakt trots försök",
-    "referred": "Hänvisad till annan verksamhet",
-    "known_client": "Redan aktuell hos socialtjänsten",
-    "other": "Annat skäl",
-}
 
 
 class IntakeError(Exception):
@@ -299,9 +255,10 @@ def wait_for_resident(item: IntakeItem, *, actor: str, detail: str, today: date 
 def resume(item: IntakeItem, *, actor: str, detail: str = "", today: date | None = None) -> None:
     """Start the decision clock again after waiting; the working days spent waiting are added (no commit)."""
     if item.state == State.WAITING_FOR_RESIDENT:
-        if item.waiting_since is not None:
-            item.paused_working_days += max(0, working_days_between(item.waiting_since,
-                                                                               today or local_today()))
+        if item.waiting_since is not None and item.documents_complete_on is not None:
+            # Only days on which the clock was running count: it starts when the documents are complete.
+            start = max(item.waiting_since, item.documents_complete_on)
+            item.paused_working_days += max(0, working_days_between(start, today or local_today()))
         item.waiting_since = None
         set_state(item, State.IN_REVIEW)
         add_event(item, actor, "resumed", detail)
@@ -386,4 +343,44 @@ def record_list_view(items: list[IntakeItem], action: str) -> None:
     if persons:
         audit.record(action, object_type="intake_item_list", object_id=len(items),
                      detail="persons=" + ",".join(str(p) for p in persons))
+        db.session.commit()
+
+
+def set_documents_complete(item: IntakeItem, *, on: date, actor_label: str) -> None:
+    """Start the decision clock: the documents were complete on `on` (adds, does not commit).
+
+    For the e-application area to call when an application's checklist is complete; a second call with a
+    later date is ignored, so the first complete day counts and waiting periods are added by resume().
+    """
+    if item.documents_complete_on is None or on < item.documents_complete_on:
+        item.documents_complete_on = on
+        add_event(item, actor_label, "documents_complete", on.isoformat())
+    if item.state == State.WAITING_FOR_RESIDENT:
+        resume(item, actor=actor_label, detail="underlaget är komplett", today=on)
+    refresh_deadlines(item)
+
+
+def set_legal_deadline(item: IntakeItem, *, deadline: date | None, actor_label: str) -> None:
+    """Change an outreach item's legal deadline (a corrected notice restarts it); adds, does not commit."""
+    if item.legal_deadline != deadline:
+        item.legal_deadline = deadline
+        add_event(item, actor_label, "legal_deadline", deadline.isoformat() if deadline else "")
+        refresh_deadlines(item)
+
+
+def recompute_all_deadlines(batch: int = 1000) -> int:
+    """Recompute the stored deadline of every open item (after a change of the working-day settings) and commit."""
+    changed = 0
+    last_id = 0
+    while True:
+        items = list(db.session.scalars(select(IntakeItem).where(IntakeItem.is_open.is_(True),
+                                                                 IntakeItem.id > last_id)
+                                        .order_by(IntakeItem.id).limit(batch)))
+        if not items:
+            return changed
+        for item in items:
+            before = (item.due_on, item.warn_on)
+            refresh_deadlines(item)
+            changed += (item.due_on, item.warn_on) != before
+        last_id = items[-1].id
         db.session.commit()

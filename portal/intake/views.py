@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from werkzeug.wrappers import Response
 
 from portal.intake import deadlines, delay, handoff, queue, service
+from portal.intake import labels as labels_module
 from portal.intake.forms import LANGUAGE_NAMES, CloseForm, ContactForm, DelayForm, VersionForm
 from portal.intake.models import IntakeItem, Source, State, Urgency
 from portal.intake.service import IntakeError
@@ -65,10 +66,10 @@ def queue_page() -> str:
 
 def labels() -> dict[str, object]:
     """The Swedish labels every intake template uses."""
-    return {"state_labels": service.STATE_LABELS, "source_labels": service.SOURCE_LABELS,
-            "urgency_labels": service.URGENCY_LABELS, "deadline_labels": deadlines.DEADLINE_LABELS,
+    return {"state_labels": labels_module.STATE_LABELS, "source_labels": labels_module.SOURCE_LABELS,
+            "urgency_labels": labels_module.URGENCY_LABELS, "deadline_labels": deadlines.DEADLINE_LABELS,
             "deadline_state": deadlines.state_on, "no_deadline": deadlines.NO_DEADLINE,
-            "language_names": LANGUAGE_NAMES, "event_labels": service.EVENT_LABELS}
+            "language_names": LANGUAGE_NAMES, "event_labels": labels_module.EVENT_LABELS}
 
 
 @bp.route("/ny", methods=["GET", "POST"])
