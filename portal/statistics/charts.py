@@ -12,7 +12,7 @@ from portal.statistics.tables import Table
 
 # Colours distinguishable with common colour-vision deficiencies, each with 3:1 contrast on white.
 PALETTE = ("#0b4f8a", "#b35900", "#2e7d32", "#7b1fa2", "#c62828", "#00695c")
-WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 640, 260, 48, 56, 16
+WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 640, 280, 48, 64, 16
 
 
 def _numbers(table: Table) -> list[list[float | None]]:
@@ -50,7 +50,7 @@ def bar_chart(table: Table) -> Markup:
             parts.append(f'<text x="{x0 + group_w * 0.4:.1f}" y="{TOP + plot_h + 14}" font-size="10" '
                          f'text-anchor="middle">{escape(str(table.rows[i][0]))[:14]}</text>')
     for s, name in enumerate(table.columns[1:]):
-        y = HEIGHT - 18 + (s // 3) * 14 - (14 if series > 3 else 0)
+        y = HEIGHT - 20 + (s // 3) * 14 - (14 if series > 3 else 0)
         x = LEFT + (s % 3) * 190
         parts.append(f'<rect x="{x}" y="{y - 9}" width="10" height="10" fill="{PALETTE[s % len(PALETTE)]}"/>'
                      f'<text x="{x + 14}" y="{y}" font-size="11">{escape(name)}</text>')
