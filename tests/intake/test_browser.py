@@ -66,5 +66,5 @@ def test_reception_claims_an_item_with_the_keyboard_only(live_server: LiveServer
     page.wait_for_url(base + f"/staff/intake/{item_id}")
     page.get_by_role("button", name="Ta ärendet", exact=True).focus()
     page.keyboard.press("Enter")
-    page.wait_for_load_state()
-    assert page.get_by_text("Du har tagit ärendet.").is_visible()
+    page.get_by_text("Du har tagit ärendet.").wait_for(timeout=10_000)
+    assert page.get_by_role("button", name="Lämna tillbaka till kön").is_visible()
