@@ -19,6 +19,7 @@ from typing import Any
 import requests
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from portal import audit
 from portal.db import db, utcnow
@@ -30,7 +31,6 @@ from portal.intake.service import (
     add_event,
     commit_or_stale,
     deadlines_for,
-    get_item,
     set_state,
     staff_label,
 )
@@ -156,24 +156,35 @@ def get_handoff(item_id: int) -> Handoff | None:
 
 def hand_off_item(item_id: int, *, staff: StaffUser, version: int | None) -> Handoff:
     """Hand an assigned item over to the case system and commit; delivery is tried at once, failures wait."""
-    item = get_item(item_id)
+    # Lock the item: of two people handing over at once, the second waits and then finds the first's hand-off.
+    item = db.session.scalars(select(IntakeItem).where(IntakeItem.id == item_id).with_for_update()
+                              .execution_options(populate_existing=True)).first()
     if item is None:
         raise IntakeError("Ärendet finns inte.")
-    if version is not None and item.version != version:
-        raise StaleItem()
     existing = get_handoff(item.id)
     if existing is not None:
+        db.session.commit()
         return existing  # handing over again never makes a second document
+    if version is not None and item.version != version:
+        raise StaleItem()
     if item.state != State.ASSIGNED:
         raise IntakeError("Bara ärenden som är fördelade till en handläggare kan aktualiseras.")
     handoff = Handoff(item_id=item.id, handoff_id=str(uuid.uuid4()), status=HandoffStatus.PENDING, attempts=0,
                       requested_by_id=staff.id)
-    db.session.add(handoff)
-    set_state(item, State.HANDED_OVER)
-    item.claimed_by_id = None
-    add_event(item, staff_label(staff), "handed_over", handoff.handoff_id)
-    audit.record("intake.handoff", person_id=item.person_id, object_type="intake_item", object_id=item.id)
-    commit_or_stale()
+    try:
+        db.session.add(handoff)
+        set_state(item, State.HANDED_OVER)
+        item.claimed_by_id = None
+        add_event(item, staff_label(staff), "handed_over", handoff.handoff_id)
+        audit.record("intake.handoff", person_id=item.person_id, object_type="intake_item", object_id=item.id)
+        commit_or_stale()
+    except (IntegrityError, StaleItem):
+        # SQLite has no row locks: a simultaneous hand-off won on the unique item_id; use that one.
+        db.session.rollback()
+        existing = get_handoff(item_id)
+        if existing is None:
+            raise
+        return existing
     deliver(handoff)
     db.session.commit()
     return handoff

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal import audit
@@ -145,6 +146,24 @@ def register_contact(*, staff: StaffUser, source: Source, form_key: str, personn
     existing = get_item_by_source_key(source_key)
     if existing is not None:
         return existing
+    try:
+        item = _add_contact(staff=staff, source=source, source_key=source_key, personnummer=personnummer,
+                            name=name, phone=phone, email=email, summary=summary, language=language,
+                            interpreter_needed=interpreter_needed, urgency=urgency)
+        db.session.commit()
+    except IntegrityError:
+        # The same form sent twice at once: the other request created the item (unique source_key).
+        db.session.rollback()
+        existing = get_item_by_source_key(source_key)
+        if existing is None:
+            raise
+        return existing
+    return item
+
+
+def _add_contact(*, staff: StaffUser, source: Source, source_key: str, personnummer: str | None, name: str,
+                 phone: str, email: str, summary: str, language: str | None, interpreter_needed: bool,
+                 urgency: Urgency) -> IntakeItem:
     person_id = None
     if personnummer:
         person = get_or_add_person(personnummer)
@@ -160,7 +179,6 @@ def register_contact(*, staff: StaffUser, source: Source, form_key: str, personn
     item.contact_name, item.contact_phone, item.contact_email = name or None, phone or None, email or None
     audit.record("intake.register", person_id=person_id, object_type="intake_item", object_id=item.id,
                  detail=source.value)
-    db.session.commit()
     return item
 
 
@@ -170,10 +188,10 @@ def _check_version(item: IntakeItem, version: int | None) -> None:
 
 
 def commit_or_stale() -> None:
-    """Commit; a concurrent change caught by the version column becomes a clear message."""
+    """Commit; a concurrent change (caught by the version column or a unique constraint) becomes a clear message."""
     try:
         db.session.commit()
-    except StaleDataError as error:
+    except (StaleDataError, IntegrityError) as error:
         db.session.rollback()
         raise StaleItem() from error
 

@@ -120,3 +120,37 @@ def test_only_assigned_items_are_handed_over(app: Flask) -> None:
     with pytest.raises(IntakeError, match="fördelade"):
         hand_off_item(item.id, staff=rita, version=item.version)
     assert get_handoff(item.id) is None
+
+
+@pytest.mark.postgres_only
+def test_two_simultaneous_hand_offs_make_one_document(app: Flask, backend: str, tmp_path: Path) -> None:
+    if backend != "postgresql":
+        pytest.skip("needs PostgreSQL row locks")
+    from sqlalchemy import func, select
+
+    from portal.intake.models import Handoff
+
+    hanna = create_staff_user(email="hanna@example.org", role=Role.CASEWORKER, name="Hanna")
+    item = _assigned_item(hanna)
+    item_id, version = item.id, item.version
+    barrier = threading.Barrier(2)
+    outcomes: list[object] = []
+
+    def run() -> None:
+        with app.app_context():
+            staff = db.session.get(StaffUser, hanna.id)
+            barrier.wait(20)
+            try:
+                outcomes.append(hand_off_item(item_id, staff=staff, version=version).handoff_id)  # type: ignore[arg-type]
+            except IntakeError as error:
+                outcomes.append(error)
+            db.session.remove()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert len(outcomes) == 2
+    assert db.session.scalar(select(func.count()).select_from(Handoff)) == 1
+    assert len(list((tmp_path / "handoff").glob("*.json"))) == 1
