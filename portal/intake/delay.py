@@ -8,6 +8,7 @@ new date), and always recorded on the item so it can be printed or read out on t
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from flask import current_app
@@ -18,8 +19,17 @@ from flask_babel import lazy_gettext as _l
 from portal import audit
 from portal.db import db, utcnow
 from portal.intake import deadlines
-from portal.intake.models import DelayNotice, IntakeItem, Source
-from portal.intake.service import IntakeError, StaleItem, add_event, commit_or_stale, get_item, local_today, staff_label
+from portal.intake.models import DelayNotice, IntakeItem, Source, Urgency
+from portal.intake.service import (
+    IntakeError,
+    StaleItem,
+    add_event,
+    clock_for,
+    commit_or_stale,
+    get_item,
+    local_today,
+    staff_label,
+)
 from portal.mail import MailError, mail_configured, send_mail
 from portal.staff.models import StaffUser
 
@@ -68,8 +78,12 @@ def needs_delay_notice(item: IntakeItem, *, today: date | None = None) -> bool:
     if not item.is_open or item.source == Source.OUTREACH:
         return False
     day = today or local_today()
-    if deadlines.state_on(item.due_on, item.warn_on, day) not in (deadlines.DeadlineState.WARNING,
-                                                                  deadlines.DeadlineState.OVERDUE):
+    # The decision's own deadlines count here, not the same-day handling of an acute need.
+    result = deadlines.compute(replace(clock_for(item), urgency=Urgency.NORMAL),
+                               decision_days=current_app.config.get("DECISION_WORKING_DAYS", 5),
+                               overall_days=current_app.config.get("OVERALL_LIMIT_WORKING_DAYS", 15))
+    if deadlines.state_on(result.due_on, result.warn_on, day) not in (deadlines.DeadlineState.WARNING,
+                                                                      deadlines.DeadlineState.OVERDUE):
         return False
     latest = latest_notice(item.id)
     return latest is None or latest.expected_on < day

@@ -22,7 +22,7 @@ def load_demo() -> None:
         (Source.PHONE, demo.TEST_PERSONNUMMER[6], "Chen Demo", Urgency.NO_PLACE_TO_SLEEP, "en", False,
          "Har blivit utan bostad och har ingenstans att sova i natt.", 0, State.NEW),
         (Source.PHONE, demo.TEST_PERSONNUMMER[7], "Dawit Demo", Urgency.NORMAL, "ti", True,
-         "Har lämnat alla handlingar vid besök. Klar för fördelning.", 10, State.READY_FOR_ASSIGNMENT),
+         "Har lämnat alla handlingar vid besök. Klar för fördelning.", 3, State.READY_FOR_ASSIGNMENT),
     )
     for index, (source, number, name, urgency, language, interpreter, summary, days_ago, state) in enumerate(rows):
         person = get_or_add_person(number)
@@ -32,7 +32,7 @@ def load_demo() -> None:
                                summary=summary, urgency=urgency, language=language, interpreter_needed=interpreter,
                                actor_label="demo", received_at=now - timedelta(days=days_ago))
         if state == State.READY_FOR_ASSIGNMENT:
-            item.documents_complete_on = (now - timedelta(days=days_ago - 1)).date()
+            item.documents_complete_on = (now - timedelta(days=days_ago - 1)).date()  # a clock already running
         set_state(item, state)
         refresh_deadlines(item)
     # One walk-in who did not want to give a personnummer yet.

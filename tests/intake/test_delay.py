@@ -138,3 +138,9 @@ def test_a_date_in_the_past_is_refused(app: Flask, client: FlaskClient) -> None:
     response = client.post(f"/staff/intake/{item.id}/forsening", data=data, follow_redirects=True)
     assert "måste ligga efter i dag" in response.get_data(as_text=True)
     assert list_notices(item.id) == []
+
+
+def test_an_acute_need_due_today_is_not_a_delayed_decision(app: Flask) -> None:
+    from portal.intake.models import Urgency
+
+    assert not needs_delay_notice(create_item(urgency=Urgency.NO_MONEY_FOR_FOOD))
