@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -28,12 +28,20 @@ from portal.staff.models import Role, StaffUser
 BOARD_LIMIT = 50
 
 
+RECENT_DAYS = 30
+
+
 @dataclass(frozen=True)
 class CaseworkerLoad:
-    """A caseworker and how many intake items they hold that are not yet handed over or closed."""
+    """A caseworker's load: items assigned and not yet handed over, and everything assigned in 30 days.
+
+    The portal does not learn when the case system closes a case, so the recent count stands in for the
+    caseworker's current new cases alongside those still waiting in the queue.
+    """
 
     user: StaffUser
     open_cases: int
+    recent: int = 0
 
 
 @dataclass
@@ -62,9 +70,15 @@ def list_caseworkers() -> list[CaseworkerLoad]:
         .where(IntakeItem.assigned_to_id.is_not(None), IntakeItem.state == State.ASSIGNED)
         .group_by(IntakeItem.assigned_to_id)).all()
     counts = {row[0]: int(row[1]) for row in rows}
+    since = utcnow() - timedelta(days=RECENT_DAYS)
+    recent_rows = db.session.execute(
+        select(IntakeItem.assigned_to_id, func.count()).where(IntakeItem.assigned_at >= since)
+        .group_by(IntakeItem.assigned_to_id)).all()
+    recent = {row[0]: int(row[1]) for row in recent_rows}
     users = db.session.scalars(select(StaffUser).where(StaffUser.role == Role.CASEWORKER,
                                                        StaffUser.active.is_(True)).order_by(StaffUser.name))
-    return [CaseworkerLoad(user=user, open_cases=int(counts.get(user.id, 0))) for user in users]
+    return [CaseworkerLoad(user=user, open_cases=counts.get(user.id, 0), recent=recent.get(user.id, 0))
+            for user in users]
 
 
 def get_meeting_on(day: date) -> IntakeMeeting | None:

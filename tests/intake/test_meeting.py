@@ -27,6 +27,7 @@ def test_board_lists_ready_items_and_each_caseworkers_open_cases(app: Flask) -> 
     board = get_board()
     assert [i.id for i in board.items] == [ready.id] and board.ready_count == 1
     assert [(load.user.name, load.open_cases) for load in board.caseworkers] == [("Hanna", 1), ("Hugo", 0)]
+    assert [load.recent for load in board.caseworkers] == [0, 0]  # assigned before the portal knew when
 
 
 def test_assigning_several_at_once_records_who_decided_at_which_meeting(app: Flask) -> None:
@@ -38,7 +39,8 @@ def test_assigning_several_at_once_records_who_decided_at_which_meeting(app: Fla
     decisions = db.session.scalars(db.select(MeetingDecision).order_by(MeetingDecision.id)).all()
     assert [(d.meeting_id, d.item_id, d.caseworker_id, d.decided_by_id) for d in decisions] == [
         (meeting.id, a.id, hanna.id, sam.id), (meeting.id, b.id, hugo.id, sam.id)]
-    assert {(load.user.name, load.open_cases) for load in list_caseworkers()} == {("Hanna", 1), ("Hugo", 1)}
+    assert {(load.user.name, load.open_cases, load.recent) for load in list_caseworkers()} == {
+        ("Hanna", 1, 1), ("Hugo", 1, 1)}
     db.session.expire_all()
     assert db.session.get(IntakeItem, a.id).state == State.ASSIGNED  # type: ignore[union-attr]
 
