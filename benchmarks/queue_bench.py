@@ -106,6 +106,7 @@ def seed(app: Flask, items: int, *, seed_value: int = 4) -> dict[str, int]:
                           "legal_deadline": legal, "received_at": received, "documents_complete_on": complete,
                           "paused_working_days": 0, "due_on": result.due_on, "warn_on": result.warn_on,
                           "assigned_to_id": assigned, "created_at": received, "updated_at": received,
+                          "assigned_at": received + timedelta(days=3) if assigned else None,
                           "version": 1})
             if len(batch) == 5000:
                 db.session.execute(insert(IntakeItem.__table__), batch)
