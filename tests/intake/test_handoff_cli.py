@@ -42,3 +42,10 @@ def test_export_writes_waiting_hand_offs_once_and_again_without_duplicates(app: 
         assert document["intake_item_id"] == item_id
         db.session.expire_all()
         assert get_handoff(item_id).status == HandoffStatus.DELIVERED  # type: ignore[union-attr]
+
+
+def test_the_retry_job_is_registered_for_the_scheduler(app: Flask) -> None:
+    from portal.jobs import REGISTRY
+
+    spec = next(spec for spec in REGISTRY if spec.id == "intake.retry_handoffs")
+    assert spec.trigger == "interval" and spec.func() == "delivered=0 failed=0"
