@@ -11,11 +11,10 @@ the database (around the triggers) breaks the chain, and `portal audit verify` f
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from flask import has_request_context, request, session
 from sqlalchemy import ForeignKey, String, Text, event, select, update

@@ -7,5 +7,5 @@ from portal.people import Person
 from portal.staff.models import RecoveryCode, StaffUser
 from portal.storage import StoredFile
 
-__all__ = ["AuditChainHead", "AuditEvent", "DelayNotice", "Handoff", "IntakeEvent", "IntakeItem", "IntakeMeeting", "JobRun",
-           "MeetingDecision", "Person", "RecoveryCode", "StaffUser", "StoredFile"]
+__all__ = ["AuditChainHead", "AuditEvent", "DelayNotice", "Handoff", "IntakeEvent", "IntakeItem",
+           "IntakeMeeting", "JobRun", "MeetingDecision", "Person", "RecoveryCode", "StaffUser", "StoredFile"]

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from flask import Flask, g, has_app_context
-from flask.testing import FlaskCliRunner, FlaskClient
+from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
