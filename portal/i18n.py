@@ -43,6 +43,10 @@ def select_locale() -> str:
     lang = g.get("lang")
     if lang:
         return str(lang)
+    # A page that does not exist still answers in the language its address asks for.
+    prefix = request.path.strip("/").split("/", 1)[0]
+    if prefix in languages():
+        return prefix
     if request.blueprint and request.blueprint.startswith("staff"):
         return source_language()
     stored = session.get("language")

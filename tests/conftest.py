@@ -20,6 +20,9 @@ from portal.audit import GENESIS
 from portal.db import Base, db
 from portal.migrate import upgrade
 
+# Browser fixtures (Chromium, live server) for every test package that drives pages.
+pytest_plugins = ["tests.browser_fixtures"]
+
 PG_URL = os.environ.get("PORTAL_TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
 

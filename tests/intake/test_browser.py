@@ -8,22 +8,14 @@ from playwright.sync_api import Page
 from portal.db import db
 from portal.intake.models import State, Urgency
 from portal.staff.models import Role
-from tests.browser.conftest import (  # noqa: F401  (fixtures used by name)
-    LiveServer,
-    axe_violations,
-    browser,
-    describe,
-    live_app,
-    live_server,
-    page,
-)
+from tests.browser_fixtures import LiveServer, axe_violations, describe
 from tests.factories import PASSWORD, create_person, create_staff_user
 from tests.intake.factories import create_item
 
 pytestmark = pytest.mark.browser
 
 
-def _log_in(page: Page, base: str, email: str) -> None:  # noqa: F811
+def _log_in(page: Page, base: str, email: str) -> None:
     page.goto(base + "/staff/login")
     page.fill("#email", email)
     page.fill("#password", PASSWORD)
@@ -31,7 +23,7 @@ def _log_in(page: Page, base: str, email: str) -> None:  # noqa: F811
     page.wait_for_url(base + "/staff/")
 
 
-def test_queue_item_register_and_board_pass_axe(live_server: LiveServer, page: Page) -> None:  # noqa: F811
+def test_queue_item_register_and_board_pass_axe(live_server: LiveServer, page: Page) -> None:
     with live_server.app.app_context():
         create_staff_user(email="sam@example.org", role=Role.COORDINATOR, name="Sam")
         create_staff_user(email="hanna@example.org", role=Role.CASEWORKER, name="Hanna")
@@ -53,7 +45,7 @@ def test_queue_item_register_and_board_pass_axe(live_server: LiveServer, page: P
     assert describe(axe_violations(page)) == []
 
 
-def test_reception_claims_an_item_with_the_keyboard_only(live_server: LiveServer, page: Page) -> None:  # noqa: F811
+def test_reception_claims_an_item_with_the_keyboard_only(live_server: LiveServer, page: Page) -> None:
     with live_server.app.app_context():
         create_staff_user(email="rita@example.org", role=Role.RECEPTION, name="Rita")
         item_id = create_item(person_id=create_person(name="Olena Kovalenko").id).id
