@@ -1,4 +1,4 @@
-"""The browser tier (a pytest plugin loaded by tests/conftest.py): the real app served over HTTP, driven by Debian's Chromium through Playwright, checked by axe."""
+"""Browser tier (pytest plugin): the app served over HTTP, driven by Chromium through Playwright, checked by axe."""
 
 from __future__ import annotations
 
