@@ -6,8 +6,26 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register outreach's models, commands and scheduled jobs with the app."""
+    """Register outreach's models, commands, pages, API, scheduled jobs and demo data with the app."""
     import outreach.models  # noqa: F401
+    from outreach import demo, jobs  # noqa: F401  (they register themselves on import)
+    from outreach.api import bp as api_bp
     from outreach.cli import register_commands
+    from outreach.views import admin_bp, bp
+    from portal.staff.models import Role
+    from portal.staff.views import HOME_LINKS, add_home_link
 
     register_commands(app)
+    app.register_blueprint(bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(api_bp)
+    links = (
+        (frozenset({Role.OUTREACH}), "outreach.list_page", "Underrättelser om risk för vräkning"),
+        (frozenset({Role.OUTREACH}), "outreach.manual_page", "Underrättelser för manuell hantering"),
+        (frozenset({Role.OUTREACH}), "outreach.import_page", "Läs in underrättelser"),
+        (frozenset({Role.ADMIN}), "outreach_admin.keys_page", "API-nycklar för hyresvärdar"),
+    )
+    present = {endpoint for _, endpoint, _ in HOME_LINKS}
+    for roles, endpoint, label in links:
+        if endpoint not in present:  # create_app runs many times in one process (tests)
+            add_home_link(roles, endpoint, label)

@@ -1,3 +1,5 @@
 """Every outreach model module, imported in one place so the metadata is whole."""
 
-__all__: list[str] = []
+from outreach.notices import models as notice_models
+
+__all__: list[str] = ["notice_models"]

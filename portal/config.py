@@ -63,6 +63,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PORTAL_HANDOFF_DIR", "", "folder the hand-off JSON documents to the case system are written to "
             "(atomically); empty disables the folder"),
     Setting("PORTAL_HANDOFF_URL", "", "URL the hand-off JSON documents are POSTed to; empty disables it"),
+    Setting("PORTAL_OUTREACH_POSTAL_CODES", "", "postal codes (or prefixes) of the unit's area, comma separated; "
+            "notices for flats elsewhere are flagged for forwarding; empty means every code is in the area"),
+    Setting("PORTAL_OUTREACH_CONTACT_WORKING_DAYS", "5", "working days after the outreach letter without contact "
+            "before an outreach worker gets a follow-up task (and a second letter goes out if time allows)"),
+    Setting("PORTAL_OUTREACH_ESCALATE_WORKING_DAYS", "3", "a notice with no decision this many working days "
+            "before its deadline is escalated"),
+    Setting("PORTAL_OUTREACH_SECOND_LETTER_MIN_DAYS", "5", "a second letter goes out only if at least this many "
+            "calendar days remain before the deadline"),
+    Setting("PORTAL_OUTREACH_BATCH", "50", "notices the pipeline claims and moves on per transaction"),
+    Setting("PORTAL_NOTICE_RETENTION_DAYS", "365", "days after arrival when a notice that never became a case "
+            "(decided, no investigation opened) is deleted; only anonymous counts remain"),
+    Setting("PORTAL_API_MAX_BYTES", "1048576", "largest body the landlord notice API accepts (413 above)"),
+    Setting("PORTAL_API_RATE_LIMIT", "60/minute", "requests per API key to the landlord notice API (429 above)"),
 )
 
 
@@ -124,6 +137,14 @@ def load(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "OVERALL_LIMIT_WORKING_DAYS": int(_env("PORTAL_OVERALL_LIMIT_WORKING_DAYS", env)),
         "HANDOFF_DIR": _resolve_dir(_env("PORTAL_HANDOFF_DIR", env)) if _env("PORTAL_HANDOFF_DIR", env) else "",
         "HANDOFF_URL": _env("PORTAL_HANDOFF_URL", env),
+        "OUTREACH_POSTAL_CODES": _env("PORTAL_OUTREACH_POSTAL_CODES", env),
+        "OUTREACH_CONTACT_WORKING_DAYS": int(_env("PORTAL_OUTREACH_CONTACT_WORKING_DAYS", env)),
+        "OUTREACH_ESCALATE_WORKING_DAYS": int(_env("PORTAL_OUTREACH_ESCALATE_WORKING_DAYS", env)),
+        "OUTREACH_SECOND_LETTER_MIN_DAYS": int(_env("PORTAL_OUTREACH_SECOND_LETTER_MIN_DAYS", env)),
+        "OUTREACH_BATCH": int(_env("PORTAL_OUTREACH_BATCH", env)),
+        "NOTICE_RETENTION_DAYS": int(_env("PORTAL_NOTICE_RETENTION_DAYS", env)),
+        "API_MAX_BYTES": int(_env("PORTAL_API_MAX_BYTES", env)),
+        "API_RATE_LIMIT": _env("PORTAL_API_RATE_LIMIT", env),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": not development,

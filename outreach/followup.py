@@ -1,0 +1,117 @@
+"""Follow-up: a missed appointment or no contact leads to a task and (time allowing) a second letter;
+a notice without a decision near its deadline is escalated.
+"""
+
+from __future__ import annotations
+
+import importlib
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import select
+
+from outreach import delivery
+from outreach.actions import add_action, escalate, get_action
+from outreach.notices.models import (
+    ActionKind,
+    ActionStatus,
+    Attempt,
+    AttemptResult,
+    Notice,
+    NoticeAction,
+    Outcome,
+)
+from portal.db import db
+from portal.intake.service import local_date
+from portal.people import Person
+from portal.workdays import working_days_between
+
+
+def claim_open(limit: int = 500, after_id: int = 0) -> list[Notice]:
+    """Undecided, current notices, locked for this process (another scheduler skips them)."""
+    return list(db.session.scalars(
+        select(Notice).where(Notice.decision.is_(None), Notice.superseded.is_(False),
+                             Notice.pipeline_due.is_(False), Notice.id > after_id)
+        .order_by(Notice.id).limit(limit).with_for_update(skip_locked=True)))
+
+
+def reached(notice_id: int) -> bool:
+    """True when an attempt reached the household."""
+    return db.session.scalar(select(Attempt.id).where(Attempt.notice_id == notice_id,
+                                                      Attempt.result == AttemptResult.REACHED).limit(1)) is not None
+
+
+def missed_appointment(booking_id: int | None) -> bool:
+    """True when the booking made for the notice ended as a no-show (from the booking module, when installed)."""
+    if booking_id is None:
+        return False
+    try:
+        models = importlib.import_module("portal.booking.models")
+    except ImportError:
+        return False
+    booking = db.session.get(models.Booking, booking_id)
+    return booking is not None and str(getattr(booking, "status", "")) == "no_show"
+
+
+def needs_task(notice: Notice, letter: NoticeAction | None, booking: NoticeAction | None, *, today: date,
+               contact_days: int) -> str | None:
+    """Why an outreach worker should follow up now, or None (a plain rule the tests call directly)."""
+    if notice.outcome != Outcome.CONTACTED or reached(notice.id):
+        return None
+    if booking is not None and missed_appointment(booking.ref_id):
+        return "Uteblev från den bokade tiden"
+    if letter is not None and letter.done_at is not None and \
+            working_days_between(local_date(letter.done_at), today) >= contact_days:
+        return f"Ingen kontakt {contact_days} arbetsdagar efter brevet"
+    return None
+
+
+def follow_up(*, today: date) -> int:
+    """Create follow-up tasks, second letters and deadline escalations; each at most once per notice."""
+    config = current_app.config
+    contact_days = int(config.get("OUTREACH_CONTACT_WORKING_DAYS", 5))
+    escalate_days = int(config.get("OUTREACH_ESCALATE_WORKING_DAYS", 3))
+    second_min = int(config.get("OUTREACH_SECOND_LETTER_MIN_DAYS", 5))
+    changed = 0
+    after = 0
+    while True:
+        notices = claim_open(after_id=after)
+        if not notices:
+            break
+        for notice in notices:
+            after = notice.id
+            changed += _follow_one(notice, today=today, contact_days=contact_days, escalate_days=escalate_days,
+                                   second_min=second_min)
+        db.session.commit()
+    db.session.commit()
+    return changed
+
+
+def _follow_one(notice: Notice, *, today: date, contact_days: int, escalate_days: int, second_min: int) -> int:
+    changed = 0
+    if notice.deadline is not None and get_action(notice.id, ActionKind.DEADLINE_ESCALATION) is None and \
+            working_days_between(today, notice.deadline) <= escalate_days:
+        escalate(notice, f"Inget beslut {escalate_days} arbetsdagar före fristen",
+                 kind=ActionKind.DEADLINE_ESCALATION)
+        changed += 1
+    if get_action(notice.id, ActionKind.FOLLOWUP_TASK) is not None:
+        return changed
+    reason = needs_task(notice, get_action(notice.id, ActionKind.LETTER_FIRST),
+                        get_action(notice.id, ActionKind.BOOKING), today=today, contact_days=contact_days)
+    if reason is None:
+        return changed
+    add_action(notice, ActionKind.FOLLOWUP_TASK, detail=f"{reason}: ring, skicka sms eller gör hembesök",
+               status=ActionStatus.PENDING)
+    person = db.session.get(Person, notice.person_id) if notice.person_id else None
+    if person is not None and notice.deadline is not None and (notice.deadline - today).days >= second_min:
+        delivery.write_letter(notice, person, kind="outreach_second", action=ActionKind.LETTER_SECOND)
+    return changed + 1
+
+
+def list_open_tasks() -> list[tuple[NoticeAction, Notice]]:
+    """Open follow-up tasks for outreach workers, nearest deadline first."""
+    rows = db.session.execute(
+        select(NoticeAction, Notice).join(Notice, Notice.id == NoticeAction.notice_id)
+        .where(NoticeAction.kind == ActionKind.FOLLOWUP_TASK, NoticeAction.status == ActionStatus.PENDING)
+        .order_by(Notice.deadline, Notice.id)).all()
+    return [(row[0], row[1]) for row in rows]

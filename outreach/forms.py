@@ -1,0 +1,79 @@
+"""Staff forms for notices (Swedish, plain text: staff pages are not translated)."""
+
+from __future__ import annotations
+
+from flask_wtf.file import FileField, FileRequired
+from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length
+
+from outreach.notices.models import AttemptChannel, AttemptResult, Children, Decision
+from portal.forms import BaseForm
+
+CHANNEL_LABELS = {AttemptChannel.LETTER: "Brev", AttemptChannel.CALL: "Samtal", AttemptChannel.TEXT: "Sms",
+                  AttemptChannel.HOME_VISIT: "Hembesök"}
+RESULT_LABELS = {AttemptResult.REACHED: "Fick kontakt", AttemptResult.NOT_REACHED: "Fick inte kontakt",
+                 AttemptResult.MESSAGE_LEFT: "Lämnade meddelande"}
+DECISION_LABELS = {Decision.CONTACT_MADE: "Kontakt tagen", Decision.INVESTIGATION_OPENED: "Utredning inledd",
+                   Decision.NO_ACTION: "Ingen åtgärd (skäl krävs)"}
+CHILDREN_LABELS = {Children.YES: "Ja", Children.NO: "Nej", Children.UNKNOWN: "Okänt"}
+
+# Typed-in notices: the same columns and checks as a file row (FORMATS.md §1).
+TYPED_FIELDS = (
+    ("typ", "Typ (uppsägning, störning, avhysning eller övrigt)"), ("referens", "Avsändarens referens"),
+    ("hyresvard", "Hyresvärd"), ("hyresvard_orgnr", "Hyresvärdens organisationsnummer (frivilligt)"),
+    ("hyresvard_kontakt", "Kontakt hos hyresvärden (frivilligt)"), ("hyresgast_namn", "Hyresgästens namn"),
+    ("personnummer", "Personnummer (frivilligt)"), ("adress", "Adress"), ("postnummer", "Postnummer"),
+    ("ort", "Ort"), ("lagenhetsnummer", "Lägenhetsnummer (frivilligt)"),
+    ("lagenhet_storlek", "Lägenhetens storlek (frivilligt)"), ("skuld_kr", "Skuld i kronor (för uppsägning)"),
+    ("uppsagning_datum", "Uppsägningsdatum"), ("delgiven_datum", "Delgiven (datum, frivilligt)"),
+    ("inkom_datum", "Inkom till nämnden (datum; tomt = i dag)"),
+    ("avhysning_datum", "Datum för avhysning (för avhysning, gärna med klockslag)"),
+    ("barn_i_hushallet", "Barn i hushållet (ja, nej eller okänt)"), ("sprak", "Språkkod (frivilligt)"),
+    ("skyddad_identitet", "Skyddad identitet (ja eller tomt)"), ("rattelse_av", "Rättelse av referens (frivilligt)"),
+)
+
+
+class TypedNoticeForm(BaseForm):
+    """A notice typed in from paper; the fields are added below, one per column."""
+
+
+for _name, _label in TYPED_FIELDS:
+    setattr(TypedNoticeForm, _name, StringField(_label, validators=[Length(max=200)]))
+
+
+class ImportForm(BaseForm):
+    """A notice file to import."""
+
+    file = FileField("Fil med underrättelser (CSV)", validators=[FileRequired(message="Välj en fil.")])
+
+
+class AttemptForm(BaseForm):
+    """One attempt to reach the household."""
+
+    channel = RadioField("Hur?", choices=[(c.value, label) for c, label in CHANNEL_LABELS.items()],
+                         validators=[InputRequired(message="Välj hur ni försökte nå hushållet.")])
+    result = RadioField("Resultat", choices=[(r.value, label) for r, label in RESULT_LABELS.items()],
+                        validators=[InputRequired(message="Välj resultatet.")])
+    note = TextAreaField("Anteckning (frivilligt)", validators=[Length(max=2000)])
+
+
+class DecisionForm(BaseForm):
+    """The notice's decision."""
+
+    decision = RadioField("Beslut", choices=[(d.value, label) for d, label in DECISION_LABELS.items()],
+                          validators=[InputRequired(message="Välj ett beslut.")])
+    reason = TextAreaField("Skäl", validators=[Length(max=4000)])
+
+
+class ChildrenForm(BaseForm):
+    """Children in the household, as staff learnt."""
+
+    children = SelectField("Barn i hushållet", choices=[(c.value, label) for c, label in CHILDREN_LABELS.items()])
+
+
+class ApiKeyForm(BaseForm):
+    """A new landlord API key."""
+
+    landlord_name = StringField("Hyresvärd", validators=[InputRequired(message="Fyll i hyresvärdens namn."),
+                                                         Length(max=200)])
+    landlord_orgnr = StringField("Organisationsnummer (frivilligt)", validators=[Length(max=20)])

@@ -1,0 +1,236 @@
+"""Notices (underrättelser), the steps taken on them, attempts, the known-client register and API keys."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.db import Base, UTCDateTime, utcnow
+
+
+class NoticeKind(StrEnum):
+    """The `typ` column: what the notice is about."""
+
+    TERMINATION = "uppsagning"
+    DISTURBANCE = "storning"
+    EVICTION = "avhysning"
+    OTHER = "ovrigt"
+
+
+class Children(StrEnum):
+    """Whether children live in the household (usually not on the notice: staff record it)."""
+
+    YES = "ja"
+    NO = "nej"
+    UNKNOWN = "okant"
+
+
+class Channel(StrEnum):
+    """How a notice arrived."""
+
+    FILE = "file"
+    API = "api"
+    STAFF = "staff"
+
+
+class Outcome(StrEnum):
+    """What the pipeline did with a notice."""
+
+    PENDING = "pending"
+    SUPERSEDED = "superseded"
+    KNOWN_CLIENT = "known_client"
+    MANUAL = "manual"
+    OUT_OF_AREA = "out_of_area"
+    CONTACTED = "contacted"          # booked (when a time was free), letter, intake item
+    ESCALATED = "escalated"          # no time free before the deadline, or a Kronofogden notice on an open case
+    LINKED = "linked"                # another open notice of the same household and flat is already in hand
+
+
+class Decision(StrEnum):
+    """Every notice ends with one of these (JO 1683-2017)."""
+
+    CONTACT_MADE = "contact_made"
+    INVESTIGATION_OPENED = "investigation_opened"
+    NO_ACTION = "no_action"
+
+
+class ActionKind(StrEnum):
+    """One step of the pipeline on one notice; unique per notice, so no step ever runs twice."""
+
+    INTAKE_ITEM = "intake_item"
+    BOOKING = "booking"
+    LETTER_FIRST = "letter_first"
+    LETTER_SECOND = "letter_second"
+    CASEWORKER_MAIL = "caseworker_mail"
+    MANUAL = "manual"
+    ESCALATION = "escalation"
+    FOLLOWUP_TASK = "followup_task"
+    DEADLINE_ESCALATION = "deadline_escalation"
+
+
+class ActionStatus(StrEnum):
+    """Whether a step is done or still waiting (an e-mail not yet delivered, a booking module not installed)."""
+
+    PENDING = "pending"
+    DONE = "done"
+
+
+class AttemptChannel(StrEnum):
+    """How staff tried to reach the household."""
+
+    LETTER = "letter"
+    CALL = "call"
+    TEXT = "text"
+    HOME_VISIT = "home_visit"
+
+
+class AttemptResult(StrEnum):
+    """What came of an attempt."""
+
+    REACHED = "reached"
+    NOT_REACHED = "not_reached"
+    MESSAGE_LEFT = "message_left"
+
+
+class Notice(Base):
+    """One notice from a landlord or Kronofogden; (sender, reference) identifies it.
+
+    `case_id` is the id of the first notice for the same household and tenancy (itself for the first), so a
+    case's notices are found on one index. `pipeline_due` marks notices the pipeline still has to move on;
+    it is claimed with FOR UPDATE SKIP LOCKED and cleared in the same transaction as the steps it causes.
+    The amount is kept as text exactly as received (RH 1995:34: a wrong amount can stop an eviction).
+    """
+
+    __tablename__ = "notice"
+    __table_args__ = (
+        UniqueConstraint("sender", "reference"),
+        Index("ix_notice_due", "pipeline_due", "priority", "id"),
+        Index("ix_notice_deadline", "superseded", "deadline", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sender: Mapped[str] = mapped_column(String(120))
+    reference: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[NoticeKind] = mapped_column(String(20))
+    channel: Mapped[Channel] = mapped_column(String(10))
+    landlord_name: Mapped[str] = mapped_column(String(200))
+    landlord_orgnr: Mapped[str | None] = mapped_column(String(20))
+    landlord_contact: Mapped[str | None] = mapped_column(String(200))
+    tenant_name: Mapped[str] = mapped_column(String(200))
+    personnummer: Mapped[str | None] = mapped_column(String(12), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"), index=True)
+    address: Mapped[str] = mapped_column(String(200))
+    postal_code: Mapped[str] = mapped_column(String(10))
+    city: Mapped[str] = mapped_column(String(100))
+    tenancy_key: Mapped[str] = mapped_column(String(220), index=True)
+    flat_number: Mapped[str | None] = mapped_column(String(40))
+    flat_size: Mapped[str | None] = mapped_column(String(80))
+    amount_text: Mapped[str | None] = mapped_column(String(40))
+    amount_ore: Mapped[int | None]
+    termination_date: Mapped[date | None]
+    served_date: Mapped[date | None]
+    received_date: Mapped[date]
+    eviction_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    eviction_text: Mapped[str | None] = mapped_column(String(40))
+    children: Mapped[Children] = mapped_column(String(10), default=Children.UNKNOWN)
+    language: Mapped[str | None] = mapped_column(String(8))
+    protected: Mapped[bool] = mapped_column(default=False)
+    corrects_reference: Mapped[str | None] = mapped_column(String(80))
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("notice.id", ondelete="SET NULL"))
+    superseded: Mapped[bool] = mapped_column(default=False)
+    case_id: Mapped[int | None] = mapped_column(index=True)
+    out_of_area: Mapped[bool] = mapped_column(default=False)
+    recovery_deadline: Mapped[date | None]
+    eviction_date: Mapped[date | None]
+    deadline: Mapped[date | None]
+    priority: Mapped[int] = mapped_column(default=0)
+    pipeline_due: Mapped[bool] = mapped_column(default=True)
+    outcome: Mapped[Outcome] = mapped_column(String(20), default=Outcome.PENDING)
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    escalation_reason: Mapped[str | None] = mapped_column(Text)
+    intake_item_id: Mapped[int | None] = mapped_column(ForeignKey("intake_item.id", ondelete="SET NULL"))
+    decision: Mapped[Decision | None] = mapped_column(String(30))
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    @property
+    def has_children(self) -> bool:
+        """True when the household is known to have children."""
+        return self.children == Children.YES
+
+
+class NoticeAction(Base):
+    """A step the pipeline took on a notice; the unique (notice, kind) makes every step happen once."""
+
+    __tablename__ = "notice_action"
+    __table_args__ = (UniqueConstraint("notice_id", "kind"), Index("ix_notice_action_status", "status", "kind"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notice.id", ondelete="CASCADE"))
+    kind: Mapped[ActionKind] = mapped_column(String(30))
+    status: Mapped[ActionStatus] = mapped_column(String(10), default=ActionStatus.DONE)
+    detail: Mapped[str] = mapped_column(Text, default="")
+    ref_id: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Attempt(Base):
+    """One attempt by staff to reach a household, and its result."""
+
+    __tablename__ = "notice_attempt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notice.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[AttemptChannel] = mapped_column(String(20))
+    result: Mapped[AttemptResult] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class KnownClient(Base):
+    """One row of the latest known-client register snapshot (aktuella klienter)."""
+
+    __tablename__ = "known_client"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    personnummer: Mapped[str] = mapped_column(String(12), unique=True)
+    unit: Mapped[str] = mapped_column(String(200))
+    caseworker: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254))
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ApiKey(Base):
+    """A landlord organisation's API key; only its SHA-256 is stored, the prefix finds it."""
+
+    __tablename__ = "notice_api_key"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    prefix: Mapped[str] = mapped_column(String(16), unique=True)
+    key_hash: Mapped[str] = mapped_column(String(64))
+    landlord_name: Mapped[str] = mapped_column(String(200))
+    landlord_orgnr: Mapped[str | None] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class RetentionCount(Base):
+    """Anonymous counts of notices deleted by retention, per year received and kind (nothing personal)."""
+
+    __tablename__ = "notice_retention_count"
+    __table_args__ = (UniqueConstraint("year", "kind", "decision"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(20))
+    decision: Mapped[str] = mapped_column(String(30))
+    count: Mapped[int] = mapped_column(default=0)

@@ -1,0 +1,198 @@
+"""Storing notices: repeats, corrections (rättelse), linking to the household's tenancy, deadlines, area."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select, tuple_, update
+
+from outreach import rules
+from outreach.notices.models import Channel, Notice, NoticeKind, Outcome
+from outreach.notices.parse import NoticeInput
+from portal.db import db
+
+
+class Stored(StrEnum):
+    """What storing one notice did."""
+
+    CREATED = "created"
+    REPEAT = "repeat"
+    CORRECTION = "correction"
+
+
+@dataclass
+class StoreResult:
+    """The outcome for one input: created, a repeat of an existing notice, or a correction."""
+
+    line: int
+    status: Stored
+    notice_id: int
+    reference: str
+    note: str = ""
+
+
+@dataclass
+class _Known:
+    """What linking needs to know of a notice (kept small: an import may hold 100,000 of these)."""
+
+    id: int
+    root: int
+    personnummer: str | None
+    name: str
+    superseded: bool
+    obj: Notice | None = None
+
+
+@dataclass
+class _Batch:
+    by_key: dict[tuple[str, str], _Known] = field(default_factory=dict)
+    by_tenancy: dict[str, list[_Known]] = field(default_factory=dict)
+
+
+def area() -> tuple[str, ...]:
+    """The unit's configured postal codes."""
+    return rules.parse_area(current_app.config.get("OUTREACH_POSTAL_CODES", ""))
+
+
+def apply_rules(notice: Notice, *, today: date) -> None:
+    """(Re)compute the deadlines and the priority of a notice from its dates and household."""
+    notice.recovery_deadline = rules.recovery_deadline(notice.kind, served=notice.served_date,
+                                                       received=notice.received_date)
+    notice.eviction_date = rules.eviction_date(notice.eviction_at)
+    notice.deadline = rules.effective_deadline(recovery=notice.recovery_deadline, eviction=notice.eviction_date,
+                                               received=notice.received_date)
+    notice.priority = rules.priority(deadline=notice.deadline, today=today, children=notice.has_children,
+                                     kind=notice.kind)
+
+
+def _load(batch: _Batch, inputs: list[tuple[int, NoticeInput, str]]) -> None:
+    """Fetch the existing notices the batch may repeat, correct or link to, in two queries."""
+    keys = {(sender, inp.reference) for _, inp, sender in inputs}
+    keys |= {(sender, inp.corrects_reference) for _, inp, sender in inputs if inp.corrects_reference}
+    keys = {key for key in keys if key not in batch.by_key}
+    tenancies = {rules.tenancy_key(inp.address, inp.postal_code) for _, inp, _ in inputs}
+    columns = (Notice.id, Notice.case_id, Notice.personnummer, Notice.tenant_name, Notice.superseded,
+               Notice.sender, Notice.reference, Notice.tenancy_key)
+    found: list[Any] = []
+    key_list = list(keys)
+    for start in range(0, len(key_list), 500):
+        found += db.session.execute(select(*columns).where(
+            tuple_(Notice.sender, Notice.reference).in_(key_list[start:start + 500]))).all()
+    tenancy_list = [key for key in tenancies if key not in batch.by_tenancy]
+    for start in range(0, len(tenancy_list), 500):
+        found += db.session.execute(select(*columns).where(
+            Notice.tenancy_key.in_(tenancy_list[start:start + 500])).order_by(Notice.id)).all()
+    seen: set[int] = set()
+    for row in found:
+        if row.id in seen:
+            continue
+        seen.add(row.id)
+        known = _Known(id=row.id, root=row.case_id or row.id, personnummer=row.personnummer, name=row.tenant_name,
+                       superseded=row.superseded)
+        batch.by_key[(row.sender, row.reference)] = known
+        batch.by_tenancy.setdefault(row.tenancy_key, []).append(known)
+    for key in tenancy_list:
+        batch.by_tenancy.setdefault(key, [])
+
+
+def store_inputs(inputs: list[tuple[int, NoticeInput, str]], *, channel: Channel, today: date,
+                 batch: _Batch | None = None) -> list[StoreResult]:
+    """Add (not commit) notices given as (line, input, sender); a repeat of (sender, reference) adds nothing.
+
+    A row with `rattelse_av` supersedes the earlier notice (its deadline restarts from the correction's dates,
+    NJA 1985 s. 586); a notice for the same household and flat as an earlier one joins that case.
+    """
+    batch = batch or _Batch()
+    _load(batch, inputs)
+    results: list[StoreResult] = []
+    codes = area()
+    pending: list[tuple[int, Notice, _Known, _Known | None, Stored, str]] = []
+    for line, inp, sender in inputs:
+        existing = batch.by_key.get((sender, inp.reference))
+        if existing is not None:
+            results.append(StoreResult(line, Stored.REPEAT, existing.id, inp.reference,
+                                       "finns redan; ingenting ändrades"))
+            continue
+        key = rules.tenancy_key(inp.address, inp.postal_code)
+        notice = Notice(
+            sender=sender, reference=inp.reference, kind=inp.kind, channel=channel, landlord_name=inp.landlord_name,
+            landlord_orgnr=inp.landlord_orgnr, landlord_contact=inp.landlord_contact, tenant_name=inp.tenant_name,
+            personnummer=inp.personnummer, address=inp.address, postal_code=inp.postal_code, city=inp.city,
+            tenancy_key=key, flat_number=inp.flat_number, flat_size=inp.flat_size, amount_text=inp.amount_text,
+            amount_ore=inp.amount_ore, termination_date=inp.termination_date, served_date=inp.served_date,
+            received_date=inp.received_date, eviction_at=inp.eviction_at, eviction_text=inp.eviction_text,
+            children=inp.children, language=inp.language, protected=inp.protected,
+            corrects_reference=inp.corrects_reference, superseded=False, pipeline_due=True,
+            outcome=Outcome.PENDING, out_of_area=not rules.in_area(inp.postal_code, codes))
+        apply_rules(notice, today=today)
+        status, note = Stored.CREATED, ""
+        root: _Known | None = None
+        if inp.corrects_reference:
+            earlier = batch.by_key.get((sender, inp.corrects_reference))
+            if earlier is None:
+                note = f"rättelse av {inp.corrects_reference}, som inte finns: sparad som ny underrättelse"
+            else:
+                status, root = Stored.CORRECTION, earlier
+                note = f"rättar {inp.corrects_reference}; återvinningsfristen räknas om"
+                _supersede(earlier)
+        if root is None:
+            root = next((known for known in batch.by_tenancy.get(key, [])
+                         if rules.same_household(known.personnummer, known.name, inp.personnummer,
+                                                 inp.tenant_name)), None)
+        db.session.add(notice)
+        known = _Known(id=0, root=0, personnummer=inp.personnummer, name=inp.tenant_name, superseded=False,
+                       obj=notice)
+        batch.by_key[(sender, inp.reference)] = known
+        batch.by_tenancy.setdefault(key, []).append(known)
+        pending.append((line, notice, known, root, status, note))
+    db.session.flush()
+    linked = False
+    # Ids exist only after the flush; earlier rows come first, so a row's root is resolved before it is used.
+    for line, notice, known, root, status, note in pending:
+        known.id = notice.id
+        if root is not None:
+            known.root = root.root or root.id
+            notice.case_id = known.root
+            notice.corrects_id = root.id if status == Stored.CORRECTION else None
+            linked = True
+        else:
+            known.root = notice.id
+        known.obj = None
+        results.append(StoreResult(line, status, notice.id, notice.reference, note))
+    if linked:
+        db.session.flush()
+    results.sort(key=lambda result: result.line)
+    return results
+
+
+def _supersede(earlier: _Known) -> None:
+    """The corrected notice stops counting; if the pipeline has not reached it yet, it never will."""
+    earlier.superseded = True
+    if earlier.obj is not None:
+        earlier.obj.superseded, earlier.obj.pipeline_due = True, False
+        earlier.obj.outcome = Outcome.SUPERSEDED
+        return
+    db.session.execute(update(Notice).where(Notice.id == earlier.id).values(superseded=True))
+    db.session.execute(update(Notice).where(Notice.id == earlier.id, Notice.outcome == Outcome.PENDING)
+                       .values(pipeline_due=False, outcome=Outcome.SUPERSEDED))
+
+
+def get_notice(notice_id: int) -> Notice | None:
+    """One notice by id."""
+    return db.session.get(Notice, notice_id)
+
+
+def case_notices(notice: Notice) -> list[Notice]:
+    """Every notice of the same household and tenancy, oldest first."""
+    root = notice.case_id or notice.id
+    return list(db.session.scalars(select(Notice).where((Notice.id == root) | (Notice.case_id == root))
+                                   .order_by(Notice.id)))
+
+
+def is_kronofogden(notice: Notice) -> bool:
+    """True for Kronofogden's eviction notices."""
+    return notice.kind == NoticeKind.EVICTION

@@ -1,0 +1,204 @@
+"""The outreach pipeline: every due notice is linked, triaged and moved on exactly once.
+
+Claiming: `claim_due` selects due notices FOR UPDATE SKIP LOCKED (PostgreSQL), so two scheduler processes
+take different notices, and each notice's steps are written in the same transaction that clears its
+`pipeline_due`. A process killed mid-batch leaves its transaction uncommitted: the rows stay due and the next
+pass does them. Every step is also unique per notice in the database, so even a bypassed claim adds nothing twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from outreach import delivery, rules
+from outreach.actions import add_action, escalate
+from outreach.notices.known_clients import get_known_client
+from outreach.notices.models import ActionKind, ActionStatus, Notice, NoticeAction, NoticeKind, Outcome
+from outreach.notices.service import apply_rules, case_notices
+from portal import audit
+from portal.db import db
+from portal.intake.models import Source, Urgency
+from portal.intake.service import add_intake_item, local_today
+from portal.people import Person, get_or_add_person
+
+log = logging.getLogger("outreach.pipeline")
+# Test hook: the process hangs (holding its uncommitted batch) after this many notices, to be killed with -9.
+HANG_AFTER_ENV = "PORTAL_OUTREACH_TEST_HANG_AFTER"
+KIND_LABELS = {NoticeKind.TERMINATION: "uppsägning", NoticeKind.DISTURBANCE: "störning",
+               NoticeKind.EVICTION: "avhysning", NoticeKind.OTHER: "övrigt"}
+
+
+@dataclass
+class PassResult:
+    """What one pass did."""
+
+    processed: int = 0
+    retried: int = 0
+    followed_up: int = 0
+    mailed: int = 0
+
+    def __str__(self) -> str:
+        return (f"behandlade {self.processed}, kompletterade {self.retried}, uppföljda {self.followed_up}, "
+                f"e-post {self.mailed}")
+
+
+def claim_due(limit: int) -> list[Notice]:
+    """Lock up to `limit` due notices, most urgent first, skipping those another process holds."""
+    query = (select(Notice).where(Notice.pipeline_due.is_(True)).order_by(Notice.priority.desc(), Notice.id)
+             .limit(limit).with_for_update(skip_locked=True))
+    return list(db.session.scalars(query))
+
+
+def run_pass(*, today: date | None = None) -> PassResult:
+    """One full pass: every due notice, pending deliveries, follow-up, and caseworker e-mail."""
+    from outreach import followup, mailer
+
+    today = today or local_today()
+    result = PassResult()
+    batch_size = max(1, int(current_app.config.get("OUTREACH_BATCH", 50)))
+    hang_after = int(os.environ.get(HANG_AFTER_ENV, "0") or 0)
+    while True:
+        notices = claim_due(batch_size)
+        if not notices:
+            db.session.commit()
+            break
+        for notice in notices:
+            process_notice(notice, today=today)
+            result.processed += 1
+            if hang_after and result.processed >= hang_after:
+                db.session.flush()
+                log.warning("test hook: hanging after %s notices", result.processed)
+                time.sleep(3600)
+        db.session.commit()
+    result.retried = retry_pending()
+    result.followed_up = followup.follow_up(today=today)
+    result.mailed = mailer.deliver_pending()
+    return result
+
+
+def process_notice(notice: Notice, *, today: date) -> None:
+    """Move one claimed notice on: link, deadlines, then known client, manual handling or contact."""
+    notice.pipeline_due = False
+    if notice.superseded:
+        notice.outcome = Outcome.SUPERSEDED
+        return
+    apply_rules(notice, today=today)
+    case = case_notices(notice)
+    _case_deadline(notice, case)
+    person = _person(notice)
+    if notice.kind == NoticeKind.EVICTION:
+        _escalate_case(notice, case)
+    protected = notice.protected or (person is not None and person.is_protected)
+    if notice.out_of_area:
+        notice.outcome = Outcome.OUT_OF_AREA
+        add_action(notice, ActionKind.MANUAL, detail="Lägenheten ligger utanför området: vidarebefordra till "
+                                                     "rätt socialnämnd")
+    elif protected:
+        notice.outcome = Outcome.MANUAL
+        add_action(notice, ActionKind.MANUAL, detail="Skyddade personuppgifter: inget brev, hanteras manuellt")
+    elif person is None:
+        notice.outcome = Outcome.MANUAL
+        add_action(notice, ActionKind.MANUAL, detail="Personnummer saknas: matcha personen manuellt")
+    elif (client := get_known_client(notice.personnummer)) is not None:
+        # The caseworker already knows the person: tell them, send no letter (it would cross their work).
+        notice.outcome = Outcome.KNOWN_CLIENT
+        add_action(notice, ActionKind.CASEWORKER_MAIL, detail=client.email, status=ActionStatus.PENDING)
+    elif _case_in_hand(notice, case):
+        # One household, one contact: the open case already has its letter, booking and intake item.
+        notice.outcome = Outcome.ESCALATED if notice.escalated_at else Outcome.LINKED
+    else:
+        _contact(notice, person)
+    audit.record("outreach.notice_processed", person_id=notice.person_id, object_type="notice",
+                 object_id=notice.id, detail=str(notice.outcome))
+
+
+def _person(notice: Notice) -> Person | None:
+    if not notice.personnummer:
+        return None
+    person = get_or_add_person(notice.personnummer)
+    person.name = person.name or notice.tenant_name
+    person.language = person.language or notice.language
+    notice.person_id = person.id
+    return person
+
+
+def _case_deadline(notice: Notice, case: list[Notice]) -> None:
+    """A Kronofogden eviction date anywhere in the case is this notice's deadline too, when it is nearer."""
+    evictions = [other.eviction_date for other in case if other.eviction_date and not other.superseded]
+    if evictions and notice.deadline is not None and min(evictions) < notice.deadline:
+        notice.deadline = min(evictions)
+        notice.priority = rules.priority(deadline=notice.deadline, today=local_today(), children=notice.has_children,
+                                         kind=NoticeKind.EVICTION)
+
+
+def _escalate_case(notice: Notice, case: list[Notice]) -> None:
+    """Kronofogden has set an eviction date: every open notice of the case gets the date and goes to staff."""
+    others = [other for other in case if other.id != notice.id and not other.superseded]
+    if not others:
+        return
+    reason = "Kronofogden har satt datum för avhysning"
+    escalate(notice, reason)
+    for other in others:
+        if other.decision is None:
+            escalate(other, reason)
+            if notice.eviction_date and (other.deadline is None or notice.eviction_date < other.deadline):
+                other.deadline = notice.eviction_date
+            other.priority = max(other.priority, notice.priority)
+
+
+def _case_in_hand(notice: Notice, case: list[Notice]) -> bool:
+    """True when another current, undecided notice of the case was already contacted or sent to a caseworker."""
+    return any(other.outcome in (Outcome.CONTACTED, Outcome.KNOWN_CLIENT, Outcome.ESCALATED)
+               for other in case if other.id != notice.id and not other.superseded and other.decision is None)
+
+
+def _contact(notice: Notice, person: Person) -> None:
+    """Intake item carrying the notice and deadlines, then booking and letter."""
+    summary = (f"Underrättelse ({KIND_LABELS[notice.kind]}) från {notice.landlord_name}, ref {notice.reference}. "
+               f"Frist: {notice.deadline}.")
+    item = add_intake_item(source=Source.OUTREACH, source_key=f"notice:{notice.id}", person_id=person.id,
+                           summary=summary, urgency=Urgency.EVICTION_RISK, priority=notice.priority,
+                           language=notice.language, legal_deadline=notice.deadline, actor_label="uppsökande")
+    notice.intake_item_id = item.id
+    add_action(notice, ActionKind.INTAKE_ITEM, detail="post i intagskön", ref_id=item.id)
+    notice.outcome = delivery.first_contact(notice, person, intake_item_id=item.id)
+
+
+def claim_pending_deliveries(limit: int) -> list[Notice]:
+    """Notices whose booking or letter waits for the booking and letters modules, locked for this process."""
+    pending = select(NoticeAction.notice_id).where(
+        NoticeAction.status == ActionStatus.PENDING,
+        NoticeAction.kind.in_((ActionKind.BOOKING, ActionKind.LETTER_FIRST, ActionKind.LETTER_SECOND)))
+    return list(db.session.scalars(select(Notice).where(Notice.id.in_(pending)).order_by(Notice.id)
+                                   .limit(limit).with_for_update(skip_locked=True)))
+
+
+def retry_pending() -> int:
+    """Complete bookings and letters recorded as waiting, once the modules are installed."""
+    if delivery.modules() is None:
+        return 0
+    done = 0
+    for notice in claim_pending_deliveries(500):
+        person = db.session.get(Person, notice.person_id) if notice.person_id else None
+        if person is None or notice.intake_item_id is None:
+            continue
+        notice.outcome = delivery.first_contact(notice, person, intake_item_id=notice.intake_item_id)
+        second = db.session.scalar(select(NoticeAction).where(NoticeAction.notice_id == notice.id,
+                                                              NoticeAction.kind == ActionKind.LETTER_SECOND))
+        if second is not None and second.status == ActionStatus.PENDING:
+            delivery.write_letter(notice, person, kind="outreach_second", action=ActionKind.LETTER_SECOND)
+        done += 1
+    db.session.commit()
+    return done
+
+
+def requeue(notice_id: int) -> None:
+    """Let the pipeline look at a notice again (after staff changed it); the unique steps stay as they were."""
+    db.session.execute(update(Notice).where(Notice.id == notice_id).values(pipeline_due=True))

@@ -1,0 +1,218 @@
+"""Staff pages for notices: the list, one notice, manual handling, import, typed-in notices, API keys."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from werkzeug.wrappers import Response
+
+from outreach import apikeys, casework, timeline
+from outreach.casework import CaseworkError
+from outreach.followup import list_open_tasks
+from outreach.forms import (
+    CHILDREN_LABELS,
+    DECISION_LABELS,
+    TYPED_FIELDS,
+    ApiKeyForm,
+    AttemptForm,
+    ChildrenForm,
+    DecisionForm,
+    ImportForm,
+    TypedNoticeForm,
+)
+from outreach.notices import importer
+from outreach.notices.known_clients import get_known_client
+from outreach.notices.models import AttemptChannel, AttemptResult, Children, Decision, Notice, Outcome
+from outreach.notices.service import case_notices, get_notice
+from outreach.rules import days_left
+from portal import audit
+from portal.db import db
+from portal.intake.service import local_today
+from portal.security import staff_required
+from portal.staff.models import Role
+
+bp = Blueprint("outreach", __name__, url_prefix="/staff/notices", template_folder="templates")
+admin_bp = Blueprint("outreach_admin", __name__, url_prefix="/staff/api-keys", template_folder="templates")
+
+OUTCOME_LABELS = {Outcome.PENDING: "Väntar på behandling", Outcome.SUPERSEDED: "Ersatt av rättelse",
+                  Outcome.KNOWN_CLIENT: "Aktuell klient: handläggaren meddelad", Outcome.MANUAL: "Manuell hantering",
+                  Outcome.OUT_OF_AREA: "Utanför området: vidarebefordra", Outcome.CONTACTED: "Brev och bokning",
+                  Outcome.ESCALATED: "Eskalerad", Outcome.LINKED: "Kopplad till pågående ärende"}
+KIND_LABELS = {"uppsagning": "Uppsägning", "storning": "Störning", "avhysning": "Avhysning", "ovrigt": "Övrigt"}
+
+
+def _labels() -> dict[str, object]:
+    return {"outcome_labels": OUTCOME_LABELS, "kind_labels": KIND_LABELS, "today": local_today(),
+            "days_left": days_left, "decision_labels": DECISION_LABELS, "children_labels": CHILDREN_LABELS}
+
+
+@bp.route("/")
+@staff_required(Role.OUTREACH)
+def list_page() -> str:
+    """Current notices, nearest deadline first, with days left and priority."""
+    page = max(int(request.args.get("sida", "1") or 1), 1) if request.args.get("sida", "1").isdigit() else 1
+    notices = casework.list_notices(limit=200, offset=(page - 1) * 200)
+    html = render_template("outreach/list.html", notices=notices, page=page, tasks=list_open_tasks(), **_labels())
+    audit.record_read("outreach.notice_list_view", person_id=None, object_type="notice_list", object_id=page)
+    return html
+
+
+@bp.route("/manuell")
+@staff_required(Role.OUTREACH)
+def manual_page() -> str:
+    """Notices for manual handling: protected identity, no personnummer, out of area, escalations."""
+    html = render_template("outreach/manual.html", notices=casework.list_manual(), **_labels())
+    audit.record_read("outreach.manual_list_view", person_id=None, object_type="notice_list", object_id="manual")
+    return html
+
+
+def _visible(notice_id: int) -> Notice:
+    notice = get_notice(notice_id)
+    if notice is None:
+        abort(404)
+    # A caseworker reaches the page from the e-mail about their client: only notices sent to a caseworker.
+    if session.get("staff_role") == Role.CASEWORKER and notice.outcome != Outcome.KNOWN_CLIENT:
+        abort(404)
+    return notice
+
+
+@bp.route("/<int:notice_id>")
+@staff_required(Role.OUTREACH, Role.CASEWORKER)
+def notice_page(notice_id: int) -> str:
+    """One notice: linked notices, deadlines, known-client status and the timeline (the read is logged)."""
+    notice = _visible(notice_id)
+    linked = case_notices(notice)
+    html = render_template(
+        "outreach/notice.html", notice=notice, linked=linked, entries=timeline.build(notice, linked),
+        client=get_known_client(notice.personnummer), hide_address=notice.protected or (
+            notice.person_id is not None and _person_protected(notice)),
+        attempt_form=AttemptForm(), decision_form=DecisionForm(),
+        children_form=ChildrenForm(children=str(notice.children)), **_labels())
+    audit.record_read("outreach.notice_view", person_id=notice.person_id, object_type="notice", object_id=notice.id)
+    return html
+
+
+def _person_protected(notice: Notice) -> bool:
+    from portal.people import Person
+
+    person = db.session.get(Person, notice.person_id)
+    return person is not None and person.is_protected
+
+
+@bp.route("/<int:notice_id>/forsok", methods=["POST"])
+@staff_required(Role.OUTREACH)
+def add_attempt(notice_id: int) -> Response:
+    """Record an attempt to reach the household."""
+    notice = _visible(notice_id)
+    form = AttemptForm()
+    if form.validate_on_submit():
+        casework.record_attempt(notice, channel=AttemptChannel(form.channel.data),
+                                result=AttemptResult(form.result.data), note=form.note.data or "",
+                                staff_id=int(session["staff_id"]))
+        flash("Försöket är sparat.", "success")
+    else:
+        flash("Välj hur ni försökte och vad det gav.", "error")
+    return redirect(url_for(".notice_page", notice_id=notice_id))
+
+
+@bp.route("/<int:notice_id>/beslut", methods=["POST"])
+@staff_required(Role.OUTREACH)
+def decide(notice_id: int) -> Response:
+    """Record the notice's decision."""
+    notice = _visible(notice_id)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        flash("Välj ett beslut.", "error")
+    else:
+        try:
+            casework.record_decision(notice, decision=Decision(form.decision.data), reason=form.reason.data or "",
+                                     staff_id=int(session["staff_id"]))
+        except CaseworkError as error:
+            flash(str(error), "error")
+        else:
+            flash("Beslutet är sparat.", "success")
+    return redirect(url_for(".notice_page", notice_id=notice_id))
+
+
+@bp.route("/<int:notice_id>/skyddad", methods=["POST"])
+@staff_required(Role.OUTREACH)
+def protect(notice_id: int) -> Response:
+    """Mark protected identity: no letters, no address, manual handling."""
+    notice = _visible(notice_id)  # CSRFProtect has checked the token of every POST
+    casework.mark_protected(notice)
+    flash("Underrättelsen hanteras nu manuellt med skyddade personuppgifter.", "success")
+    return redirect(url_for(".notice_page", notice_id=notice_id))
+
+
+@bp.route("/<int:notice_id>/barn", methods=["POST"])
+@staff_required(Role.OUTREACH)
+def children(notice_id: int) -> Response:
+    """Record whether children live in the household."""
+    notice = _visible(notice_id)
+    form = ChildrenForm()
+    if form.validate_on_submit():
+        casework.set_children(notice, Children(form.children.data))
+        flash("Uppgiften om barn är sparad.", "success")
+    return redirect(url_for(".notice_page", notice_id=notice_id))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@staff_required(Role.OUTREACH)
+def import_page() -> tuple[str, int] | str:
+    """Upload a notice file; the page shows the import report."""
+    form = ImportForm()
+    report = None
+    if form.validate_on_submit():
+        upload = form.file.data
+        report = importer.import_file(upload.read(importer_max() + 1), today=local_today(),
+                                      filename=upload.filename or "")
+    status = 400 if form.errors else 200
+    return render_template("outreach/import.html", form=form, report=report), status
+
+
+def importer_max() -> int:
+    """Largest file the page reads."""
+    from outreach.notices.csvread import MAX_FILE_BYTES
+
+    return MAX_FILE_BYTES
+
+
+@bp.route("/ny", methods=["GET", "POST"])
+@staff_required(Role.OUTREACH)
+def typed_in() -> Response | tuple[str, int]:
+    """Type in a notice that came on paper; the same checks as a file row."""
+    form = TypedNoticeForm()
+    if form.validate_on_submit():
+        values = {name: getattr(form, name).data or "" for name, _ in TYPED_FIELDS}
+        result, problems = importer.add_typed_notice(values, today=local_today())
+        if result is not None:
+            flash("Underrättelsen är sparad." if result.status.value != "repeat" else
+                  "Underrättelsen fanns redan; ingenting ändrades.", "success")
+            return redirect(url_for(".notice_page", notice_id=result.notice_id))
+        for column, reason in problems.items:
+            field = getattr(form, column, None) or form.typ
+            field.errors = [*field.errors, reason[0].upper() + reason[1:] + "."]
+    status = 400 if form.errors else 200
+    return render_template("outreach/typed_in.html", form=form, fields=[name for name, _ in TYPED_FIELDS]), status
+
+
+@admin_bp.route("/", methods=["GET", "POST"])
+@staff_required(Role.ADMIN)
+def keys_page() -> tuple[str, int] | str:
+    """Landlord API keys: create (shown once), list, revoke."""
+    form = ApiKeyForm()
+    new_key = None
+    if form.validate_on_submit():
+        _, new_key = apikeys.create_key(landlord_name=form.landlord_name.data or "",
+                                        landlord_orgnr=form.landlord_orgnr.data)
+    status = 400 if form.errors else 200
+    return render_template("outreach/api_keys.html", form=form, keys=apikeys.list_keys(), new_key=new_key), status
+
+
+@admin_bp.route("/<int:key_id>/aterkalla", methods=["POST"])
+@staff_required(Role.ADMIN)
+def revoke(key_id: int) -> Response:
+    """Revoke one key."""
+    if apikeys.revoke_key(key_id) is None:  # CSRFProtect has checked the token of every POST
+        abort(404)
+    flash("Nyckeln är återkallad.", "success")
+    return redirect(url_for(".keys_page"))

@@ -1,0 +1,255 @@
+"""The pipeline: known clients, protected identity, contact, corrections, Kronofogden, follow-up, decisions."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from datetime import date, timedelta
+from email import message_from_bytes
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from flask import Flask
+from sqlalchemy import func, select
+
+from outreach import casework
+from outreach.actions import add_action, get_action, list_actions
+from outreach.casework import CaseworkError
+from outreach.followup import follow_up, list_open_tasks
+from outreach.notices.importer import import_file
+from outreach.notices.known_clients import import_register
+from outreach.notices.models import (
+    ActionKind,
+    ActionStatus,
+    AttemptChannel,
+    AttemptResult,
+    Decision,
+    Notice,
+    NoticeAction,
+    Outcome,
+)
+from outreach.pipeline import run_pass
+from portal.db import db, utcnow
+from portal.intake.models import IntakeItem, Urgency
+from portal.intake.service import local_today
+from portal.people import Protection
+from portal.staff.models import Role
+from tests.factories import create_person, create_staff_user
+from tests.outreach.factories import import_rows, notice_by_reference, row, sample
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class _Inbox:
+    def __init__(self) -> None:
+        self.messages: list[Any] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd hook)
+        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content)))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_port() -> int:
+    return _free_port()
+
+
+@pytest.fixture
+def inbox(smtp_port: int) -> Iterator[_Inbox]:
+    handler = _Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    yield handler
+    controller.stop()
+
+
+@pytest.fixture
+def app_config(smtp_port: int) -> dict[str, Any]:
+    return {"SMTP_URL": f"smtp://127.0.0.1:{smtp_port}"}
+
+
+def _samples() -> None:
+    import_register(sample("known-clients-sample.csv"))
+    import_file(sample("notices-landlord-sample.csv"), today=local_today())
+    import_file(sample("notices-enforcement-sample.csv"), today=local_today())
+
+
+def _items() -> list[IntakeItem]:
+    return list(db.session.scalars(select(IntakeItem).order_by(IntakeItem.id)))
+
+
+def _action_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(NoticeAction)) or 0
+
+
+def test_samples_end_to_end_caseworker_told_no_letter_for_the_known_client(app: Flask, inbox: _Inbox) -> None:
+    _samples()
+    result = run_pass()
+    assert result.processed == 6 and result.mailed == 1
+    known = notice_by_reference("HV-2026-0413")
+    assert known.outcome == Outcome.KNOWN_CLIENT
+    assert get_action(known.id, ActionKind.LETTER_FIRST) is None and known.intake_item_id is None
+    (recipients, message), = inbox.messages
+    assert recipients == ["ekonomiskt.bistand@example.org"]
+    text = message.get_payload(decode=True).decode() + str(message["Subject"])
+    assert f"/staff/notices/{known.id}" in text
+    for personal in ("Erik", "Lindqvist", "200306062381", "Götgatan", "7 200"):
+        assert personal not in text
+    # Unknown persons got an intake item each, carrying the deadline; the superseded notice got nothing.
+    old = notice_by_reference("HV-2026-0412")
+    assert old.outcome == Outcome.SUPERSEDED and get_action(old.id, ActionKind.INTAKE_ITEM) is None
+    corrected = notice_by_reference("HV-2026-0412-B")
+    item = db.session.get(IntakeItem, corrected.intake_item_id)
+    assert item is not None and item.urgency == Urgency.EVICTION_RISK
+    assert item.legal_deadline == corrected.recovery_deadline and item.source_key == f"notice:{corrected.id}"
+    # Kronofogden on the disturbance case: one contact for the household, both notices escalated, the date shared.
+    disturbance, eviction = notice_by_reference("HV-2026-0420"), notice_by_reference("KFM-12-345678-26")
+    assert disturbance.escalated_at is not None and eviction.escalated_at is not None
+    assert disturbance.deadline == eviction.eviction_date
+    assert [n.intake_item_id is not None for n in (disturbance, eviction)].count(True) == 1
+    assert len(_items()) == 4  # 0412-B, 0425, the Daniel Berg case once, Olena Kovalenko
+
+
+def test_running_everything_again_changes_nothing(app: Flask, inbox: _Inbox) -> None:
+    _samples()
+    run_pass()
+    before = (_action_count(), len(_items()), len(inbox.messages))
+    _samples()
+    second = run_pass()
+    assert second.processed == 0 and second.mailed == 0
+    assert (_action_count(), len(_items()), len(inbox.messages)) == before
+
+
+def test_protected_identity_gets_no_letter_and_goes_to_manual_handling(app: Flask) -> None:
+    create_person(personnummer="202503082386", name="Skyddad Person", protection=Protection.PROTECTED_REGISTRATION)
+    import_rows(row(referens="FROM-NOTICE", skyddad="ja"),
+                row(referens="FROM-REGISTER", personnummer="202503082386", adress="Annan gata 9"))
+    run_pass()
+    for reference in ("FROM-NOTICE", "FROM-REGISTER"):
+        notice = notice_by_reference(reference)
+        assert notice.outcome == Outcome.MANUAL
+        assert notice.intake_item_id is None
+        kinds = {action.kind for action in list_actions(notice.id)}
+        assert kinds == {ActionKind.MANUAL}
+    assert {n.reference for n in casework.list_manual()} == {"FROM-NOTICE", "FROM-REGISTER"}
+
+
+def test_staff_marking_protection_stops_pending_letters(app: Flask) -> None:
+    import_rows(row(referens="LATER-PROTECTED"))
+    run_pass()
+    notice = notice_by_reference("LATER-PROTECTED")
+    casework.mark_protected(notice)
+    assert notice.outcome == Outcome.MANUAL and notice.protected
+    letter = get_action(notice.id, ActionKind.LETTER_FIRST)
+    assert letter is None or "skyddade" in letter.detail
+
+
+def test_out_of_area_and_missing_personnummer_go_to_manual_handling(app: Flask) -> None:
+    app.config["OUTREACH_POSTAL_CODES"] = "118"
+    import_rows(row(referens="ELSEWHERE", postnummer="41101", adress="Avenyn 1", ort="Göteborg"),
+                row(referens="NO-NUMBER", personnummer=""))
+    run_pass()
+    assert notice_by_reference("ELSEWHERE").outcome == Outcome.OUT_OF_AREA
+    assert notice_by_reference("NO-NUMBER").outcome == Outcome.MANUAL
+    assert len(_items()) == 0
+
+
+def test_correction_after_processing_restarts_the_deadline_with_a_new_contact(app: Flask) -> None:
+    today = local_today()
+    import_rows(row(referens="FIRST", inkom=(today - timedelta(days=5)).isoformat()))
+    run_pass()
+    import_rows(row(referens="FIRST-B", rattelse_av="FIRST", skuld="12 000", inkom=today.isoformat()))
+    run_pass()
+    first, second = notice_by_reference("FIRST"), notice_by_reference("FIRST-B")
+    assert first.superseded and second.corrects_id == first.id
+    assert second.recovery_deadline is not None and first.recovery_deadline is not None
+    assert second.recovery_deadline > first.recovery_deadline
+    assert second.outcome == Outcome.CONTACTED and second.intake_item_id != first.intake_item_id
+
+
+def test_no_contact_after_n_working_days_makes_a_task_once_and_no_decision_near_the_deadline_escalates(
+        app: Flask) -> None:
+    import_rows(row(referens="QUIET"))
+    run_pass()
+    notice = notice_by_reference("QUIET")
+    # The letter went out (recorded as done) ten days ago; nobody was reached.
+    letter = add_action(notice, ActionKind.LETTER_FIRST)
+    letter.status, letter.done_at = ActionStatus.DONE, utcnow() - timedelta(days=14)
+    db.session.commit()
+    assert follow_up(today=local_today()) >= 1
+    task = get_action(notice.id, ActionKind.FOLLOWUP_TASK)
+    assert task is not None and task.status == ActionStatus.PENDING and "Ingen kontakt" in task.detail
+    assert [n.id for _, n in list_open_tasks()] == [notice.id]
+    follow_up(today=local_today())
+    assert len([a for a in list_actions(notice.id) if a.kind == ActionKind.FOLLOWUP_TASK]) == 1
+    assert notice.deadline is not None
+    follow_up(today=notice.deadline - timedelta(days=1))
+    assert get_action(notice.id, ActionKind.DEADLINE_ESCALATION) is not None
+    assert notice in casework.list_manual()
+
+
+def test_reaching_the_household_closes_the_task_and_every_notice_ends_with_a_decision(app: Flask) -> None:
+    staff = create_staff_user(email="ulla@example.org", role=Role.OUTREACH)
+    import_rows(row(referens="REACHED"))
+    run_pass()
+    notice = notice_by_reference("REACHED")
+    add_action(notice, ActionKind.FOLLOWUP_TASK, detail="Ingen kontakt", status=ActionStatus.PENDING)
+    db.session.commit()
+    casework.record_attempt(notice, channel=AttemptChannel.CALL, result=AttemptResult.NOT_REACHED, note="",
+                            staff_id=staff.id)
+    assert get_action(notice.id, ActionKind.FOLLOWUP_TASK).status == ActionStatus.PENDING  # type: ignore[union-attr]
+    casework.record_attempt(notice, channel=AttemptChannel.HOME_VISIT, result=AttemptResult.REACHED,
+                            note="Träffade hyresgästen", staff_id=staff.id)
+    assert get_action(notice.id, ActionKind.FOLLOWUP_TASK).status == ActionStatus.DONE  # type: ignore[union-attr]
+    with pytest.raises(CaseworkError, match="skäl|varför"):
+        casework.record_decision(notice, decision=Decision.NO_ACTION, reason=" ", staff_id=staff.id)
+    casework.record_decision(notice, decision=Decision.CONTACT_MADE, reason="", staff_id=staff.id)
+    assert notice.decision == Decision.CONTACT_MADE
+    with pytest.raises(CaseworkError, match="redan"):
+        casework.record_decision(notice, decision=Decision.NO_ACTION, reason="x", staff_id=staff.id)
+
+
+def test_retention_deletes_only_decided_notices_without_a_case_and_keeps_counts(app: Flask) -> None:
+    from outreach.notices.models import RetentionCount
+    from outreach.retention import run_retention
+    from portal.audit import AuditEvent
+
+    staff = create_staff_user(email="ulla@example.org", role=Role.OUTREACH)
+    old_day = (local_today() - timedelta(days=400)).isoformat()
+    import_rows(row(referens="OLD-NO-ACTION", inkom=old_day, uppsagning=old_day),
+                row(referens="OLD-INVESTIGATION", inkom=old_day, uppsagning=old_day, adress="Gata 2"),
+                row(referens="OLD-UNDECIDED", inkom=old_day, uppsagning=old_day, adress="Gata 3"),
+                row(referens="NEW-NO-ACTION", adress="Gata 4"))
+    run_pass()
+    for reference, decision in (("OLD-NO-ACTION", Decision.NO_ACTION), ("OLD-INVESTIGATION",
+                                                                         Decision.INVESTIGATION_OPENED),
+                                ("NEW-NO-ACTION", Decision.NO_ACTION)):
+        casework.record_decision(notice_by_reference(reference), decision=decision, reason="Betalat",
+                                 staff_id=staff.id)
+    deleted_id = notice_by_reference("OLD-NO-ACTION").id
+    assert run_retention() == 1
+    assert run_retention() == 0
+    remaining = set(db.session.scalars(select(Notice.reference)))
+    assert remaining == {"OLD-INVESTIGATION", "OLD-UNDECIDED", "NEW-NO-ACTION"}
+    count = db.session.scalar(select(RetentionCount))
+    assert count is not None and count.count == 1 and count.decision == "no_action"
+    logged = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "outreach.notice_deleted"))
+    assert logged is not None and logged.object_id == str(deleted_id) and logged.person_id is None
+
+
+def test_a_kronofogden_date_arriving_first_still_gives_one_contact_per_household(app: Flask) -> None:
+    today = local_today()
+    import_rows(row(referens="KFM-FIRST", typ="avhysning", skuld="", uppsagning="",
+                    avhysning=f"{(today + timedelta(days=9)).isoformat()} 10:00"))
+    run_pass()
+    import_rows(row(referens="LANDLORD-LATER"))
+    run_pass()
+    later = notice_by_reference("LANDLORD-LATER")
+    assert later.outcome == Outcome.LINKED and later.intake_item_id is None
+    assert later.deadline == today + timedelta(days=9)
+    assert date.today() is not None
