@@ -16,13 +16,13 @@ from datetime import date
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from outreach import delivery, rules
 from outreach.actions import add_action, escalate
 from outreach.notices.known_clients import get_known_client
 from outreach.notices.models import ActionKind, ActionStatus, Notice, NoticeAction, NoticeKind, Outcome
 from outreach.notices.service import apply_rules, case_notices
-from portal import audit
 from portal.db import db
 from portal.intake.models import Source, Urgency
 from portal.intake.service import add_intake_item, local_today
@@ -31,6 +31,7 @@ from portal.people import Person, get_or_add_person
 log = logging.getLogger("outreach.pipeline")
 # Test hook: the process hangs (holding its uncommitted batch) after this many notices, to be killed with -9.
 HANG_AFTER_ENV = "PORTAL_OUTREACH_TEST_HANG_AFTER"
+MAX_BATCH_RETRIES = 5
 KIND_LABELS = {NoticeKind.TERMINATION: "uppsägning", NoticeKind.DISTURBANCE: "störning",
                NoticeKind.EVICTION: "avhysning", NoticeKind.OTHER: "övrigt"}
 
@@ -64,19 +65,30 @@ def run_pass(*, today: date | None = None) -> PassResult:
     result = PassResult()
     batch_size = max(1, int(current_app.config.get("OUTREACH_BATCH", 50)))
     hang_after = int(os.environ.get(HANG_AFTER_ENV, "0") or 0)
+    failures = 0
     while True:
-        notices = claim_due(batch_size)
-        if not notices:
+        try:
+            notices = claim_due(batch_size)
+            if not notices:
+                db.session.commit()
+                break
+            for count, notice in enumerate(notices, start=1):
+                process_notice(notice, today=today)
+                if hang_after and result.processed + count >= hang_after:
+                    db.session.flush()
+                    log.warning("test hook: hanging after %s notices", result.processed + count)
+                    time.sleep(3600)
             db.session.commit()
-            break
-        for notice in notices:
-            process_notice(notice, today=today)
-            result.processed += 1
-            if hang_after and result.processed >= hang_after:
-                db.session.flush()
-                log.warning("test hook: hanging after %s notices", result.processed)
-                time.sleep(3600)
-        db.session.commit()
+            result.processed += len(notices)
+            failures = 0
+        except (IntegrityError, OperationalError) as error:
+            # Another process added the same person at the same moment, or the database broke a deadlock:
+            # the whole batch rolls back (nothing half done) and is claimed again.
+            db.session.rollback()
+            failures += 1
+            log.warning("pipeline batch rolled back (%s), retrying", type(error.orig).__name__)
+            if failures > MAX_BATCH_RETRIES:
+                raise
     result.retried = retry_pending()
     result.followed_up = followup.follow_up(today=today)
     result.mailed = mailer.deliver_pending()
@@ -84,7 +96,11 @@ def run_pass(*, today: date | None = None) -> PassResult:
 
 
 def process_notice(notice: Notice, *, today: date) -> None:
-    """Move one claimed notice on: link, deadlines, then known client, manual handling or contact."""
+    """Move one claimed notice on: link, deadlines, then known client, manual handling or contact.
+
+    No audit event here: the steps are recorded in notice_action, and taking the audit chain's lock in the
+    middle of a batch would order locks differently from other transactions (deadlocks between schedulers).
+    """
     notice.pipeline_due = False
     if notice.superseded:
         notice.outcome = Outcome.SUPERSEDED
@@ -115,8 +131,6 @@ def process_notice(notice: Notice, *, today: date) -> None:
         notice.outcome = Outcome.ESCALATED if notice.escalated_at else Outcome.LINKED
     else:
         _contact(notice, person)
-    audit.record("outreach.notice_processed", person_id=notice.person_id, object_type="notice",
-                 object_id=notice.id, detail=str(notice.outcome))
 
 
 def _person(notice: Notice) -> Person | None:

@@ -1,0 +1,133 @@
+"""Staff pages for notices: list, notice page with its timeline, manual handling, import, typed in, API keys."""
+
+from __future__ import annotations
+
+import io
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from outreach.notices.known_clients import import_register
+from outreach.notices.models import Decision, Outcome
+from outreach.pipeline import run_pass
+from portal.audit import AuditEvent
+from portal.db import db
+from portal.people import Protection
+from portal.staff.models import Role
+from tests.factories import PASSWORD, create_person, create_staff_user
+from tests.outreach.factories import import_rows, notice_by_reference, row, sample
+from tests.pages import csrf_token, get_page, login_staff, submit
+
+
+def _login(client: FlaskClient, role: Role = Role.OUTREACH) -> int:
+    user = create_staff_user(email=f"{role.value}@example.org", role=role)
+    login_staff(client, user.email, PASSWORD)
+    return user.id
+
+
+def test_import_page_shows_the_report_and_the_list_is_sorted_by_deadline(app: Flask, client: FlaskClient) -> None:
+    _login(client)
+    get_page(client, "/staff/notices/import")
+    token = csrf_token(client, "/staff/notices/import")
+    response = client.post("/staff/notices/import", data={
+        "csrf_token": token, "file": (io.BytesIO(sample("notices-landlord-sample.csv")), "underrattelser.csv")},
+        content_type="multipart/form-data")
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert "Nya: 4, upprepningar: 0, rättelser: 1" in text and "HV-2026-0412-B" in text
+    client.post("/staff/notices/import", data={
+        "csrf_token": token, "file": (io.BytesIO(sample("notices-enforcement-sample.csv")), "kfm.csv")},
+        content_type="multipart/form-data")
+    page = get_page(client, "/staff/notices/")
+    references = [a.get_text() for a in page.select("tbody tr td:first-child a")]
+    assert references[0] == "KFM-12-345690-26"  # eviction on 3 December is the nearest deadline
+    assert "HV-2026-0412" not in references  # superseded by its correction
+
+
+def test_notice_page_shows_the_case_as_one_timeline_and_logs_the_read(app: Flask, client: FlaskClient) -> None:
+    staff_id = _login(client)
+    import_register(sample("known-clients-sample.csv"))
+    import_rows(row(referens="PAGE-1", barn="ja", skuld="14 850"))
+    run_pass()
+    notice = notice_by_reference("PAGE-1")
+    page = get_page(client, f"/staff/notices/{notice.id}")
+    text = page.get_text(" ")
+    assert "14 850" in text and "Testgatan 1" in text and "Post i intagskön skapad" in text
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "outreach.notice_view"))
+    assert event is not None and event.object_id == str(notice.id) and event.actor_id == staff_id
+    submit(client, f"/staff/notices/{notice.id}", {"channel": "call", "result": "not_reached", "note": "Inget svar"},
+           action=f"/staff/notices/{notice.id}/forsok")
+    submit(client, f"/staff/notices/{notice.id}", {"decision": "no_action", "reason": ""},
+           action=f"/staff/notices/{notice.id}/beslut")
+    db.session.refresh(notice)
+    assert notice.decision is None  # no action needs a reason
+    submit(client, f"/staff/notices/{notice.id}", {"decision": "investigation_opened", "reason": "Barn i hushållet"},
+           action=f"/staff/notices/{notice.id}/beslut")
+    db.session.refresh(notice)
+    assert notice.decision == Decision.INVESTIGATION_OPENED
+    text = get_page(client, f"/staff/notices/{notice.id}").get_text(" ")
+    assert "Försök: Samtal" in text and "Beslut: Utredning inledd" in text
+
+
+def test_protected_identity_never_shows_the_address(app: Flask, client: FlaskClient) -> None:
+    _login(client)
+    create_person(personnummer="202503082386", protection=Protection.CONFIDENTIALITY_MARKING)
+    import_rows(row(referens="HIDDEN", personnummer="202503082386", adress="Hemliga gatan 7"))
+    run_pass()
+    notice = notice_by_reference("HIDDEN")
+    for url in (f"/staff/notices/{notice.id}", "/staff/notices/manuell", "/staff/notices/"):
+        text = get_page(client, url).get_text(" ")
+        assert "Hemliga gatan" not in text
+    assert "HIDDEN" in get_page(client, "/staff/notices/manuell").get_text(" ")
+
+
+def test_staff_can_mark_protection_from_the_page(app: Flask, client: FlaskClient) -> None:
+    _login(client)
+    import_rows(row(referens="MARK", adress="Synlig gata 1"))
+    run_pass()
+    notice = notice_by_reference("MARK")
+    assert "Synlig gata" in get_page(client, f"/staff/notices/{notice.id}").get_text(" ")
+    submit(client, f"/staff/notices/{notice.id}", {}, action=f"/staff/notices/{notice.id}/skyddad")
+    db.session.refresh(notice)
+    assert notice.protected and notice.outcome == Outcome.MANUAL
+    assert "Synlig gata" not in get_page(client, f"/staff/notices/{notice.id}").get_text(" ")
+
+
+def test_typed_in_notice_uses_the_same_checks(app: Flask, client: FlaskClient) -> None:
+    _login(client)
+    get_page(client, "/staff/notices/ny")
+    values = {"typ": "uppsägning", "referens": "PAPPER-1", "hyresvard": "Pappersbostäder AB",
+              "hyresgast_namn": "Pia Papper", "personnummer": "201701012394", "adress": "Pappersgatan 1",
+              "postnummer": "11860", "ort": "Stockholm", "skuld_kr": "5 000", "uppsagning_datum": "2026-11-16"}
+    response = submit(client, "/staff/notices/ny", values)
+    assert response.status_code == 400 and "kontrollsiffra" in response.get_data(as_text=True)
+    response = submit(client, "/staff/notices/ny", {**values, "personnummer": "201701012393"})
+    assert response.status_code == 302
+    assert notice_by_reference("PAPPER-1").channel == "staff"
+    again = submit(client, "/staff/notices/ny", {**values, "personnummer": "201701012393"}, follow_redirects=True)
+    assert "fanns redan" in again.get_data(as_text=True)
+
+
+def test_roles_outreach_pages_and_caseworker_sees_only_notices_sent_to_caseworkers(app: Flask,
+                                                                                  client: FlaskClient) -> None:
+    import_register(sample("known-clients-sample.csv"))
+    import_rows(row(referens="OTHER"), row(referens="CLIENT", personnummer="200306062381", adress="Götgatan 101"))
+    run_pass()
+    _login(client, Role.CASEWORKER)
+    assert client.get("/staff/notices/").status_code == 403
+    assert client.get(f"/staff/notices/{notice_by_reference('OTHER').id}").status_code == 404
+    get_page(client, f"/staff/notices/{notice_by_reference('CLIENT').id}")
+
+
+def test_admin_creates_and_revokes_api_keys_on_the_page(app: Flask, client: FlaskClient) -> None:
+    _login(client, Role.ADMIN)
+    get_page(client, "/staff/api-keys/")
+    response = submit(client, "/staff/api-keys/", {"landlord_name": "Sidbostäder AB", "landlord_orgnr": ""})
+    assert response.status_code == 200 and "nk_" in response.get_data(as_text=True)
+    page = get_page(client, "/staff/api-keys/")
+    action = page.select_one("form[action*=aterkalla]")
+    assert action is not None
+    submit(client, "/staff/api-keys/", {}, action=str(action["action"]))
+    assert "Återkallad" in get_page(client, "/staff/api-keys/").get_text(" ")
+    assert client.get("/staff/notices/").status_code == 403
