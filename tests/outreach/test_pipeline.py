@@ -206,7 +206,7 @@ def test_reaching_the_household_closes_the_task_and_every_notice_ends_with_a_dec
     casework.record_attempt(notice, channel=AttemptChannel.HOME_VISIT, result=AttemptResult.REACHED,
                             note="Träffade hyresgästen", staff_id=staff.id)
     assert get_action(notice.id, ActionKind.FOLLOWUP_TASK).status == ActionStatus.DONE  # type: ignore[union-attr]
-    with pytest.raises(CaseworkError, match="skäl|varför"):
+    with pytest.raises(CaseworkError, match=r"skäl|varför"):
         casework.record_decision(notice, decision=Decision.NO_ACTION, reason=" ", staff_id=staff.id)
     casework.record_decision(notice, decision=Decision.CONTACT_MADE, reason="", staff_id=staff.id)
     assert notice.decision == Decision.CONTACT_MADE
