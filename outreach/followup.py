@@ -11,7 +11,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from outreach import delivery
-from outreach.actions import add_action, escalate, get_action
+from outreach.actions import add_action, escalate, forget, get_action, preload
 from outreach.notices.models import (
     ActionKind,
     ActionStatus,
@@ -78,11 +78,13 @@ def follow_up(*, today: date) -> int:
         notices = claim_open(after_id=after)
         if not notices:
             break
+        preload([notice.id for notice in notices])
         for notice in notices:
             after = notice.id
             changed += _follow_one(notice, today=today, contact_days=contact_days, escalate_days=escalate_days,
                                    second_min=second_min)
         db.session.commit()
+        forget()
     db.session.commit()
     return changed
 

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from outreach.notices.models import Children, NoticeKind
@@ -55,6 +56,7 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=512)
 def column_name(header: str) -> str:
     """The canonical column for a header as a sender wrote it (BOM, case, spaces, Swedish letters, aliases)."""
     name = re.sub(r"[\s\-]+", "_", fold(header.replace("\ufeff", "")))
