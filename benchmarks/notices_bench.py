@@ -88,7 +88,7 @@ def phase_bulk(db_path: Path, csv_path: Path) -> dict[str, float]:
     with app.app_context():
         start = time.perf_counter()
         reader = csv.DictReader(io.StringIO(csv_path.read_bytes().decode("utf-8")), delimiter=";")
-        now, today = utcnow(), date.today()  # noqa: DTZ011 - a baseline, not a deadline
+        now, today = utcnow(), date.today()
         rows = [{"sender": r["hyresvard_orgnr"], "reference": r["referens"], "kind": "uppsagning", "channel": "file",
                  "landlord_name": r["hyresvard"], "tenant_name": r["hyresgast_namn"],
                  "personnummer": r["personnummer"], "address": r["adress"], "postal_code": r["postnummer"],

@@ -7,7 +7,6 @@ from sqlalchemy import select
 from outreach.notices.models import ActionKind, ActionStatus, Notice, NoticeAction
 from portal.db import db, utcnow
 
-
 _CACHE = "outreach_actions"
 
 
