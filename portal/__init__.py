@@ -31,9 +31,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     app.jinja_env.add_extension("jinja2.ext.do")
     from portal.forms import first_errors
-    from portal.staff.models import ROLE_LABELS
+    from portal.staff.models import ROLE_LABELS, Role
 
-    app.jinja_env.globals.update(form_errors=first_errors, role_label=lambda role: ROLE_LABELS.get(role, role))
+    def role_label(role: object) -> str:
+        return ROLE_LABELS[Role(role)] if role in set(Role) else str(role)
+
+    app.jinja_env.globals.update(form_errors=first_errors, role_label=role_label)
     _register_models()
     _register_blueprints(app)
 
