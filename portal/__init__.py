@@ -34,7 +34,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from portal.staff.models import ROLE_LABELS, Role
 
     def role_label(role: object) -> str:
-        return ROLE_LABELS[Role(role)] if role in set(Role) else str(role)
+        return ROLE_LABELS[Role(str(role))] if role in set(Role) else str(role)
 
     app.jinja_env.globals.update(form_errors=first_errors, role_label=role_label)
     _register_models()
