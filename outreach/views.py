@@ -162,6 +162,8 @@ def import_page() -> tuple[str, int] | str:
     form = ImportForm()
     report = None
     if form.validate_on_submit():
+        # The file is read (its content checked: text, not binary) but not kept: the notices stored from it
+        # are the record, and a kept copy would outlive their retention period.
         upload = form.file.data
         report = importer.import_file(upload.read(importer_max() + 1), today=local_today(),
                                       filename=upload.filename or "")

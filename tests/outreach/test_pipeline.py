@@ -185,6 +185,8 @@ def test_no_contact_after_n_working_days_makes_a_task_once_and_no_decision_near_
     task = get_action(notice.id, ActionKind.FOLLOWUP_TASK)
     assert task is not None and task.status == ActionStatus.PENDING and "Ingen kontakt" in task.detail
     assert [n.id for _, n in list_open_tasks()] == [notice.id]
+    # Three weeks remain: time allows a second letter (waiting for the letters module until it is installed).
+    assert get_action(notice.id, ActionKind.LETTER_SECOND) is not None
     follow_up(today=local_today())
     assert len([a for a in list_actions(notice.id) if a.kind == ActionKind.FOLLOWUP_TASK]) == 1
     assert notice.deadline is not None
@@ -253,3 +255,37 @@ def test_a_kronofogden_date_arriving_first_still_gives_one_contact_per_household
     assert later.outcome == Outcome.LINKED and later.intake_item_id is None
     assert later.deadline == today + timedelta(days=9)
     assert date.today() is not None
+
+
+def test_no_second_letter_when_the_deadline_is_too_near(app: Flask) -> None:
+    today = local_today()
+    import_rows(row(referens="NEAR", typ="avhysning", skuld="", uppsagning="",
+                    avhysning=f"{(today + timedelta(days=3)).isoformat()} 09:00"))
+    run_pass()
+    notice = notice_by_reference("NEAR")
+    letter = add_action(notice, ActionKind.LETTER_FIRST)
+    letter.status, letter.done_at = ActionStatus.DONE, utcnow() - timedelta(days=14)
+    db.session.commit()
+    follow_up(today=today)
+    assert get_action(notice.id, ActionKind.FOLLOWUP_TASK) is not None
+    assert get_action(notice.id, ActionKind.LETTER_SECOND) is None
+    assert get_action(notice.id, ActionKind.DEADLINE_ESCALATION) is not None
+
+
+def test_caseworker_mail_waits_while_the_mail_server_is_down_and_goes_once_when_it_is_up(
+        app: Flask, smtp_port: int) -> None:
+    import_register(sample("known-clients-sample.csv"))
+    import_rows(row(referens="KNOWN", personnummer="200306062381"))
+    run_pass()  # nothing listens on the port yet
+    notice = notice_by_reference("KNOWN")
+    mail = get_action(notice.id, ActionKind.CASEWORKER_MAIL)
+    assert mail is not None and mail.status == ActionStatus.PENDING
+    handler = _Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    try:
+        assert run_pass().mailed == 1
+        assert run_pass().mailed == 0
+    finally:
+        controller.stop()
+    assert len(handler.messages) == 1
