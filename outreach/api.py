@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
+from sqlalchemy.exc import IntegrityError
 
 from outreach import apikeys
 from outreach.notices.models import Channel
@@ -69,7 +70,13 @@ def post_notices() -> tuple[Response, int]:
         inputs.append((index, inp, sender_key(inp.kind, key.landlord_orgnr, key.landlord_name)))
     if errors:
         return _error(422, "Underrättelserna innehåller fel; ingen sparades.", items=errors)
-    results = store_inputs(inputs, channel=Channel.API, today=today)
+    try:
+        results = store_inputs(inputs, channel=Channel.API, today=today)
+        db.session.flush()
+    except IntegrityError:
+        # The same notice arrived at the same moment by another request or an import: it is now a repeat.
+        db.session.rollback()
+        results = store_inputs(inputs, channel=Channel.API, today=today)
     key.last_used_at = utcnow()
     created = [r.notice_id for r in results if r.status != Stored.REPEAT]
     audit.record("outreach.notices_received_api", object_type="api_key", object_id=key.id,

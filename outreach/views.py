@@ -49,7 +49,8 @@ def _labels() -> dict[str, object]:
 @staff_required(Role.OUTREACH)
 def list_page() -> str:
     """Current notices, nearest deadline first, with days left and priority."""
-    page = max(int(request.args.get("sida", "1") or 1), 1) if request.args.get("sida", "1").isdigit() else 1
+    requested = request.args.get("sida", "1")
+    page = max(int(requested), 1) if requested.isdigit() else 1
     notices = casework.list_notices(limit=200, offset=(page - 1) * 200)
     html = render_template("outreach/list.html", notices=notices, page=page, tasks=list_open_tasks(), **_labels())
     audit.record_read("outreach.notice_list_view", person_id=None, object_type="notice_list", object_id=page)

@@ -6,6 +6,8 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date
 
+from sqlalchemy.exc import IntegrityError
+
 from outreach.notices.csvread import FileProblem, read_table
 from outreach.notices.models import Channel
 from outreach.notices.parse import REQUIRED_COLUMNS, NoticeInput, Problems, read_notice
@@ -83,17 +85,32 @@ def import_file(data: bytes, *, today: date, filename: str = "") -> ImportReport
         seen[key] = row.line
         chunk.append((row.line, inp, inp.sender))
         if len(chunk) >= CHUNK:
-            report.add(store_inputs(chunk, channel=Channel.FILE, today=today, batch=batch))
-            db.session.commit()
+            batch = _store_chunk(chunk, report, batch, today=today)
             db.session.expunge_all()
             chunk = []
     if chunk:
-        report.add(store_inputs(chunk, channel=Channel.FILE, today=today, batch=batch))
+        _store_chunk(chunk, report, batch, today=today)
     audit.record("outreach.notices_imported", object_type="notice_import", object_id=filename[:64] or None,
                  detail=report.summary())
     db.session.commit()
     log.info("notice import %s: %s", filename, report.summary())
     return report
+
+
+def _store_chunk(chunk: list[tuple[int, NoticeInput, str]], report: ImportReport, batch: _Batch, *,
+                 today: date) -> _Batch:
+    """Store and commit one chunk; if another import or the API stored one of its notices at the same moment,
+    the chunk is rolled back and stored again, and those rows are then repeats."""
+    try:
+        results = store_inputs(chunk, channel=Channel.FILE, today=today, batch=batch)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        batch = _Batch()
+        results = store_inputs(chunk, channel=Channel.FILE, today=today, batch=batch)
+        db.session.commit()
+    report.add(results)
+    return batch
 
 
 def add_typed_notice(values: dict[str, str], *, today: date) -> tuple[StoreResult | None, Problems]:

@@ -87,3 +87,25 @@ def test_a_worker_killed_mid_batch_leaves_nothing_done_twice_and_nothing_skipped
     assert again.returncode == 0, again.stderr
     assert "behandlade 7" in again.stdout
     _exactly_once(12)
+
+
+@pytest.mark.postgres_only
+def test_the_same_file_imported_twice_at_once_stores_each_notice_once(app: Flask, backend: str,
+                                                                      tmp_path: Path) -> None:
+    if backend != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL")
+    from tests.outreach.factories import notice_file
+
+    path = tmp_path / "notices.csv"
+    path.write_bytes(notice_file(*numbered_rows(3000)))
+    env = _env(app, tmp_path)
+    processes = [subprocess.Popen([PORTAL, "notices", "import", str(path)], env=env, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = [process.communicate() for process in processes]
+    for process, (_, err) in zip(processes, outputs, strict=True):
+        assert process.returncode == 0, err
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(Notice)) == 3000
+    created = sum(int(out.split("Nya: ")[1].split(",")[0]) for out, _ in outputs)
+    repeats = sum(int(out.split("upprepningar: ")[1].split(",")[0]) for out, _ in outputs)
+    assert (created, repeats) == (3000, 3000)
