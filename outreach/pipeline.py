@@ -24,8 +24,8 @@ from outreach.notices.known_clients import get_known_client
 from outreach.notices.models import ActionKind, ActionStatus, Notice, NoticeAction, NoticeKind, Outcome
 from outreach.notices.service import apply_rules, case_notices
 from portal.db import db
-from portal.intake.models import Source, Urgency
-from portal.intake.service import add_intake_item, local_today
+from portal.intake.models import IntakeItem, Source, Urgency
+from portal.intake.service import add_intake_item, local_today, set_legal_deadline
 from portal.people import Person, get_or_add_person
 
 log = logging.getLogger("outreach.pipeline")
@@ -171,6 +171,11 @@ def _escalate_case(notice: Notice, case: list[Notice]) -> None:
             if notice.eviction_date and (other.deadline is None or notice.eviction_date < other.deadline):
                 other.deadline = notice.eviction_date
             other.priority = max(other.priority, notice.priority)
+            item = db.session.get(IntakeItem, other.intake_item_id) if other.intake_item_id else None
+            if item is not None and item.is_open and notice.eviction_date and (
+                    item.legal_deadline is None or notice.eviction_date < item.legal_deadline):
+                # The reception's queue must see the eviction date too, not only the outreach list.
+                set_legal_deadline(item, deadline=notice.eviction_date, actor_label="uppsökande")
 
 
 def _case_in_hand(notice: Notice, case: list[Notice]) -> bool:
@@ -183,11 +188,18 @@ def _contact(notice: Notice, person: Person) -> None:
     """Intake item carrying the notice and deadlines, then booking and letter."""
     summary = (f"Underrättelse ({KIND_LABELS[notice.kind]}) från {notice.landlord_name}, ref {notice.reference}. "
                f"Frist: {notice.deadline}.")
-    item = add_intake_item(source=Source.OUTREACH, source_key=f"notice:{notice.id}", person_id=person.id,
-                           summary=summary, urgency=Urgency.EVICTION_RISK, priority=notice.priority,
-                           language=notice.language, legal_deadline=notice.deadline, actor_label="uppsökande")
+    corrected = db.session.get(Notice, notice.corrects_id) if notice.corrects_id else None
+    item = db.session.get(IntakeItem, corrected.intake_item_id) if corrected and corrected.intake_item_id else None
+    if item is not None and item.is_open:
+        # A correction of a notice already in the queue: the same item, with the restarted deadline.
+        set_legal_deadline(item, deadline=notice.deadline, actor_label="uppsökande")
+        add_action(notice, ActionKind.INTAKE_ITEM, detail="rättelse: fristen i intagskön ändrad", ref_id=item.id)
+    else:
+        item = add_intake_item(source=Source.OUTREACH, source_key=f"notice:{notice.id}", person_id=person.id,
+                               summary=summary, urgency=Urgency.EVICTION_RISK, priority=notice.priority,
+                               language=notice.language, legal_deadline=notice.deadline, actor_label="uppsökande")
+        add_action(notice, ActionKind.INTAKE_ITEM, detail="post i intagskön", ref_id=item.id)
     notice.intake_item_id = item.id
-    add_action(notice, ActionKind.INTAKE_ITEM, detail="post i intagskön", ref_id=item.id)
     notice.outcome = delivery.first_contact(notice, person, intake_item_id=item.id)
 
 

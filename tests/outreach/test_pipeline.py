@@ -169,7 +169,27 @@ def test_correction_after_processing_restarts_the_deadline_with_a_new_contact(ap
     assert first.superseded and second.corrects_id == first.id
     assert second.recovery_deadline is not None and first.recovery_deadline is not None
     assert second.recovery_deadline > first.recovery_deadline
-    assert second.outcome == Outcome.CONTACTED and second.intake_item_id != first.intake_item_id
+    # The reception keeps one item for the household, its deadline moved to the corrected one.
+    assert second.outcome == Outcome.CONTACTED and second.intake_item_id == first.intake_item_id
+    item = db.session.get(IntakeItem, second.intake_item_id)
+    assert item is not None and item.legal_deadline == second.recovery_deadline
+    assert len(_items()) == 1
+
+
+def test_a_kronofogden_date_moves_the_existing_intake_items_deadline(app: Flask) -> None:
+    today = local_today()
+    import_rows(row(referens="LANDLORD-FIRST"))
+    run_pass()
+    eviction_day = today + timedelta(days=6)
+    import_rows(row(referens="KFM-LATER", typ="avhysning", skuld="", uppsagning="",
+                    avhysning=f"{eviction_day.isoformat()} 09:00"))
+    run_pass()
+    first, eviction = notice_by_reference("LANDLORD-FIRST"), notice_by_reference("KFM-LATER")
+    assert eviction.case_id == first.id and eviction.outcome == Outcome.ESCALATED
+    assert first.escalated_at is not None and first.deadline == eviction_day
+    item = db.session.get(IntakeItem, first.intake_item_id)
+    assert item is not None and item.legal_deadline == eviction_day
+    assert len(_items()) == 1
 
 
 def test_no_contact_after_n_working_days_makes_a_task_once_and_no_decision_near_the_deadline_escalates(
