@@ -1,0 +1,54 @@
+"""The notice pages in Chromium: axe-core finds no serious WCAG 2.1 AA problem; import works by keyboard."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page
+
+from outreach.notices.importer import import_file
+from outreach.notices.known_clients import import_register
+from outreach.pipeline import run_pass
+from portal.db import db
+from portal.intake.service import local_today
+from portal.staff.models import Role
+from tests.browser_fixtures import LiveServer, axe_violations, describe
+from tests.factories import PASSWORD, create_staff_user
+from tests.outreach.factories import SHARED_DATA, notice_by_reference, sample
+
+pytestmark = pytest.mark.browser
+
+
+def _log_in(page: Page, base: str, email: str) -> None:
+    page.goto(base + "/staff/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(base + "/staff/")
+
+
+def test_notice_pages_pass_axe_and_a_file_is_imported_through_the_page(live_server: LiveServer,
+                                                                       page: Page) -> None:
+    with live_server.app.app_context():
+        create_staff_user(email="ulla@example.org", role=Role.OUTREACH, name="Ulla")
+        import_register(sample("known-clients-sample.csv"))
+        import_file(sample("notices-enforcement-sample.csv"), today=local_today())
+        run_pass()
+        notice_id = notice_by_reference("KFM-12-345690-26").id
+        db.session.remove()
+    base = live_server.url
+    _log_in(page, base, "ulla@example.org")
+    for path in ("/staff/notices/", f"/staff/notices/{notice_id}", "/staff/notices/manuell",
+                 "/staff/notices/import", "/staff/notices/ny"):
+        page.goto(base + path)
+        assert describe(axe_violations(page)) == [], path
+    page.goto(base + "/staff/notices/import")
+    page.set_input_files("#file", str(SHARED_DATA / "notices-landlord-sample.csv"))
+    page.locator("main form button[type=submit]").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "Nya: 4, upprepningar: 0, rättelser: 1" in page.locator("main").inner_text()
+    assert describe(axe_violations(page)) == []
+    page.goto(base + "/staff/notices/ny")
+    page.locator("main form button[type=submit]").click()
+    assert page.locator(".error-summary").is_visible()
+    assert describe(axe_violations(page)) == []
