@@ -64,7 +64,8 @@ def run_pass(*, today: date | None = None) -> PassResult:
     today = today or local_today()
     result = PassResult()
     batch_size = max(1, int(current_app.config.get("OUTREACH_BATCH", 50)))
-    hang_after = int(os.environ.get(HANG_AFTER_ENV, "0") or 0)
+    # Honoured only in development, so a stray variable can never stall a production scheduler.
+    hang_after = int(os.environ.get(HANG_AFTER_ENV, "0") or 0) if current_app.config.get("DEVELOPMENT") else 0
     failures = 0
     while True:
         try:
@@ -79,7 +80,6 @@ def run_pass(*, today: date | None = None) -> PassResult:
                     process_notice(notice, today=today)
                 db.session.flush()
                 if hang_after and result.processed + count >= hang_after:
-                    db.session.flush()
                     log.warning("test hook: hanging after %s notices", result.processed + count)
                     time.sleep(3600)
             db.session.commit()
