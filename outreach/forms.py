@@ -47,6 +47,13 @@ class ImportForm(BaseForm):
     file = FileField("Fil med underrättelser (CSV)", validators=[FileRequired(message="Välj en fil.")])
 
 
+class RegisterForm(BaseForm):
+    """A known-client register snapshot to import."""
+
+    register_file = FileField("Registret över aktuella klienter (CSV)",
+                              validators=[FileRequired(message="Välj en fil.")])
+
+
 class AttemptForm(BaseForm):
     """One attempt to reach the household."""
 

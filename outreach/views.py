@@ -17,10 +17,11 @@ from outreach.forms import (
     ChildrenForm,
     DecisionForm,
     ImportForm,
+    RegisterForm,
     TypedNoticeForm,
 )
 from outreach.notices import importer
-from outreach.notices.known_clients import get_known_client
+from outreach.notices.known_clients import get_known_client, import_register, register_size
 from outreach.notices.models import AttemptChannel, AttemptResult, Children, Decision, Notice, Outcome
 from outreach.notices.service import case_notices, get_notice
 from outreach.rules import days_left
@@ -169,7 +170,21 @@ def import_page() -> tuple[str, int] | str:
         report = importer.import_file(upload.read(importer_max() + 1), today=local_today(),
                                       filename=upload.filename or "")
     status = 400 if form.errors else 200
-    return render_template("outreach/import.html", form=form, report=report), status
+    return render_template("outreach/import.html", form=form, report=report, register_form=RegisterForm(),
+                           register_report=None, register_count=register_size()), status
+
+
+@bp.route("/register", methods=["POST"])
+@staff_required(Role.OUTREACH)
+def register_import() -> tuple[str, int]:
+    """Replace the known-client register with an uploaded snapshot (a bad file keeps the old one)."""
+    register_form = RegisterForm()
+    register_report = None
+    if register_form.validate_on_submit():
+        register_report = import_register(register_form.register_file.data.read(importer_max() + 1))
+    status = 400 if register_form.errors or (register_report and not register_report.ok) else 200
+    return render_template("outreach/import.html", form=ImportForm(), report=None, register_form=register_form,
+                           register_report=register_report, register_count=register_size()), status
 
 
 def importer_max() -> int:

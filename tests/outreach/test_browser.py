@@ -43,7 +43,7 @@ def test_notice_pages_pass_axe_and_a_file_is_imported_through_the_page(live_serv
         assert describe(axe_violations(page)) == [], path
     page.goto(base + "/staff/notices/import")
     page.set_input_files("#file", str(SHARED_DATA / "notices-landlord-sample.csv"))
-    page.locator("main form button[type=submit]").focus()
+    page.get_by_role("button", name="Läs in", exact=True).focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert "Nya: 4, upprepningar: 0, rättelser: 1" in page.locator("main").inner_text()

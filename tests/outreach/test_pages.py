@@ -131,3 +131,16 @@ def test_admin_creates_and_revokes_api_keys_on_the_page(app: Flask, client: Flas
     submit(client, "/staff/api-keys/", {}, action=str(action["action"]))
     assert "Återkallad" in get_page(client, "/staff/api-keys/").get_text(" ")
     assert client.get("/staff/notices/").status_code == 403
+
+
+def test_known_client_register_through_the_page(app: Flask, client: FlaskClient) -> None:
+    _login(client)
+    token = csrf_token(client, "/staff/notices/import")
+    bad = b"personnummer;enhet;handlaggare;epost\r\n201701012394;Enhet;A;a@example.org\r\n"
+    response = client.post("/staff/notices/register", data={
+        "csrf_token": token, "register_file": (io.BytesIO(bad), "bad.csv")}, content_type="multipart/form-data")
+    assert response.status_code == 400 and "Registret ändrades inte" in response.get_data(as_text=True)
+    response = client.post("/staff/notices/register", data={
+        "csrf_token": token, "register_file": (io.BytesIO(sample("known-clients-sample.csv")), "reg.csv")},
+        content_type="multipart/form-data")
+    assert response.status_code == 200 and "Registret ersatt: 2 personer" in response.get_data(as_text=True)
