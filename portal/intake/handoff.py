@@ -23,7 +23,6 @@ from sqlalchemy.exc import IntegrityError
 
 from portal import audit
 from portal.db import db, utcnow
-from portal.intake import integrations
 from portal.intake.models import Handoff, HandoffStatus, IntakeItem, State
 from portal.intake.service import (
     IntakeError,
@@ -73,7 +72,9 @@ def build_document(item: IntakeItem, handoff: Handoff) -> dict[str, Any]:
             "received_at": _iso(item.received_at),
             "summary": item.summary,
             "urgency": item.urgency,
-            "application": integrations.application_summary(item.id),
+            # The e-application and booking areas are not in the portal yet (20:30 UTC); when they land, their
+            # answers, document list and the nybesök booking go here (see the hand-off note in the report).
+            "application": None,
             "notice": {"legal_deadline": _iso(item.legal_deadline)} if item.legal_deadline else None,
         },
         "deadlines": {
@@ -81,7 +82,7 @@ def build_document(item: IntakeItem, handoff: Handoff) -> dict[str, Any]:
             "legal": _iso(result.legal_on), "documents_complete_on": _iso(item.documents_complete_on),
         },
         "assigned_to": {"name": caseworker.name, "email": caseworker.email} if caseworker else None,
-        "booking": integrations.booking_summary(item.id),
+        "booking": None,
         "history": [{"at": _iso(e.at), "actor": e.actor_label, "kind": e.kind, "detail": e.detail}
                     for e in item.events],
     }
