@@ -1,0 +1,218 @@
+"""Booking rules as plain functions: free slots, the earliest free place before a deadline, and status changes."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Collection, Iterable
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from portal import audit
+from portal.booking.models import Booking, BookingStatus, CalendarSettings, ClosedDay, Purpose, default_settings
+from portal.db import db, utcnow
+from portal.workdays import add_working_days, is_working_day
+
+LOCAL = ZoneInfo("Europe/Stockholm")
+# No 0/O, 1/I/L: the code is read off paper and typed by hand.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 10
+# Without a deadline, look this many days ahead before giving up.
+HORIZON_DAYS = 90
+
+
+class BookingError(ValueError):
+    """A booking cannot be made or changed as asked."""
+
+
+def get_settings() -> CalendarSettings:
+    """The calendar settings row, or the demo defaults (unsaved) while an administrator has not set any."""
+    return db.session.get(CalendarSettings, 1) or default_settings()
+
+
+def list_closed_days(start: date, end: date) -> set[date]:
+    """Days closed by hand between start and end inclusive."""
+    return set(db.session.scalars(select(ClosedDay.day).where(ClosedDay.day >= start, ClosedDay.day <= end)))
+
+
+def is_open_day(day: date, closed: Collection[date] = ()) -> bool:
+    """True when the reception is open that day: a working day not closed by hand."""
+    return is_working_day(day) and day not in closed
+
+
+def slot_starts(day: date, settings: CalendarSettings) -> list[datetime]:
+    """Every slot start of a day within opening hours (UTC), ignoring closed days."""
+    starts: list[datetime] = []
+    step = timedelta(minutes=settings.slot_minutes)
+    for opens, closes in settings.periods(day.weekday()):
+        current = datetime.combine(day, opens, tzinfo=LOCAL)
+        end = datetime.combine(day, closes, tzinfo=LOCAL)
+        while current + step <= end:
+            starts.append(current.astimezone(UTC))
+            current += step
+    return starts
+
+
+def free_places(starts_at: datetime, settings: CalendarSettings, taken: Collection[tuple[datetime, int]]) -> list[int]:
+    """The places (1..places_per_slot) of a slot not in `taken` ((starts_at, place) pairs)."""
+    return [place for place in range(1, settings.places_per_slot + 1) if (starts_at, place) not in taken]
+
+
+def free_slots(day: date, settings: CalendarSettings, taken: Collection[tuple[datetime, int]],
+               closed: Collection[date] = ()) -> list[datetime]:
+    """Slot starts (UTC) of a local day with at least one free place; none on weekends, holidays, closed days."""
+    if not is_open_day(day, closed):
+        return []
+    return [start for start in slot_starts(day, settings) if free_places(start, settings, taken)]
+
+
+def _taken_between(start: datetime, end: datetime) -> set[tuple[datetime, int]]:
+    rows = db.session.execute(select(Booking.starts_at, Booking.place).where(
+        Booking.status == BookingStatus.BOOKED, Booking.starts_at >= start, Booking.starts_at < end))
+    return {(row.starts_at, row.place) for row in rows}
+
+
+def _day_bounds(day: date) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, time(0), tzinfo=LOCAL)
+    return start.astimezone(UTC), (start + timedelta(days=1)).astimezone(UTC)
+
+
+def new_code() -> str:
+    """A rebooking code: 10 characters from an unambiguous alphabet (about 50 bits)."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(code: str) -> str:
+    """The code as stored: upper case, no spaces or dashes (people copy it with them)."""
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def hash_code(code: str) -> str:
+    """sha256 of the normalised code; only the hash is stored."""
+    return hashlib.sha256(normalise_code(code).encode()).hexdigest()
+
+
+def candidate_days(first: date, deadline: date | None) -> Iterable[date]:
+    """Local days from `first`, strictly before the deadline (or up to the horizon without one)."""
+    last = deadline - timedelta(days=1) if deadline is not None else first + timedelta(days=HORIZON_DAYS)
+    day = first
+    while day <= last:
+        yield day
+        day += timedelta(days=1)
+
+
+def earliest_day(now: datetime, settings: CalendarSettings) -> date:
+    """The first day a booking may be on: `lead` working days after today (letters take time to arrive)."""
+    return add_working_days(now.astimezone(LOCAL).date(), settings.lead_working_days)
+
+
+def _try_place(starts_at: datetime, place: int, *, purpose: str, intake_item_id: int | None, priority: int,
+               settings: CalendarSettings) -> tuple[Booking, str] | None:
+    """Claim one place inside a savepoint; None when another transaction holds it already."""
+    code = new_code()
+    booking = Booking(starts_at=starts_at, place=place, purpose=Purpose(purpose), status=BookingStatus.BOOKED,
+                      intake_item_id=intake_item_id, priority=priority, code_hash=hash_code(code),
+                      code_expires_at=starts_at + timedelta(minutes=settings.slot_minutes), created_at=utcnow())
+    try:
+        with db.session.begin_nested():
+            db.session.add(booking)
+    except IntegrityError:
+        return None
+    return booking, code
+
+
+def book_earliest(*, purpose: str, intake_item_id: int | None, deadline: date | None, priority: int = 0,
+                  now: datetime | None = None) -> tuple[Booking, str] | None:
+    """Book the earliest free place at least `lead` working days ahead and before the deadline (adds, no commit).
+
+    Returns the booking and its plaintext rebooking code (shown once, in the letter), or None when every place
+    before the deadline is taken. A place taken concurrently makes the insert fail in its savepoint; the next
+    place is tried.
+    """
+    settings = get_settings()
+    first = earliest_day(now or utcnow(), settings)
+    days = list(candidate_days(first, deadline))
+    if not days:
+        return None
+    closed = list_closed_days(days[0], days[-1])
+    for day in days:
+        if not is_open_day(day, closed):
+            continue
+        taken = _taken_between(*_day_bounds(day))
+        for starts_at in free_slots(day, settings, taken, closed):
+            for place in free_places(starts_at, settings, taken):
+                result = _try_place(starts_at, place, purpose=purpose, intake_item_id=intake_item_id,
+                                    priority=priority, settings=settings)
+                if result is not None:
+                    return result
+    return None
+
+
+def book_at(starts_at: datetime, *, purpose: str, intake_item_id: int | None, priority: int = 0,
+            actor: str = "staff") -> tuple[Booking, str]:
+    """Book a chosen slot by hand (first free place) and commit with an audit event; BookingError if full."""
+    settings = get_settings()
+    local_day = starts_at.astimezone(LOCAL).date()
+    starts_at = starts_at.astimezone(UTC)
+    if starts_at not in slot_starts(local_day, settings) or not is_open_day(local_day, list_closed_days(
+            local_day, local_day)):
+        raise BookingError("tiden ligger utanför öppettiderna")
+    taken = _taken_between(*_day_bounds(local_day))
+    for place in free_places(starts_at, settings, taken):
+        result = _try_place(starts_at, place, purpose=purpose, intake_item_id=intake_item_id, priority=priority,
+                            settings=settings)
+        if result is not None:
+            booking = result[0]
+            audit.record("booking.create", object_type="booking", object_id=booking.id, detail=actor)
+            db.session.commit()
+            return result
+    raise BookingError("tiden är fullbokad")
+
+
+def get_booking_by_code(code: str, *, now: datetime | None = None) -> Booking | None:
+    """The active booking a rebooking code belongs to, or None when unknown or expired."""
+    booking = db.session.scalar(select(Booking).where(Booking.code_hash == hash_code(code)))
+    if booking is None or booking.status != BookingStatus.BOOKED or booking.code_expires_at <= (now or utcnow()):
+        return None
+    return booking
+
+
+def _change_status(booking_id: int, status: BookingStatus, *, actor: str, allowed: set[BookingStatus]) -> Booking:
+    booking = db.session.get(Booking, booking_id, with_for_update=True)
+    if booking is None:
+        raise BookingError("bokningen finns inte")
+    if booking.status == status:
+        return booking  # a double submit changes nothing
+    if booking.status not in allowed:
+        raise BookingError(f"bokningen är redan {booking.status}")
+    booking.status = status
+    audit.record(f"booking.{status}", object_type="booking", object_id=booking.id, detail=actor)
+    db.session.commit()
+    return booking
+
+
+def cancel_booking(booking_id: int, *, actor: str) -> Booking:
+    """Cancel a booking (frees the place) and commit with an audit event."""
+    return _change_status(booking_id, BookingStatus.CANCELLED, actor=actor, allowed={BookingStatus.BOOKED})
+
+
+def mark_attended(booking_id: int, *, actor: str) -> Booking:
+    """Record that the person came, with an audit event."""
+    return _change_status(booking_id, BookingStatus.ATTENDED, actor=actor,
+                          allowed={BookingStatus.BOOKED, BookingStatus.NO_SHOW})
+
+
+def mark_no_show(booking_id: int, *, actor: str) -> Booking:
+    """Record that the person did not come (outreach follows up), with an audit event."""
+    return _change_status(booking_id, BookingStatus.NO_SHOW, actor=actor,
+                          allowed={BookingStatus.BOOKED, BookingStatus.ATTENDED})
+
+
+def list_bookings(day: date) -> list[Booking]:
+    """Every booking of a local day, in time and place order."""
+    start, end = _day_bounds(day)
+    return list(db.session.scalars(select(Booking).where(Booking.starts_at >= start, Booking.starts_at < end)
+                                   .order_by(Booking.starts_at, Booking.place)))

@@ -1,0 +1,64 @@
+"""Letters and print batches."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.db import Base, UTCDateTime, utcnow
+
+
+class LetterKind(StrEnum):
+    """Which letter it is."""
+
+    OUTREACH_FIRST = "outreach_first"
+    OUTREACH_SECOND = "outreach_second"
+    APPOINTMENT_CHANGED = "appointment_changed"
+    DELAY_NOTICE = "delay_notice"
+    APPLICATION_RECEIPT = "application_receipt"
+
+
+class LetterStatus(StrEnum):
+    """Where a letter stands; only `queued` letters go into the next print batch."""
+
+    AWAITING_APPROVAL = "awaiting_approval"
+    QUEUED = "queued"
+    EXPORTED = "exported"
+    CANCELLED = "cancelled"
+
+
+class PrintBatch(Base):
+    """One print day's export; recorded so that exporting the day again gives the same letters."""
+
+    __tablename__ = "letter_print_batch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(unique=True)
+    letter_count: Mapped[int]
+    pages: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Letter(Base):
+    """One letter: the PDF in storage, its sha256 and pages, and its place in the print flow."""
+
+    __tablename__ = "letter"
+    __table_args__ = (Index("ix_letter_status_id", "status", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[LetterKind] = mapped_column(String(30))
+    dedup_key: Mapped[str] = mapped_column(String(120), unique=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    language: Mapped[str] = mapped_column(String(10))
+    template_version: Mapped[str] = mapped_column(String(40))
+    stored_file_id: Mapped[int] = mapped_column(ForeignKey("stored_file.id"))
+    sha256: Mapped[str] = mapped_column(String(64))
+    pages: Mapped[int]
+    status: Mapped[LetterStatus] = mapped_column(String(20))
+    reference: Mapped[str] = mapped_column(String(120), default="")
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("letter_print_batch.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    exported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
