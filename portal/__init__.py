@@ -75,6 +75,9 @@ def _register_blueprints(app: Flask) -> None:
     from portal import intake
 
     intake.init_app(app)
+    from portal import letters
+
+    letters.register_commands(app)
 
     # Portal never imports outreach except here, where the factory registers its blueprint and commands.
     import outreach

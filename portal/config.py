@@ -75,6 +75,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PORTAL_NOTICE_RETENTION_DAYS", "365", "days after arrival when a notice that never became a case "
             "(decided, no investigation opened) is deleted; only anonymous counts remain"),
     Setting("PORTAL_API_MAX_BYTES", "1048576", "largest body the landlord notice API accepts (413 above)"),
+    Setting("PORTAL_LETTER_APPROVAL", "off", "`on`: every new letter waits for staff approval before it goes into "
+            "the print batch; `off`: letters are queued for printing at once"),
+    Setting("PORTAL_RECEPTION_PHONE", "0000-00 00 00", "the reception's phone number printed in letters"),
+    Setting("PORTAL_RECEPTION_PHONE_HOURS", "9–12", "the reception's phone hours on weekdays, printed in letters"),
+    Setting("PORTAL_RECEPTION_ADDRESS", "Kommunhuset, Storgatan 1", "where the reception is (the booked place "
+            "printed in letters)"),
+    Setting("PORTAL_LETTER_SENDER", "Kommunen, Box 100, 100 00 Kommunen", "sender line on the outside of letters: "
+            "no more than the municipality and a PO box (the envelope must not reveal the unit)"),
     Setting("PORTAL_API_RATE_LIMIT", "60/minute", "requests per API key to the landlord notice API (429 above)"),
 )
 
@@ -145,6 +153,11 @@ def load(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "NOTICE_RETENTION_DAYS": int(_env("PORTAL_NOTICE_RETENTION_DAYS", env)),
         "API_MAX_BYTES": int(_env("PORTAL_API_MAX_BYTES", env)),
         "API_RATE_LIMIT": _env("PORTAL_API_RATE_LIMIT", env),
+        "LETTER_APPROVAL": _env("PORTAL_LETTER_APPROVAL", env) == "on",
+        "RECEPTION_PHONE": _env("PORTAL_RECEPTION_PHONE", env),
+        "RECEPTION_PHONE_HOURS": _env("PORTAL_RECEPTION_PHONE_HOURS", env),
+        "RECEPTION_ADDRESS": _env("PORTAL_RECEPTION_ADDRESS", env),
+        "LETTER_SENDER": _env("PORTAL_LETTER_SENDER", env),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": not development,

@@ -9,4 +9,5 @@ def register_commands(app: Flask) -> None:
     """Add `portal letters export` to the app's CLI."""
     from portal.letters.print_batch import letters_cli
 
-    app.cli.add_command(letters_cli)
+    if letters_cli.name not in app.cli.commands:
+        app.cli.add_command(letters_cli)

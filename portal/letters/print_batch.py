@@ -1,0 +1,128 @@
+"""The daily print batch (FORMATS.md §4): one PDF with every letter on odd pages, plus manifest.csv."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import click
+from flask.cli import AppGroup
+from pypdf import PdfReader, PdfWriter
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from portal import audit
+from portal.db import db, utcnow
+from portal.letters.models import Letter, LetterStatus, PrintBatch
+from portal.letters.service import mark_exported, read_letter_pdf
+
+LOCAL = ZoneInfo("Europe/Stockholm")
+PDF_NAME = "letters.pdf"
+MANIFEST_NAME = "manifest.csv"
+A4 = (595.2756, 841.8898)
+
+
+def _end_of_day_utc(day: date) -> datetime:
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=LOCAL).astimezone(UTC)
+
+
+def claim_batch(day: date) -> tuple[PrintBatch, list[Letter]]:
+    """The batch of a print day and its letters in id order; the first call takes every queued letter up to then.
+
+    Letters queued until the end of that day and not yet in a batch belong to it; later ones wait for the next
+    day's batch. The unique day keeps two exporters from making two batches (the loser reads the winner's).
+    """
+    batch = db.session.scalar(select(PrintBatch).where(PrintBatch.day == day))
+    if batch is None:
+        letters = list(db.session.scalars(
+            select(Letter).where(Letter.status == LetterStatus.QUEUED, Letter.batch_id.is_(None),
+                                 Letter.created_at < _end_of_day_utc(day))
+            .order_by(Letter.id).with_for_update()))
+        try:
+            with db.session.begin_nested():
+                batch = PrintBatch(day=day, letter_count=len(letters),
+                                   pages=sum(_padded(letter.pages) for letter in letters), created_at=utcnow())
+                db.session.add(batch)
+        except IntegrityError:
+            db.session.rollback()
+            return claim_batch(day)
+        mark_exported(letters, batch.id, utcnow())
+        audit.record("letter.print_batch", object_type="letter_print_batch", object_id=batch.id,
+                     detail=f"{day.isoformat()}: {len(letters)} brev")
+        db.session.commit()
+    letters = list(db.session.scalars(select(Letter).where(Letter.batch_id == batch.id).order_by(Letter.id)))
+    return batch, letters
+
+
+def _padded(pages: int) -> int:
+    return pages + pages % 2
+
+
+def merge_letters(day: date, letters: list[Letter]) -> bytes:
+    """One PDF of the letters in order, each starting on an odd page; the same letters give the same bytes."""
+    writer = PdfWriter()
+    for letter in letters:
+        reader = PdfReader(io.BytesIO(read_letter_pdf(letter)))
+        for page in reader.pages:
+            writer.add_page(page)
+        if len(reader.pages) % 2:
+            # Duplex printing: the next letter must start on a fresh sheet.
+            writer.add_blank_page(*A4)
+    if not letters:
+        writer.add_blank_page(*A4)
+    # Fixed metadata and no timestamps or random file IDs, so a re-export is byte-identical.
+    writer.add_metadata({"/Title": f"Utskrift {day.isoformat()}", "/Producer": "portal"})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def manifest_csv(letters: list[Letter]) -> bytes:
+    """manifest.csv: letter_id;notice_referens;pages;language;sha256 (pages as in the letter itself)."""
+    buffer = io.StringIO()
+    out = csv.writer(buffer, delimiter=";", lineterminator="\n")
+    out.writerow(["letter_id", "notice_referens", "pages", "language", "sha256"])
+    for letter in letters:
+        out.writerow([letter.id, letter.reference, letter.pages, letter.language, letter.sha256])
+    return buffer.getvalue().encode("utf-8")
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def export_print_batch(day: date, out_dir: Path) -> Path:
+    """Write the day's print PDF and manifest.csv into out_dir/<day>/ (atomically) and return that folder."""
+    _batch, letters = claim_batch(day)
+    target = Path(out_dir) / day.isoformat()
+    target.mkdir(parents=True, exist_ok=True)
+    _write_atomic(target / PDF_NAME, merge_letters(day, letters))
+    _write_atomic(target / MANIFEST_NAME, manifest_csv(letters))
+    return target
+
+
+letters_cli = AppGroup("letters", help="Brev: dagens utskriftsbunt.")
+
+
+@letters_cli.command("export")
+@click.option("--date", "day", required=True, type=click.DateTime(formats=["%Y-%m-%d"]), help="utskriftsdag")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
+def export_command(day: datetime, out_dir: Path) -> None:
+    """Skriv dagens utskriftsbunt: letters.pdf och manifest.csv i OUT/<datum>/."""
+    target = export_print_batch(day.date(), out_dir)
+    click.echo(f"{target / PDF_NAME}")
+    click.echo(f"{target / MANIFEST_NAME}")

@@ -1,0 +1,109 @@
+"""Letters: store a rendered PDF once per dedup key, review, cancel, and read back."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from datetime import datetime
+
+from flask import current_app
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from portal import audit
+from portal.db import db, utcnow
+from portal.letters.models import Letter, LetterKind, LetterStatus
+from portal.storage import StoredFile, get_storage, read_chunks, store_file
+
+MAX_LETTER_BYTES = 10 * 1024 * 1024
+
+
+class LetterError(ValueError):
+    """A letter cannot be changed as asked."""
+
+
+def count_pages(pdf: bytes) -> int:
+    """The number of pages of a PDF."""
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def get_letter_by_dedup_key(dedup_key: str) -> Letter | None:
+    """The letter written for this key, if any."""
+    return db.session.scalar(select(Letter).where(Letter.dedup_key == dedup_key))
+
+
+def add_letter(*, kind: str, dedup_key: str, person_id: int | None, language: str, pdf: bytes,
+               template_version: str, reference: str) -> Letter:
+    """Store the PDF and add its letter (no commit); the same dedup key returns the existing letter.
+
+    With PORTAL_LETTER_APPROVAL=on the letter waits for staff approval, otherwise it is queued for printing.
+    """
+    existing = get_letter_by_dedup_key(dedup_key)
+    if existing is not None:
+        return existing
+    if not pdf.startswith(b"%PDF-"):
+        raise LetterError("not a PDF")
+    stored = store_file([pdf], media_type="application/pdf", original_name=f"{kind}.pdf",
+                        max_bytes=MAX_LETTER_BYTES)
+    db.session.flush()
+    status = LetterStatus.AWAITING_APPROVAL if current_app.config.get("LETTER_APPROVAL") else LetterStatus.QUEUED
+    letter = Letter(kind=LetterKind(kind), dedup_key=dedup_key, person_id=person_id, language=language,
+                    template_version=template_version, stored_file_id=stored.id,
+                    sha256=hashlib.sha256(pdf).hexdigest(), pages=count_pages(pdf), status=status,
+                    reference=reference, created_at=utcnow())
+    db.session.add(letter)
+    db.session.flush()
+    return letter
+
+
+def read_letter_pdf(letter: Letter) -> bytes:
+    """The stored PDF bytes of a letter, checked against its sha256."""
+    stored = db.session.get(StoredFile, letter.stored_file_id)
+    if stored is None:
+        raise LetterError("the letter's file is missing")
+    with get_storage().open(stored.key) as handle:
+        data = b"".join(read_chunks(handle))
+    if hashlib.sha256(data).hexdigest() != letter.sha256:
+        raise LetterError(f"letter {letter.id}: stored file does not match its sha256")
+    return data
+
+
+def list_letters(status: LetterStatus | None = None, limit: int = 200) -> list[Letter]:
+    """Letters, newest first, optionally of one status."""
+    query = select(Letter).order_by(Letter.id.desc()).limit(limit)
+    if status is not None:
+        query = query.where(Letter.status == status)
+    return list(db.session.scalars(query))
+
+
+def _set_status(letter_id: int, new: LetterStatus, allowed: set[LetterStatus], action: str) -> Letter:
+    letter = db.session.get(Letter, letter_id, with_for_update=True)
+    if letter is None:
+        raise LetterError("brevet finns inte")
+    if letter.status == new:
+        return letter
+    if letter.status not in allowed:
+        raise LetterError(f"brevet har status {letter.status}")
+    letter.status = new
+    audit.record(action, person_id=letter.person_id, object_type="letter", object_id=letter.id)
+    db.session.commit()
+    return letter
+
+
+def approve_letter(letter_id: int) -> Letter:
+    """Release a letter that waits for approval to the print queue (commits with an audit event)."""
+    return _set_status(letter_id, LetterStatus.QUEUED, {LetterStatus.AWAITING_APPROVAL}, "letter.approve")
+
+
+def cancel_letter(letter_id: int) -> Letter:
+    """Stop a letter that has not been exported yet (commits with an audit event)."""
+    return _set_status(letter_id, LetterStatus.CANCELLED, {LetterStatus.AWAITING_APPROVAL, LetterStatus.QUEUED},
+                       "letter.cancel")
+
+
+def mark_exported(letters: list[Letter], batch_id: int, at: datetime) -> None:
+    """Put letters into a batch (no commit)."""
+    for letter in letters:
+        letter.status = LetterStatus.EXPORTED
+        letter.batch_id = batch_id
+        letter.exported_at = at
