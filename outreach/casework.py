@@ -20,6 +20,7 @@ from outreach.notices.service import apply_rules
 from portal import audit
 from portal.db import db, utcnow
 from portal.intake.service import local_today
+from portal.letters.service import withdraw_letter
 
 
 class CaseworkError(ValueError):
@@ -67,6 +68,10 @@ def mark_protected(notice: Notice) -> None:
         step = get_action(notice.id, kind)
         if step is not None and step.status == ActionStatus.PENDING:
             finish(step, detail="stoppat: skyddade personuppgifter")
+        elif step is not None and step.ref_id is not None:
+            # A letter not yet printed must not go out with the address on it.
+            step.detail = ("stoppat: skyddade personuppgifter" if withdraw_letter(step.ref_id)
+                           else "skyddade personuppgifter: brevet var redan utskrivet")
     audit.record("outreach.protected_marked", person_id=notice.person_id, object_type="notice",
                  object_id=notice.id)
     db.session.commit()

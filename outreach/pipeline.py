@@ -204,7 +204,7 @@ def _contact(notice: Notice, person: Person) -> None:
 
 
 def claim_pending_deliveries(limit: int) -> list[Notice]:
-    """Notices whose booking or letter waits for the booking and letters modules, locked for this process."""
+    """Notices whose booking or letter is still waiting, locked for this process."""
     pending = select(NoticeAction.notice_id).where(
         NoticeAction.status == ActionStatus.PENDING,
         NoticeAction.kind.in_((ActionKind.BOOKING, ActionKind.LETTER_FIRST, ActionKind.LETTER_SECOND)))
@@ -213,9 +213,7 @@ def claim_pending_deliveries(limit: int) -> list[Notice]:
 
 
 def retry_pending() -> int:
-    """Complete bookings and letters recorded as waiting, once the modules are installed."""
-    if delivery.modules() is None:
-        return 0
+    """Complete bookings and letters a crash or an earlier version left waiting."""
     done = 0
     for notice in claim_pending_deliveries(500):
         person = db.session.get(Person, notice.person_id) if notice.person_id else None

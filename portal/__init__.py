@@ -78,6 +78,18 @@ def _register_blueprints(app: Flask) -> None:
     from portal import letters
 
     letters.register_commands(app)
+    from portal.booking.staff_views import bp as staff_booking_bp
+    from portal.booking.views import bp as rebooking_bp
+    from portal.booking.views import short as rebooking_short_bp
+    from portal.letters.views import bp as staff_letters_bp
+
+    app.register_blueprint(rebooking_short_bp)
+    app.register_blueprint(rebooking_bp)
+    app.register_blueprint(staff_booking_bp)
+    app.register_blueprint(staff_letters_bp)
+    add_home_link(frozenset({Role.RECEPTION, Role.OUTREACH}), "staff_booking.day_page", "Mottagningens tider")
+    add_home_link(frozenset({Role.RECEPTION, Role.OUTREACH}), "staff_letters.list_page", "Brev och utskrift")
+    add_home_link(frozenset({Role.ADMIN}), "staff_booking.settings_page", "Mottagningens öppettider")
 
     # Portal never imports outreach except here, where the factory registers its blueprint and commands.
     import outreach

@@ -128,9 +128,10 @@ def translations_update() -> None:
 
 @translations_group.command("fill")
 @click.argument("json_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def translations_fill(json_file: Path) -> None:
+@click.option("--skip-unknown", is_flag=True, help="hoppa över texter som inte finns i katalogen")
+def translations_fill(json_file: Path, skip_unknown: bool) -> None:
     """Fill translations from a JSON file {msgid: {lang: text}}."""
-    count = translations.fill(json_file)
+    count = translations.fill(json_file, skip_unknown=skip_unknown)
     click.echo(f"{count} översättningar ifyllda.")
 
 

@@ -88,10 +88,11 @@ def _fill_source_language() -> None:
     catalog.save()
 
 
-def fill(translations_file: Path) -> int:
+def fill(translations_file: Path, *, skip_unknown: bool = False) -> int:
     """Apply translations from JSON: {"msgid": {"en": "...", "ar": "..."}}; plural msgids take a list per language.
 
-    Returns how many entries were filled. Unknown msgids are reported as an error, so nothing is lost silently.
+    Returns how many entries were filled. Unknown msgids are reported as an error, so nothing is lost silently,
+    unless `skip_unknown` (a file that also covers code not in this checkout).
     """
     data: dict[str, dict[str, str | list[str]]] = json.loads(translations_file.read_text(encoding="utf-8"))
     filled = 0
@@ -105,6 +106,8 @@ def fill(translations_file: Path) -> int:
                 if lang not in per_lang:
                     continue
                 entry = by_id.get(msgid)
+                if entry is None and skip_unknown:
+                    continue
                 if entry is None:
                     raise KeyError(f"not in the catalog (run `portal translations update`): {msgid!r}")
                 value = per_lang[lang]

@@ -216,3 +216,140 @@ def list_bookings(day: date) -> list[Booking]:
     start, end = _day_bounds(day)
     return list(db.session.scalars(select(Booking).where(Booking.starts_at >= start, Booking.starts_at < end)
                                    .order_by(Booking.starts_at, Booking.place)))
+
+
+def offered_times(*, now: datetime | None = None, days: int = 10, exclude: int | None = None
+                  ) -> list[tuple[date, list[datetime]]]:
+    """Free slot starts for someone choosing a new time: the next `days` open days, from tomorrow.
+
+    No lead time here: the person chooses, so the letter's travel time does not matter.
+    """
+    settings = get_settings()
+    today = (now or utcnow()).astimezone(LOCAL).date()
+    first = today + timedelta(days=1)
+    last = first + timedelta(days=days * 3)
+    closed = list_closed_days(first, last)
+    taken = set(_taken_between(_day_bounds(first)[0], _day_bounds(last)[1]))
+    if exclude is not None:
+        own = db.session.get(Booking, exclude)
+        if own is not None:
+            taken.discard((own.starts_at, own.place))
+    offered: list[tuple[date, list[datetime]]] = []
+    day = first
+    while day <= last and len(offered) < days:
+        if is_open_day(day, closed):
+            offered.append((day, free_slots(day, settings, taken, closed)))
+        day += timedelta(days=1)
+    return [(day, starts) for day, starts in offered if starts]
+
+
+def move_booking(booking_id: int, starts_at: datetime, *, actor: str) -> Booking:
+    """Move a booking to another free slot (same code, same id) and commit with an audit event.
+
+    Keeping the row keeps every reference to it (the intake item, the outreach steps) pointing at the new time.
+    """
+    settings = get_settings()
+    booking = db.session.get(Booking, booking_id, with_for_update=True)
+    if booking is None or booking.status != BookingStatus.BOOKED:
+        raise BookingError("bokningen finns inte")
+    starts_at = starts_at.astimezone(UTC)
+    if starts_at == booking.starts_at:
+        return booking  # a resent form changes nothing
+    local_day = starts_at.astimezone(LOCAL).date()
+    if (starts_at <= utcnow() or starts_at not in slot_starts(local_day, settings)
+            or not is_open_day(local_day, list_closed_days(local_day, local_day))):
+        raise BookingError("tiden ligger utanför öppettiderna")
+    taken = _taken_between(*_day_bounds(local_day))
+    for place in free_places(starts_at, settings, taken):
+        try:
+            with db.session.begin_nested():
+                booking.starts_at, booking.place = starts_at, place
+                booking.code_expires_at = starts_at + timedelta(minutes=settings.slot_minutes)
+        except IntegrityError:
+            db.session.refresh(booking)
+            continue
+        audit.record("booking.move", object_type="booking", object_id=booking.id, detail=actor)
+        db.session.commit()
+        return booking
+    raise BookingError("tiden är fullbokad")
+
+
+def booking_ics(booking: Booking, *, summary: str, location: str, uid_domain: str) -> bytes:
+    """The booking as an iCalendar file: time and place only (the file may end up in a shared calendar)."""
+    from icalendar import Calendar, Event
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//portal//mottagningen//SV")
+    calendar.add("version", "2.0")
+    event = Event()
+    event.add("uid", f"booking-{booking.id}@{uid_domain}")
+    event.add("dtstamp", booking.created_at)
+    event.add("dtstart", booking.starts_at)
+    event.add("dtend", booking.code_expires_at)
+    event.add("summary", summary)
+    event.add("location", location)
+    calendar.add_component(event)
+    data: bytes = calendar.to_ical()
+    return data
+
+
+def parse_hours(text_value: str) -> list[list[str]]:
+    """Opening periods typed as `09:00-12:00, 13:00-15:00` (empty: closed); BookingError with the reason."""
+    periods: list[list[str]] = []
+    for part in filter(None, (p.strip() for p in text_value.replace("–", "-").split(","))):
+        try:
+            start_text, end_text = (s.strip() for s in part.split("-"))
+            start, end = (datetime.strptime(t.replace(".", ":"), "%H:%M").time()  # noqa: DTZ007 - a clock time
+                          for t in (start_text, end_text))
+        except ValueError as error:
+            raise BookingError(f"”{part}” är inte en tid som 09:00-12:00") from error
+        if start >= end:
+            raise BookingError(f"”{part}”: sluttiden måste vara efter starttiden")
+        if periods and time.fromisoformat(periods[-1][1]) > start:
+            raise BookingError(f"”{part}” överlappar tiden före")
+        periods.append([start.strftime("%H:%M"), end.strftime("%H:%M")])
+    return periods
+
+
+def format_hours(periods: list[list[str]]) -> str:
+    """Opening periods as staff type them."""
+    return ", ".join(f"{start}-{end}" for start, end in periods)
+
+
+def save_settings(*, hours: dict[str, list[list[str]]], slot_minutes: int, places_per_slot: int,
+                  lead_working_days: int, actor: str) -> CalendarSettings:
+    """Store the calendar rules (commit, audit). Existing bookings keep their times."""
+    settings = db.session.get(CalendarSettings, 1)
+    if settings is None:
+        settings = default_settings()
+        db.session.add(settings)
+    settings.hours = hours
+    settings.slot_minutes = slot_minutes
+    settings.places_per_slot = places_per_slot
+    settings.lead_working_days = lead_working_days
+    audit.record("booking.settings", object_type="booking_settings", object_id=1, detail=actor)
+    db.session.commit()
+    return settings
+
+
+def close_day(day: date, *, reason: str, actor: str) -> None:
+    """Close the reception on a day by hand (commit, audit); closing twice changes nothing."""
+    if db.session.get(ClosedDay, day) is None:
+        db.session.add(ClosedDay(day=day, reason=reason))
+        audit.record("booking.close_day", object_type="booking_closed_day", detail=f"{day.isoformat()} {actor}")
+        db.session.commit()
+
+
+def reopen_day(day: date, *, actor: str) -> None:
+    """Open a day that was closed by hand (commit, audit)."""
+    closed = db.session.get(ClosedDay, day)
+    if closed is not None:
+        db.session.delete(closed)
+        audit.record("booking.reopen_day", object_type="booking_closed_day", detail=f"{day.isoformat()} {actor}")
+        db.session.commit()
+
+
+def bookings_for_item(intake_item_id: int) -> list[Booking]:
+    """An intake item's bookings, newest first."""
+    return list(db.session.scalars(select(Booking).where(Booking.intake_item_id == intake_item_id)
+                                   .order_by(Booking.starts_at.desc())))

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from portal import audit
+from portal.booking.service import bookings_for_item
 from portal.db import db, utcnow
 from portal.intake.models import Handoff, HandoffStatus, IntakeItem, State
 from portal.intake.service import (
@@ -45,6 +46,15 @@ class DeliveryFailed(RuntimeError):
 
 def _iso(value: Any) -> str | None:
     return None if value is None else value.isoformat()
+
+
+def _booking(item_id: int) -> dict[str, Any] | None:
+    """The item's current reception time (the latest booking still booked or attended), if any."""
+    for booking in bookings_for_item(item_id):
+        if booking.status in ("booked", "attended"):
+            return {"starts_at": _iso(booking.starts_at), "purpose": str(booking.purpose),
+                    "status": str(booking.status)}
+    return None
 
 
 def build_document(item: IntakeItem, handoff: Handoff) -> dict[str, Any]:
@@ -82,7 +92,7 @@ def build_document(item: IntakeItem, handoff: Handoff) -> dict[str, Any]:
             "legal": _iso(result.legal_on), "documents_complete_on": _iso(item.documents_complete_on),
         },
         "assigned_to": {"name": caseworker.name, "email": caseworker.email} if caseworker else None,
-        "booking": None,
+        "booking": _booking(item.id),
         "history": [{"at": _iso(e.at), "actor": e.actor_label, "kind": e.kind, "detail": e.detail}
                     for e in item.events],
     }

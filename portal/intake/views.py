@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
+from portal.booking.service import bookings_for_item
 from portal.intake import deadlines, delay, handoff, queue, service
 from portal.intake import labels as labels_module
 from portal.intake.forms import LANGUAGE_NAMES, CloseForm, ContactForm, DelayForm, VersionForm
@@ -126,6 +127,7 @@ def item_page(item_id: int) -> str:
         version_form=VersionForm(version=item.version), close_form=CloseForm(version=item.version),
         delay_form=delay_form, needs_delay=delay.needs_delay_notice(item, today=today),
         notices=delay.list_notices(item.id), handoff=handoff.get_handoff(item.id),
+        bookings=bookings_for_item(item.id), local_tz=service.LOCAL_TZ,
         me=int(session["staff_id"]), is_reception=session.get("staff_role") != Role.CASEWORKER, **labels())
 
 

@@ -55,8 +55,18 @@ def claim_batch(day: date) -> tuple[PrintBatch, list[Letter]]:
         audit.record("letter.print_batch", object_type="letter_print_batch", object_id=batch.id,
                      detail=f"{day.isoformat()}: {len(letters)} brev")
         db.session.commit()
+    else:
+        # Printing the same letters again is sometimes right (a jammed printer), but never silent.
+        audit.record("letter.print_batch_again", object_type="letter_print_batch", object_id=batch.id,
+                     detail=day.isoformat())
+        db.session.commit()
     letters = list(db.session.scalars(select(Letter).where(Letter.batch_id == batch.id).order_by(Letter.id)))
     return batch, letters
+
+
+def list_batches(limit: int = 30) -> list[PrintBatch]:
+    """The latest print batches, newest first."""
+    return list(db.session.scalars(select(PrintBatch).order_by(PrintBatch.day.desc()).limit(limit)))
 
 
 def _padded(pages: int) -> int:

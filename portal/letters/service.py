@@ -107,3 +107,14 @@ def mark_exported(letters: list[Letter], batch_id: int, at: datetime) -> None:
         letter.status = LetterStatus.EXPORTED
         letter.batch_id = batch_id
         letter.exported_at = at
+
+
+def withdraw_letter(letter_id: int) -> bool:
+    """Stop a letter that has not been printed yet (no commit); False when it already went to print."""
+    letter = db.session.get(Letter, letter_id, with_for_update=True)
+    if letter is None or letter.status not in (LetterStatus.AWAITING_APPROVAL, LetterStatus.QUEUED):
+        return False
+    letter.status = LetterStatus.CANCELLED
+    audit.record("letter.cancel", person_id=letter.person_id, object_type="letter", object_id=letter.id,
+                 detail="skyddade personuppgifter")
+    return True

@@ -33,6 +33,7 @@ from outreach.pipeline import run_pass
 from portal.db import db, utcnow
 from portal.intake.models import IntakeItem, Urgency
 from portal.intake.service import local_today
+from portal.letters.models import Letter, LetterStatus
 from portal.people import Protection
 from portal.staff.models import Role
 from tests.factories import create_person, create_staff_user
@@ -145,8 +146,10 @@ def test_staff_marking_protection_stops_pending_letters(app: Flask) -> None:
     notice = notice_by_reference("LATER-PROTECTED")
     casework.mark_protected(notice)
     assert notice.outcome == Outcome.MANUAL and notice.protected
-    letter = get_action(notice.id, ActionKind.LETTER_FIRST)
-    assert letter is None or "skyddade" in letter.detail
+    step = get_action(notice.id, ActionKind.LETTER_FIRST)
+    assert step is not None and "stoppat: skyddade" in step.detail
+    letter = db.session.get(Letter, step.ref_id)
+    assert letter is not None and letter.status == LetterStatus.CANCELLED
 
 
 def test_out_of_area_and_missing_personnummer_go_to_manual_handling(app: Flask) -> None:

@@ -1,0 +1,149 @@
+"""The reception's calendar for staff: a day's bookings, booking a first appointment for an intake item,
+marking attended or no-show, and (administrators) opening hours and closed days. Swedish only (DESIGN.md §5)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import format_date, format_time
+from werkzeug.wrappers import Response
+
+from portal import audit
+from portal.booking import service
+from portal.booking.forms import WEEKDAY_FIELDS, ClosedDayForm, SettingsForm, StaffBookForm, StaffStatusForm
+from portal.booking.models import Booking, BookingStatus, ClosedDay, Purpose
+from portal.db import db
+from portal.intake import service as intake_service
+from portal.security import staff_required
+from portal.staff.models import Role
+from portal.staff.service import get_staff
+
+bp = Blueprint("staff_booking", __name__, url_prefix="/staff/mottagning", template_folder="templates")
+
+STATUS_LABELS = {BookingStatus.BOOKED: "bokad", BookingStatus.CANCELLED: "avbokad",
+                 BookingStatus.ATTENDED: "kom", BookingStatus.NO_SHOW: "kom inte"}
+PURPOSE_LABELS = {Purpose.FIRST_APPOINTMENT: "nybesök", Purpose.OUTREACH: "uppsökande (brev om vräkningsrisk)"}
+ACTIONS = {"attended": service.mark_attended, "no_show": service.mark_no_show, "cancel": service.cancel_booking}
+
+
+def _actor() -> str:
+    return intake_service.staff_label(get_staff(int(session["staff_id"])))
+
+
+def _day_arg() -> date:
+    try:
+        return date.fromisoformat(request.args.get("dag", ""))
+    except ValueError:
+        return service.utcnow().astimezone(service.LOCAL).date()
+
+
+@bp.route("/")
+@staff_required(Role.RECEPTION, Role.OUTREACH)
+def day_page() -> str:
+    """One day's bookings with who is coming (the read of names is audit-logged)."""
+    day = _day_arg()
+    bookings = service.list_bookings(day)
+    items = {b.intake_item_id: intake_service.get_item(b.intake_item_id) for b in bookings if b.intake_item_id}
+    if bookings:
+        audit.record("booking.day_view", object_type="booking_day", detail=day.isoformat())
+        db.session.commit()
+    closed = db.session.get(ClosedDay, day)
+    return render_template("booking/staff_day.html", day=day, bookings=bookings, items=items,
+                           day_label=format_date(day, "full"), prev_day=day - timedelta(days=1),
+                           next_day=day + timedelta(days=1), status_labels=STATUS_LABELS,
+                           purpose_labels=PURPOSE_LABELS, form=StaffStatusForm(), closed=closed,
+                           open_day=service.is_open_day(day, {closed.day} if closed else set()),
+                           time_of=lambda b: format_time(b.starts_at, "HH:mm"))
+
+
+@bp.route("/<int:booking_id>/status", methods=["POST"])
+@staff_required(Role.RECEPTION, Role.OUTREACH)
+def change_status(booking_id: int) -> Response:
+    """Attended, no-show (outreach follows it up) or cancelled."""
+    form = StaffStatusForm()
+    action = ACTIONS.get(request.form.get("action", ""))
+    if not form.validate_on_submit() or action is None:
+        abort(400)
+    booking = db.session.get(Booking, booking_id)
+    if booking is None:
+        abort(404)
+    try:
+        action(booking_id, actor=_actor())
+    except service.BookingError as error:
+        flash(f"Det gick inte: {error}.", "error")
+    else:
+        flash("Bokningen är uppdaterad.", "success")
+    return redirect(url_for(".day_page", dag=booking.starts_at.astimezone(service.LOCAL).date().isoformat()))
+
+
+@bp.route("/boka/<int:item_id>", methods=["GET", "POST"])
+@staff_required(Role.RECEPTION)
+def book_for_item(item_id: int) -> Response | str | tuple[str, int]:
+    """Book a first appointment (nybesök) for an intake item in the reception calendar."""
+    item = intake_service.get_item(item_id)
+    if item is None:
+        abort(404)
+    form = StaffBookForm()
+    if form.validate_on_submit():
+        try:
+            booking, _code = service.book_at(datetime.fromisoformat(form.starts_at.data or ""),
+                                             purpose=Purpose.FIRST_APPOINTMENT, intake_item_id=item.id,
+                                             actor=_actor())
+        except (ValueError, service.BookingError) as error:
+            form.starts_at.errors = [f"Tiden gick inte att boka: {error}. Välj en annan."]
+        else:
+            intake_service.add_event(item, _actor(), "booking",
+                                     f"Nybesök bokat {booking.starts_at.astimezone(service.LOCAL):%Y-%m-%d %H:%M}")
+            db.session.commit()
+            flash("Nybesöket är bokat.", "success")
+            return redirect(url_for("staff_intake.item_page", item_id=item.id))
+    times = [(format_date(day, "full"), [(s.isoformat(), format_time(s, "HH:mm")) for s in starts])
+             for day, starts in service.offered_times(days=10)]
+    status = 400 if form.errors else 200
+    return render_template("booking/staff_book.html", item=item, form=form, times=times), status
+
+
+@bp.route("/installningar", methods=["GET", "POST"])
+@staff_required(Role.ADMIN)
+def settings_page() -> Response | str | tuple[str, int]:
+    """Opening hours, slot length, places per slot, lead time, and days closed by hand."""
+    current = service.get_settings()
+    form = SettingsForm(data={
+        **{name: service.format_hours([list(p) for p in (current.hours or {}).get(str(i), [])])
+           for i, name in enumerate(WEEKDAY_FIELDS)},
+        "slot_minutes": current.slot_minutes, "places_per_slot": current.places_per_slot,
+        "lead_working_days": current.lead_working_days}) if request.method == "GET" else SettingsForm()
+    if form.validate_on_submit():
+        hours: dict[str, list[list[str]]] = {}
+        for index, name in enumerate(WEEKDAY_FIELDS):
+            field = getattr(form, name)
+            try:
+                hours[str(index)] = service.parse_hours(field.data or "")
+            except service.BookingError as error:
+                field.errors = [f"{error}."]
+        if not form.errors:
+            service.save_settings(hours=hours, slot_minutes=form.slot_minutes.data or 30,
+                                  places_per_slot=form.places_per_slot.data or 1,
+                                  lead_working_days=form.lead_working_days.data or 0, actor=_actor())
+            flash("Inställningarna är sparade. Bokade tider ligger kvar.", "success")
+            return redirect(url_for(".settings_page"))
+    closed = db.session.query(ClosedDay).filter(ClosedDay.day >= service.utcnow().date()).order_by(ClosedDay.day)
+    return render_template("booking/staff_settings.html", form=form, closed_form=ClosedDayForm(),
+                           closed=list(closed)), 400 if form.errors else 200
+
+
+@bp.route("/installningar/stangt", methods=["POST"])
+@staff_required(Role.ADMIN)
+def close_day() -> Response:
+    """Close the reception on a day by hand; reopen with action=reopen."""
+    form = ClosedDayForm()
+    if not form.validate_on_submit() or form.day.data is None:
+        flash("Skriv ett datum, till exempel 2026-12-28.", "error")
+    elif request.form.get("action") == "reopen":
+        service.reopen_day(form.day.data, actor=_actor())
+        flash("Dagen är öppen igen.", "success")
+    else:
+        service.close_day(form.day.data, reason=form.reason.data or "", actor=_actor())
+        flash("Dagen är stängd. Inga nya tider bokas den dagen; redan bokade tider ligger kvar.", "success")
+    return redirect(url_for(".settings_page"))

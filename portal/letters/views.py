@@ -1,0 +1,121 @@
+"""Staff pages for letters: preview before they go, approve or cancel, and the daily print batch.
+Swedish only (DESIGN.md §5)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from portal import audit
+from portal.db import db, utcnow
+from portal.forms import BaseForm
+from portal.letters import print_batch
+from portal.letters.models import Letter, LetterStatus, PrintBatch
+from portal.letters.service import LetterError, approve_letter, cancel_letter, list_letters, read_letter_pdf
+from portal.security import staff_required
+from portal.staff.models import Role
+
+bp = Blueprint("staff_letters", __name__, url_prefix="/staff/brev", template_folder="templates")
+READERS = (Role.RECEPTION, Role.OUTREACH)
+
+KIND_LABELS = {"outreach_first": "Uppsökande brev", "outreach_second": "Uppsökande brev, andra försöket",
+               "appointment_changed": "Ändrad tid", "delay_notice": "Besked om försening",
+               "application_receipt": "Kvitto på ansökan"}
+STATUS_LABELS = {LetterStatus.AWAITING_APPROVAL: "väntar på granskning", LetterStatus.QUEUED: "klart för utskrift",
+                 LetterStatus.EXPORTED: "utskrivet", LetterStatus.CANCELLED: "stoppat"}
+
+
+class ActionForm(BaseForm):
+    """A button that changes a letter; CSRF only."""
+
+
+def _status_arg() -> LetterStatus | None:
+    try:
+        return LetterStatus(request.args.get("status", ""))
+    except ValueError:
+        return None
+
+
+@bp.route("/")
+@staff_required(*READERS)
+def list_page() -> str:
+    """Letters, newest first, with the print batches (no names: the list shows references only)."""
+    status = _status_arg()
+    return render_template("letters/list.html", letters=list_letters(status), status=status,
+                           kind_labels=KIND_LABELS, status_labels=STATUS_LABELS, form=ActionForm(),
+                           batches=print_batch.list_batches(), today=utcnow().astimezone(print_batch.LOCAL).date())
+
+
+@bp.route("/<int:letter_id>.pdf")
+@staff_required(*READERS)
+def preview(letter_id: int) -> Response:
+    """The letter exactly as it will be printed (the read is audit-logged)."""
+    letter = db.session.get(Letter, letter_id)
+    if letter is None:
+        abort(404)
+    try:
+        data = read_letter_pdf(letter)
+    except LetterError:
+        abort(500)
+    audit.record("letter.read", person_id=letter.person_id, object_type="letter", object_id=letter.id)
+    db.session.commit()
+    return Response(data, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="brev-{letter.id}.pdf"'})
+
+
+@bp.route("/<int:letter_id>/<action>", methods=["POST"])
+@staff_required(*READERS)
+def change(letter_id: int, action: str) -> Response:
+    """Approve a letter waiting for review, or stop one that has not been printed."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    handlers = {"godkann": (approve_letter, "Brevet är godkänt och går med nästa utskrift."),
+                "stoppa": (cancel_letter, "Brevet är stoppat och skrivs inte ut.")}
+    if action not in handlers or db.session.get(Letter, letter_id) is None:
+        abort(404)
+    handler, message = handlers[action]
+    try:
+        handler(letter_id)
+    except LetterError as error:
+        flash(f"Det gick inte: {error}.", "error")
+    else:
+        flash(message, "success")
+    return redirect(url_for(".list_page"))
+
+
+@bp.route("/utskrift", methods=["POST"])
+@staff_required(*READERS)
+def make_batch() -> Response:
+    """Put the day's queued letters into its print batch (once per day; later letters go in the next)."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        day = date.fromisoformat(request.form.get("day", ""))
+    except ValueError:
+        flash("Skriv ett datum, till exempel 2026-12-01.", "error")
+        return redirect(url_for(".list_page"))
+    _batch, letters = print_batch.claim_batch(day)
+    flash(f"Utskriften för {day.isoformat()} har {len(letters)} brev.", "success")
+    return redirect(url_for(".list_page"))
+
+
+@bp.route("/utskrift/<day>/<name>")
+@staff_required(*READERS)
+def batch_file(day: str, name: str) -> Response:
+    """A print batch's PDF or manifest; the same bytes every time, and every download is logged."""
+    try:
+        wanted = date.fromisoformat(day)
+    except ValueError:
+        abort(404)
+    if name not in (print_batch.PDF_NAME, print_batch.MANIFEST_NAME):
+        abort(404)
+    if db.session.query(PrintBatch).filter(PrintBatch.day == wanted).first() is None:
+        abort(404)
+    _batch, letters = print_batch.claim_batch(wanted)
+    if name == print_batch.PDF_NAME:
+        return Response(print_batch.merge_letters(wanted, letters), mimetype="application/pdf",
+                        headers={"Content-Disposition": f'attachment; filename="utskrift-{day}.pdf"'})
+    return Response(print_batch.manifest_csv(letters), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="manifest-{day}.csv"'})

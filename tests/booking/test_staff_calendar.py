@@ -1,0 +1,139 @@
+"""The reception calendar for staff: a day's bookings, attended/no-show, nybesök for an item, settings."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from portal.audit import AuditEvent
+from portal.booking import service
+from portal.booking.models import Booking, BookingStatus, CalendarSettings, ClosedDay, Purpose
+from portal.db import db
+from portal.intake.models import IntakeEvent
+from portal.staff.models import Role
+from tests.factories import PASSWORD, create_person, create_staff_user
+from tests.intake.factories import create_item
+from tests.pages import get_page, login_staff, submit
+
+
+def _login(client: FlaskClient, role: Role = Role.RECEPTION) -> None:
+    user = create_staff_user(email=f"{role}@example.org", role=role)
+    assert login_staff(client, user.email, PASSWORD).status_code == 302
+
+
+def test_reception_books_a_first_appointment_for_an_item(app: Flask, client: FlaskClient) -> None:
+    person = create_person(name="Nybesök Nilsson")
+    item = create_item(person_id=person.id)
+    _login(client)
+    soup = get_page(client, f"/staff/mottagning/boka/{item.id}")
+    first = soup.find("input", attrs={"name": "starts_at"})
+    assert first is not None and first["id"] == "starts_at", "the error summary can link to the first choice"
+    response = submit(client, f"/staff/mottagning/boka/{item.id}", {"starts_at": first["value"]})
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/staff/intake/{item.id}")
+    booking = db.session.query(Booking).filter_by(intake_item_id=item.id).one()
+    assert booking.purpose == Purpose.FIRST_APPOINTMENT and booking.starts_at.isoformat() == first["value"]
+    assert db.session.query(IntakeEvent).filter_by(item_id=item.id, kind="booking").count() == 1
+    # The day page shows who comes, and reading it is logged.
+    day = booking.starts_at.astimezone(service.LOCAL).date().isoformat()
+    soup = get_page(client, f"/staff/mottagning/?dag={day}")
+    assert "Nybesök Nilsson" in soup.get_text()
+    assert db.session.query(AuditEvent).filter_by(action="booking.day_view").count() == 1
+
+
+def test_no_time_chosen_is_a_clear_error(app: Flask, client: FlaskClient) -> None:
+    item = create_item()
+    _login(client)
+    response = submit(client, f"/staff/mottagning/boka/{item.id}", {})
+    assert response.status_code == 400 and b"error-summary" in response.data
+    assert client.get("/staff/mottagning/boka/999999").status_code == 404
+
+
+def test_no_show_and_attended_are_recorded(app: Flask, client: FlaskClient) -> None:
+    item = create_item()
+    booked = service.book_earliest(purpose="outreach", intake_item_id=item.id, deadline=None)
+    assert booked is not None
+    db.session.commit()
+    booking = booked[0]
+    _login(client, Role.OUTREACH)
+    day = booking.starts_at.astimezone(service.LOCAL).date().isoformat()
+    url = f"/staff/mottagning/?dag={day}"
+    assert submit(client, url, {"action": "no_show"}, action=f"/staff/mottagning/{booking.id}/status"
+                  ).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Booking, booking.id).status == BookingStatus.NO_SHOW  # type: ignore[union-attr]
+    submit(client, url, {"action": "attended"}, action=f"/staff/mottagning/{booking.id}/status")
+    db.session.expire_all()
+    assert db.session.get(Booking, booking.id).status == BookingStatus.ATTENDED  # type: ignore[union-attr]
+    assert submit(client, url, {"action": "explode"}, action=f"/staff/mottagning/{booking.id}/status"
+                  ).status_code == 400
+
+
+def test_admin_sets_opening_hours_and_closes_a_day(app: Flask, client: FlaskClient) -> None:
+    _login(client, Role.ADMIN)
+    form = {"monday": "08:00-11:00", "tuesday": "", "wednesday": "09:00-12:00, 13:00-16:00",
+            "thursday": "09:00-12:00", "friday": "09:00-12:00", "slot_minutes": "20", "places_per_slot": "3",
+            "lead_working_days": "3"}
+    assert submit(client, "/staff/mottagning/installningar", form).status_code == 302
+    settings = db.session.get(CalendarSettings, 1)
+    assert settings is not None and settings.slot_minutes == 20 and settings.places_per_slot == 3
+    assert settings.hours["1"] == [] and settings.hours["2"] == [["09:00", "12:00"], ["13:00", "16:00"]]
+    monday = date(2027, 1, 11)
+    assert len(service.slot_starts(monday, settings)) == 9  # 08:00-11:00 in 20-minute slots
+    bad = {**form, "monday": "11:00-08:00", "tuesday": "nine to five"}
+    response = submit(client, "/staff/mottagning/installningar", bad)
+    assert response.status_code == 400
+    assert "sluttiden" in response.get_data(as_text=True) and "nine to five" in response.get_data(as_text=True)
+    assert submit(client, "/staff/mottagning/installningar", {"day": "2027-01-12", "reason": "Personaldag"},
+                  action="/staff/mottagning/installningar/stangt").status_code == 302
+    assert db.session.get(ClosedDay, date(2027, 1, 12)) is not None
+    assert service.free_slots(date(2027, 1, 12), settings, set(), service.list_closed_days(
+        date(2027, 1, 12), date(2027, 1, 12))) == []
+    submit(client, "/staff/mottagning/installningar", {"day": "2027-01-12", "action": "reopen"},
+           action="/staff/mottagning/installningar/stangt")
+    db.session.expire_all()
+    assert db.session.get(ClosedDay, date(2027, 1, 12)) is None
+
+
+def test_parse_hours_accepts_what_staff_type() -> None:
+    assert service.parse_hours(" 9:00 – 12:00 ,13:00-15:30") == [["09:00", "12:00"], ["13:00", "15:30"]]
+    assert service.parse_hours("") == []
+    for bad in ("9-12", "12:00-09:00", "09:00-12:00, 11:00-13:00"):
+        try:
+            service.parse_hours(bad)
+        except service.BookingError:
+            continue
+        raise AssertionError(f"accepted {bad!r}")
+
+
+def test_staff_booking_by_hand_refuses_a_full_slot(app: Flask) -> None:
+    settings = service.get_settings()
+    day = date(2027, 1, 13)
+    start = service.slot_starts(day, settings)[0]
+    for _ in range(settings.places_per_slot):
+        service.book_at(start, purpose="first_appointment", intake_item_id=None)
+    try:
+        service.book_at(start, purpose="first_appointment", intake_item_id=None)
+    except service.BookingError as error:
+        assert "fullbokad" in str(error)
+    else:
+        raise AssertionError("a full slot took one more")
+
+
+def test_the_item_page_shows_its_booking_and_the_handoff_carries_it(app: Flask, client: FlaskClient) -> None:
+    from portal.intake import handoff
+    from portal.intake.models import IntakeItem
+
+    item = create_item()
+    settings = service.get_settings()
+    start = service.slot_starts(date(2027, 1, 14), settings)[2]
+    service.book_at(start, purpose="first_appointment", intake_item_id=item.id)
+    _login(client)
+    soup = get_page(client, f"/staff/intake/{item.id}")
+    local = start.astimezone(service.LOCAL).strftime("%Y-%m-%d %H:%M")
+    assert local in soup.get_text() and "nybesök" in soup.get_text()
+    record = handoff.Handoff(item_id=item.id, handoff_id="h-test", created_at=start)
+    document = handoff.build_document(db.session.get(IntakeItem, item.id), record)  # type: ignore[arg-type]
+    assert document["booking"] == {"starts_at": start.isoformat(), "purpose": "first_appointment",
+                                   "status": "booked"}

@@ -1,0 +1,136 @@
+"""The outreach letter read back from the PDF: Swedish first, then the person's language in its own script."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import unicodedata
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask_babel import force_locale, gettext
+
+from outreach.letters import render_outreach_letter
+
+LANGUAGES = ["sv", "en", "ar", "fa", "so", "ti", "uk", "fi"]
+SCRIPTS = {"ar": r"[\u0600-\u06FF]", "fa": r"[\u0600-\u06FF]", "ti": r"[\u1200-\u137F]", "uk": r"[\u0400-\u04FF]"}
+HEADING = "Vi vill hjälpa dig att behålla din bostad"
+
+
+def render(language: str | None, *, address: bool = True) -> bytes:
+    return render_outreach_letter(
+        kind="outreach_first", language=language, recipient_name="Åsa Öberg-Ähl",
+        address_lines=["Storgatan 3 lgh 1101", "123 45 Staden"] if address else None,
+        booking_starts_at=datetime(2026, 12, 3, 9, 0, tzinfo=UTC), rebooking_code="ABCD234567",
+        rebooking_url="http://portal.example/tid", rebooking_qr_url="http://portal.example/sv/tid/ABCD234567",
+        recovery_deadline=date(2026, 12, 10), amount_text="12 345,50 kr", eviction_at=None, phone=None,
+        reference="HV-2026-001")
+
+
+def text_of(pdf: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(pdf)
+    subprocess.run(["qpdf", "--check", str(path)], check=True, capture_output=True)
+    fonts = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True).stdout
+    assert all(line.split()[-5] == "yes" for line in fonts.splitlines()[2:]), f"every font embedded:\n{fonts}"
+    raw = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    return re.sub(r"\s+", " ", plain(raw))
+
+
+def plain(text: str) -> str:
+    """Text without the bidi marks and joiners text extraction adds or drops, in NFKC form."""
+    return unicodedata.normalize("NFKC", re.sub("[\u200c\u200d\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", text))
+
+
+def words_in_order(phrase: str, text: str) -> bool:
+    """Each word of `phrase` appears in `text`, in reading order.
+
+    Words with a lam ligature (lam-alef, lam-yeh) are left out: extraction gives its letters in visual order.
+    """
+    position = 0
+    for word in plain(phrase).split():
+        if re.search("ل[اأإآى]", word):
+            continue
+        found = text.find(word, position)
+        if found < 0:
+            return False
+        position = found + len(word)
+    return True
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_each_language_reads_back_with_swedish_first(app: Flask, language: str, tmp_path: Path) -> None:
+    text = text_of(render(language), tmp_path)
+    assert "Åsa Öberg-Ähl" in text and "Storgatan 3 lgh 1101" in text
+    assert "torsdag 3 december 2026 klockan 10:00" in text, "booked time in Swedish local time"
+    assert "torsdag 10 december 2026" in text and "12 345,50 kr" in text, "deadline and amount as on the notice"
+    assert "ABCD234567" in text and "http://portal.example/tid" in text
+    assert app.config["RECEPTION_PHONE"] in text
+    swedish_at = text.index(HEADING)
+    if language == "sv":
+        assert text.count(HEADING) == 1
+        return
+    with force_locale(language):
+        heading = gettext(HEADING)
+    assert heading != HEADING, f"{language}: the heading is translated"
+    assert words_in_order(heading, text[swedish_at:]), f"{language}: the heading reads back in logical order"
+    if language in SCRIPTS:
+        assert re.search(SCRIPTS[language], text[swedish_at:]), f"{language} in its own script"
+
+
+def test_unknown_language_gets_a_short_panel_in_every_language(app: Flask, tmp_path: Path) -> None:
+    text = text_of(render(None), tmp_path)
+    assert text.count(HEADING) == 1
+    panel = "Det här brevet är från kommunens socialtjänst."
+    for language in LANGUAGES[1:]:
+        with force_locale(language):
+            sentence = gettext("Det här brevet är från kommunens socialtjänst. Vi vill hjälpa dig att behålla din "
+                               "bostad. Ring %(phone)s. Du kan få en tolk gratis.", phone=app.config["RECEPTION_PHONE"])
+        assert words_in_order(" ".join(sentence.split()[:4]), text), f"panel in {language}"
+        assert panel not in sentence
+
+
+def test_protected_identity_gets_no_address_at_all(app: Flask, tmp_path: Path) -> None:
+    text = text_of(render("sv", address=False), tmp_path)
+    assert "Storgatan 3" not in text and "123 45" not in text
+    assert "Åsa Öberg-Ähl" in text, "the greeting still names the person"
+
+
+def test_a_notice_becomes_a_letter_whose_code_opens_the_rebooking_page(app: Flask, tmp_path: Path) -> None:
+    from flask.testing import FlaskClient
+
+    from outreach.actions import get_action
+    from outreach.notices.models import ActionKind
+    from outreach.pipeline import run_pass
+    from portal.booking import service as booking_service
+    from portal.booking.models import Booking
+    from portal.db import db
+    from portal.letters.models import Letter
+    from portal.letters.service import read_letter_pdf
+    from tests.outreach.factories import import_rows, notice_by_reference, row
+
+    import_rows(row(referens="E2E-1", namn="Faduma Warsame", sprak="so", skuld="8 450"))
+    run_pass()
+    notice = notice_by_reference("E2E-1")
+    booking_step = get_action(notice.id, ActionKind.BOOKING)
+    letter_step = get_action(notice.id, ActionKind.LETTER_FIRST)
+    assert booking_step is not None and letter_step is not None
+    booking = db.session.get(Booking, booking_step.ref_id)
+    letter = db.session.get(Letter, letter_step.ref_id)
+    assert booking is not None and letter is not None and letter.language == "so"
+    local = booking.starts_at.astimezone(booking_service.LOCAL)
+    assert booking_service.is_open_day(local.date()) and notice.deadline is not None
+    assert local.date() < notice.deadline, "booked before the deadline"
+    assert local.replace(tzinfo=None).time() in {s.astimezone(booking_service.LOCAL).replace(tzinfo=None).time()
+                                                 for s in booking_service.slot_starts(local.date(),
+                                                                                      booking_service.get_settings())}
+    text = text_of(read_letter_pdf(letter), tmp_path)
+    assert "Faduma Warsame" in text and f"klockan {local:%H:%M}" in text and "8 450" in text
+    code = re.search(r"Kod: ([A-Z0-9]{10})", text)
+    assert code is not None
+    client: FlaskClient = app.test_client()
+    page = client.get(f"/so/tid/{code.group(1)}")
+    assert page.status_code == 200 and f"{local:%H:%M}" in page.get_data(as_text=True)
+    assert "Faduma" not in page.get_data(as_text=True)
