@@ -4,7 +4,6 @@ a notice without a decision near its deadline is escalated.
 
 from __future__ import annotations
 
-import importlib
 from datetime import date
 
 from flask import current_app
@@ -21,6 +20,7 @@ from outreach.notices.models import (
     NoticeAction,
     Outcome,
 )
+from portal.booking.models import Booking, BookingStatus
 from portal.db import db
 from portal.intake.service import local_date
 from portal.people import Person
@@ -41,16 +41,10 @@ def reached(notice_id: int) -> bool:
                                                       Attempt.result == AttemptResult.REACHED).limit(1)) is not None
 
 
-def missed_appointment(booking_id: int | None) -> bool:
-    """True when the booking made for the notice ended as a no-show (from the booking module, when installed)."""
-    if booking_id is None:
-        return False
-    try:
-        models = importlib.import_module("portal.booking.models")
-    except ImportError:
-        return False
-    booking = db.session.get(models.Booking, booking_id)
-    return booking is not None and str(getattr(booking, "status", "")) == "no_show"
+def booking_status(booking_id: int | None) -> BookingStatus | None:
+    """Where the reception time booked for the notice stands (staff mark attended or no-show)."""
+    booking = db.session.get(Booking, booking_id) if booking_id is not None else None
+    return booking.status if booking is not None else None
 
 
 def needs_task(notice: Notice, letter: NoticeAction | None, booking: NoticeAction | None, *, today: date,
@@ -58,8 +52,13 @@ def needs_task(notice: Notice, letter: NoticeAction | None, booking: NoticeActio
     """Why an outreach worker should follow up now, or None (a plain rule the tests call directly)."""
     if notice.outcome != Outcome.CONTACTED or reached(notice.id):
         return None
-    if booking is not None and missed_appointment(booking.ref_id):
+    status = booking_status(booking.ref_id) if booking is not None else None
+    if status == BookingStatus.ATTENDED:
+        return None  # they came: the reception has them now
+    if status == BookingStatus.NO_SHOW:
         return "Uteblev från den bokade tiden"
+    if status == BookingStatus.CANCELLED:
+        return "Avbokade den bokade tiden"
     if letter is not None and letter.done_at is not None and \
             working_days_between(local_date(letter.done_at), today) >= contact_days:
         return f"Ingen kontakt {contact_days} arbetsdagar efter brevet"

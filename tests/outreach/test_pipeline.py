@@ -208,14 +208,35 @@ def test_no_contact_after_n_working_days_makes_a_task_once_and_no_decision_near_
     task = get_action(notice.id, ActionKind.FOLLOWUP_TASK)
     assert task is not None and task.status == ActionStatus.PENDING and "Ingen kontakt" in task.detail
     assert [n.id for _, n in list_open_tasks()] == [notice.id]
-    # Three weeks remain: time allows a second letter (waiting for the letters module until it is installed).
-    assert get_action(notice.id, ActionKind.LETTER_SECOND) is not None
+    # Three weeks remain: time allows a second letter, written at once.
+    second = get_action(notice.id, ActionKind.LETTER_SECOND)
+    assert second is not None and second.status == ActionStatus.DONE
+    assert db.session.get(Letter, second.ref_id).kind == "outreach_second"  # type: ignore[union-attr]
     follow_up(today=local_today())
     assert len([a for a in list_actions(notice.id) if a.kind == ActionKind.FOLLOWUP_TASK]) == 1
     assert notice.deadline is not None
     follow_up(today=notice.deadline - timedelta(days=1))
     assert get_action(notice.id, ActionKind.DEADLINE_ESCALATION) is not None
     assert notice in casework.list_manual()
+
+
+@pytest.mark.parametrize(("mark", "reason"), [("no_show", "Uteblev"), ("cancel", "Avbokade"), ("attended", None)])
+def test_the_reception_time_drives_the_follow_up(app: Flask, mark: str, reason: str | None) -> None:
+    from portal.booking import service as booking_service
+
+    import_rows(row(referens="BOOKED"))
+    run_pass()
+    notice = notice_by_reference("BOOKED")
+    booking = get_action(notice.id, ActionKind.BOOKING)
+    assert booking is not None and booking.ref_id is not None
+    {"no_show": booking_service.mark_no_show, "cancel": booking_service.cancel_booking,
+     "attended": booking_service.mark_attended}[mark](booking.ref_id, actor="test")
+    follow_up(today=local_today())
+    task = get_action(notice.id, ActionKind.FOLLOWUP_TASK)
+    if reason is None:
+        assert task is None, "someone who came needs no follow-up"
+    else:
+        assert task is not None and reason in task.detail
 
 
 def test_reaching_the_household_closes_the_task_and_every_notice_ends_with_a_decision(app: Flask) -> None:
