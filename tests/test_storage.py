@@ -1,12 +1,13 @@
 """File storage: atomic writes, checksums, limits, and nothing left behind on failure."""
 
 import hashlib
-import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from portal.storage import LocalStorage, StorageError, TooLarge, safe_name
+from portal.storage import LocalStorage, TooLarge, safe_name
 
 
 def _files(root: Path) -> list[Path]:
@@ -29,15 +30,24 @@ def test_too_large_a_stream_leaves_no_file(tmp_path: Path) -> None:
     assert _files(tmp_path) == []
 
 
-def test_a_full_disk_leaves_no_partial_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    storage = LocalStorage(tmp_path)
+FULL_DISK_SCRIPT = """
+import resource, signal, sys
+from pathlib import Path
+from portal.storage import LocalStorage, StorageError
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+# The kernel refuses to let this process grow any file past 64 KiB, as a full disk would stop the write.
+resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
+try:
+    LocalStorage(Path(sys.argv[1])).write([b"x" * 32 * 1024] * 8)
+except StorageError as error:
+    print("refused:", error)
+"""
 
-    def full(fd: int) -> None:
-        raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(os, "fsync", full)
-    with pytest.raises(StorageError):
-        storage.write([b"data"])
+def test_a_full_disk_leaves_no_partial_file(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-c", FULL_DISK_SCRIPT, str(tmp_path)], capture_output=True,
+                            text=True, check=True, timeout=60)
+    assert result.stdout.startswith("refused:"), result.stdout + result.stderr
     assert _files(tmp_path) == []
 
 
