@@ -13,6 +13,7 @@ from portal import audit
 from portal.booking import service
 from portal.booking.forms import WEEKDAY_FIELDS, ClosedDayForm, SettingsForm, StaffBookForm, StaffStatusForm
 from portal.booking.models import Booking, BookingStatus, ClosedDay, Purpose
+from portal.booking.notify import send_booking_confirmation
 from portal.db import db
 from portal.intake import service as intake_service
 from portal.security import staff_required
@@ -87,16 +88,19 @@ def book_for_item(item_id: int) -> Response | str | tuple[str, int]:
     form = StaffBookForm()
     if form.validate_on_submit():
         try:
-            booking, _code = service.book_at(datetime.fromisoformat(form.starts_at.data or ""),
+            booking, code = service.book_at(datetime.fromisoformat(form.starts_at.data or ""),
                                              purpose=Purpose.FIRST_APPOINTMENT, intake_item_id=item.id,
                                              actor=_actor())
         except (ValueError, service.BookingError) as error:
             form.starts_at.errors = [f"Tiden gick inte att boka: {error}. Välj en annan."]
         else:
+            mailed = send_booking_confirmation(item, booking, code)
             intake_service.add_event(item, _actor(), "booking",
-                                     f"Nybesök bokat {booking.starts_at.astimezone(service.LOCAL):%Y-%m-%d %H:%M}")
+                                     f"Nybesök bokat {booking.starts_at.astimezone(service.LOCAL):%Y-%m-%d %H:%M}"
+                                     + (", bekräftelse skickad med e-post" if mailed else ""))
             db.session.commit()
-            flash("Nybesöket är bokat.", "success")
+            flash("Nybesöket är bokat. " + ("En bekräftelse har skickats med e-post." if mailed else
+                  "Ingen bekräftelse med e-post: berätta tiden för personen."), "success")
             return redirect(url_for("staff_intake.item_page", item_id=item.id))
     times = [(format_date(day, "full"), [(s.isoformat(), format_time(s, "HH:mm")) for s in starts])
              for day, starts in service.offered_times(days=10)]

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import mailbox
+import socket
 from datetime import date
+from pathlib import Path
 
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Mailbox
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -137,3 +142,33 @@ def test_the_item_page_shows_its_booking_and_the_handoff_carries_it(app: Flask, 
     document = handoff.build_document(db.session.get(IntakeItem, item.id), record)  # type: ignore[arg-type]
     assert document["booking"] == {"starts_at": start.isoformat(), "purpose": "first_appointment",
                                    "status": "booked"}
+
+
+def test_a_person_with_an_address_gets_a_confirmation_without_personal_data(app: Flask, client: FlaskClient,
+                                                                           tmp_path: Path) -> None:
+    box = mailbox.Maildir(tmp_path / "maildir", create=True)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Mailbox(tmp_path / "maildir"), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        app.config["SMTP_URL"] = f"smtp://127.0.0.1:{port}"
+        person = create_person(name="Mejl Mejlsson", language="uk")
+        person.email = "mejl@example.org"
+        db.session.commit()
+        item = create_item(person_id=person.id, summary="Ingen mat i dag")
+        _login(client)
+        first = get_page(client, f"/staff/mottagning/boka/{item.id}").find("input", attrs={"name": "starts_at"})
+        assert first is not None
+        response = submit(client, f"/staff/mottagning/boka/{item.id}", {"starts_at": first["value"]},
+                          follow_redirects=True)
+        assert "En bekräftelse har skickats med e-post." in response.get_data(as_text=True)
+    finally:
+        controller.stop()
+    messages = list(box)
+    assert len(messages) == 1 and messages[0]["To"] == "mejl@example.org"
+    body = messages[0].get_payload(decode=True).decode()
+    assert "Mejl" not in body and "mat" not in body and "/uk/tid/" in body
+    code = body.split("/uk/tid/")[1].split()[0]
+    assert client.get(f"/uk/tid/{code}").status_code == 200
