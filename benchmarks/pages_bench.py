@@ -17,9 +17,11 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from http.cookiejar import CookieJar
 from pathlib import Path
 
@@ -30,6 +32,7 @@ BIN = Path(sys.executable).parent
 WORKERS = 2 * (os.cpu_count() or 1) + 1
 DURATION = int(os.environ.get("PORTAL_BENCH_SECONDS", "8"))
 RATE = 50
+TIMEOUT = 30.0
 
 
 def _free_port() -> int:
@@ -41,7 +44,9 @@ def _free_port() -> int:
 def _env(db_url: str, storage: Path) -> dict[str, str]:
     return {**os.environ, "PORTAL_ENV": "development", "PORTAL_STAFF_MFA": "off", "PORTAL_DATABASE_URL": db_url,
             "PORTAL_STORAGE_DIR": str(storage), "PORTAL_SCHEDULER": "off",
-            "PORTAL_RATELIMIT_STORAGE_URL": "memory://"}
+            "PORTAL_RATELIMIT_STORAGE_URL": "memory://",
+            # One key for every worker, so a session made by one worker is valid in the others.
+            "PORTAL_SECRET_KEY": os.environ.get("PORTAL_SECRET_KEY", "benchmark-only")}
 
 
 @contextmanager
@@ -65,30 +70,78 @@ def served(env: dict[str, str]) -> Iterator[str]:
 
 
 def _wrk(url: str, cookie: str | None) -> float:
-    """Requests per second at saturation (wrk, 2 threads, 16 connections)."""
+    """Requests per second at saturation (wrk, 2 threads, 16 connections); NaN without wrk.
+
+    Any error answer stops the benchmark (throughput of error pages is not throughput); socket errors are printed.
+    """
     if shutil.which("wrk") is None:
         return float("nan")
-    command = ["wrk", "-t2", "-c16", f"-d{DURATION}s", url]
+    command = ["wrk", "-t2", "-c16", f"-d{DURATION}s", "--timeout", f"{TIMEOUT:.0f}s", url]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    if re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out):
+        raise RuntimeError(f"wrk on {url}: error responses\n{out}")
+    if "Socket errors" in out:
+        print(f"   wrk on {url}: {out.split('Socket errors:')[1].splitlines()[0].strip()}", flush=True)
     match = re.search(r"Requests/sec:\s+([\d.]+)", out)
     return float(match.group(1)) if match else float("nan")
 
 
-def _paced(url: str, cookie: str | None, rate: int = RATE, seconds: int = DURATION) -> list[float]:
-    """Open-loop load at a fixed rate; returns each request's latency in ms."""
+def warm_up(url: str, cookie: str | None, requests: int = 4 * WORKERS) -> None:
+    """A few requests first, so that every worker has compiled its templates and opened its connection."""
+    for _ in range(requests):
+        request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            response.read()
+
+
+@dataclass
+class Paced:
+    """What a paced run saw: every request's latency in ms (a timed-out one counts as TIMEOUT), and failures."""
+
+    latencies: list[float]
+    failed: int
+    first_failure: str = ""
+
+    def p(self, pct: float) -> float:
+        """A percentile of the latencies."""
+        return _percentile(self.latencies, pct)
+
+    def failure_results(self, name: str) -> list[Result]:
+        """A table row for failed or timed-out requests, when there were any (none are hidden)."""
+        if not self.failed:
+            return []
+        print(f"   {name}: {self.failed} requests failed or timed out, first: {self.first_failure}", flush=True)
+        return [Result(f"{name}: failed or timed out", self.failed, "req", "requests sent", len(self.latencies),
+                       "0")]
+
+
+def _paced(url: str, cookie: str | None, rate: int = RATE, seconds: int = DURATION) -> Paced:
+    """Open-loop load at a fixed rate (a new request every 1/rate s, whether or not earlier ones finished).
+
+    A request that times out counts with the timeout as its latency, so the percentiles see it; one that fails
+    (an error status, a refused connection) is counted as failed and reported in the table.
+    """
     latencies: list[float] = []
+    failures: list[str] = []
     lock = threading.Lock()
 
     def one() -> None:
         request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
         start = time.perf_counter()
-        with urllib.request.urlopen(request, timeout=30) as response:
-            response.read()
+        try:
+            with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+                response.read()
+        except OSError as error:  # HTTPError (4xx/5xx), timeouts and refused connections alike
+            with lock:
+                failures.append(str(error))
+                latencies.append(TIMEOUT * 1000 if "timed out" in str(error) else float("nan"))
+            return
         with lock:
             latencies.append((time.perf_counter() - start) * 1000)
 
+    warm_up(url, cookie)
     threads = []
     begin = time.perf_counter()
     for n in range(rate * seconds):
@@ -100,7 +153,8 @@ def _paced(url: str, cookie: str | None, rate: int = RATE, seconds: int = DURATI
         threads.append(thread)
     for thread in threads:
         thread.join()
-    return latencies
+    measured = [value for value in latencies if value == value]  # NaN: failed without a latency
+    return Paced(measured, len(failures), failures[0] if failures else "")
 
 
 def _percentile(values: list[float], pct: float) -> float:
@@ -126,30 +180,28 @@ def pages() -> list[tuple[str, str, bool]]:
 
 
 def run() -> list[Result]:
-    """Measure every page against the bare route in one server."""
-    import urllib.parse  # noqa: F401  (used by _login_resident)
+    """Measure every page against the bare route in one server, on a fresh database with the demo data."""
+    from benchmarks.db import fresh_database
 
-    with tempfile.TemporaryDirectory() as tmp:
-        db_url = os.environ.get("PORTAL_BENCH_DATABASE_URL") or f"sqlite:///{tmp}/bench.sqlite3"
+    with tempfile.TemporaryDirectory() as tmp, fresh_database(Path(tmp), "pages", migrate=False) as db_url:
         env = _env(db_url, Path(tmp) / "files")
         subprocess.run([str(BIN / "portal"), "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
         subprocess.run([str(BIN / "portal"), "demo", "load"], cwd=ROOT, env=env, check=True, capture_output=True)
         with served(env) as base:
             cookie = _login_resident(base)
+            bare = _paced(base + "/bench/bare", None)
             bare_rps = _wrk(base + "/bench/bare", None)
-            bare_lat = _paced(base + "/bench/bare", None)
-            results = [Result("bare route p95 @50 rps", _percentile(bare_lat, 95), "ms", "bare route p95",
-                              _percentile(bare_lat, 95), "")]
+            results = [Result("bare route p95 @50 rps", bare.p(95), "ms", "bare route p95", bare.p(95), ""),
+                       *bare.failure_results("bare route")]
             for name, path, logged_in in pages():
                 session = cookie if logged_in else None
+                paced = _paced(base + path, session)
                 rps = _wrk(base + path, session)
-                latencies = _paced(base + path, session)
                 results += [
                     Result(f"{name}: throughput", rps, "req/s", "bare route throughput", bare_rps,
                            ">= 0.30 of bare"),
-                    Result(f"{name}: p95 @{RATE} rps", _percentile(latencies, 95), "ms", "bare route p95",
-                           _percentile(bare_lat, 95), "< 300 ms"),
-                    Result(f"{name}: p99 @{RATE} rps", _percentile(latencies, 99), "ms", "bare route p99",
-                           _percentile(bare_lat, 99), "< 800 ms"),
+                    Result(f"{name}: p95 @{RATE} rps", paced.p(95), "ms", "bare route p95", bare.p(95), "< 300 ms"),
+                    Result(f"{name}: p99 @{RATE} rps", paced.p(99), "ms", "bare route p99", bare.p(99), "< 800 ms"),
+                    *paced.failure_results(name),
                 ]
     return results

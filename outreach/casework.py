@@ -15,6 +15,7 @@ from outreach.notices.models import (
     Decision,
     Notice,
     Outcome,
+    TenancyOutcome,
 )
 from outreach.notices.service import apply_rules
 from portal import audit
@@ -55,6 +56,16 @@ def record_decision(notice: Notice, *, decision: Decision, reason: str, staff_id
         finish(task, detail=f"{task.detail} – avslutad med beslut")
     audit.record("outreach.decision_recorded", person_id=notice.person_id, object_type="notice",
                  object_id=notice.id, detail=decision.value)
+    db.session.commit()
+
+
+def record_tenancy_outcome(notice: Notice, *, outcome: TenancyOutcome, staff_id: int) -> None:
+    """Record what became of the home; it may change later (an agreement that breaks), each change logged."""
+    if notice.tenancy_outcome == outcome:
+        return  # a resent form changes nothing
+    notice.tenancy_outcome, notice.tenancy_outcome_at, notice.tenancy_outcome_by_id = outcome, utcnow(), staff_id
+    audit.record("outreach.tenancy_outcome", person_id=notice.person_id, object_type="notice", object_id=notice.id,
+                 detail=outcome.value)
     db.session.commit()
 
 

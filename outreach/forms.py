@@ -6,7 +6,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from outreach.notices.models import AttemptChannel, AttemptResult, Children, Decision
+from outreach.notices.models import AttemptChannel, AttemptResult, Children, Decision, TenancyOutcome
 from portal.forms import BaseForm
 
 CHANNEL_LABELS = {AttemptChannel.LETTER: "Brev", AttemptChannel.CALL: "Samtal", AttemptChannel.TEXT: "Sms",
@@ -70,6 +70,19 @@ class DecisionForm(BaseForm):
     decision = RadioField("Beslut", choices=[(d.value, label) for d, label in DECISION_LABELS.items()],
                           validators=[InputRequired(message="Välj ett beslut.")])
     reason = TextAreaField("Skäl", validators=[Length(max=4000)])
+
+
+TENANCY_LABELS = {TenancyOutcome.KEPT: "Bor kvar (skulden betald eller uppsägningen återtagen)",
+                  TenancyOutcome.AGREEMENT: "Överenskommelse med hyresvärden (till exempel avbetalningsplan)",
+                  TenancyOutcome.MOVED: "Har flyttat", TenancyOutcome.EVICTED: "Avhyst",
+                  TenancyOutcome.UNKNOWN: "Okänt (ingen kontakt)"}
+
+
+class TenancyOutcomeForm(BaseForm):
+    """What became of the home."""
+
+    outcome = RadioField("Hur gick det för boendet?", choices=[(o.value, label) for o, label in TENANCY_LABELS.items()],
+                         validators=[InputRequired(message="Välj hur det gick.")])
 
 
 class ChildrenForm(BaseForm):

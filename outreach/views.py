@@ -11,6 +11,7 @@ from outreach.followup import list_open_tasks
 from outreach.forms import (
     CHILDREN_LABELS,
     DECISION_LABELS,
+    TENANCY_LABELS,
     TYPED_FIELDS,
     ApiKeyForm,
     AttemptForm,
@@ -18,11 +19,20 @@ from outreach.forms import (
     DecisionForm,
     ImportForm,
     RegisterForm,
+    TenancyOutcomeForm,
     TypedNoticeForm,
 )
 from outreach.notices import importer
 from outreach.notices.known_clients import get_known_client, import_register, register_size
-from outreach.notices.models import AttemptChannel, AttemptResult, Children, Decision, Notice, Outcome
+from outreach.notices.models import (
+    AttemptChannel,
+    AttemptResult,
+    Children,
+    Decision,
+    Notice,
+    Outcome,
+    TenancyOutcome,
+)
 from outreach.notices.service import case_notices, get_notice
 from outreach.rules import days_left
 from portal import audit
@@ -88,6 +98,7 @@ def notice_page(notice_id: int) -> str:
         client=get_known_client(notice.personnummer), hide_address=notice.protected or (
             notice.person_id is not None and _person_protected(notice)),
         attempt_form=AttemptForm(), decision_form=DecisionForm(),
+        tenancy_form=TenancyOutcomeForm(outcome=notice.tenancy_outcome), tenancy_labels=TENANCY_LABELS,
         children_form=ChildrenForm(children=str(notice.children)), **_labels())
     audit.record_read("outreach.notice_view", person_id=notice.person_id, object_type="notice", object_id=notice.id)
     return html
@@ -132,6 +143,21 @@ def decide(notice_id: int) -> Response:
             flash(str(error), "error")
         else:
             flash("Beslutet är sparat.", "success")
+    return redirect(url_for(".notice_page", notice_id=notice_id))
+
+
+@bp.route("/<int:notice_id>/utfall", methods=["POST"])
+@staff_required(Role.OUTREACH)
+def tenancy_outcome(notice_id: int) -> Response:
+    """Record what became of the home (tenancy kept, agreement, moved, evicted)."""
+    notice = _visible(notice_id)
+    form = TenancyOutcomeForm()
+    if not form.validate_on_submit():
+        flash("Välj hur det gick för boendet.", "error")
+    else:
+        casework.record_tenancy_outcome(notice, outcome=TenancyOutcome(form.outcome.data),
+                                        staff_id=int(session["staff_id"]))
+        flash("Utfallet är sparat.", "success")
     return redirect(url_for(".notice_page", notice_id=notice_id))
 
 

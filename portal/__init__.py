@@ -75,6 +75,12 @@ def _register_blueprints(app: Flask) -> None:
     from portal import intake
 
     intake.init_app(app)
+    from portal import applications
+
+    applications.init_app(app)
+    from portal import documents
+
+    documents.init_app(app)
     from portal import letters
 
     letters.register_commands(app)
@@ -95,3 +101,14 @@ def _register_blueprints(app: Flask) -> None:
     import outreach
 
     outreach.init_app(app)
+    from outreach import statistics as outreach_stats
+
+    add_section("outreach", "Uppsökande verksamhet", outreach_stats.build)
+    # Importing it adds outreach's part of `portal demo load --history`.
+    import outreach.history
+    from portal.statistics import eapp_stats
+
+    add_section("e_applications", "E-ansökan", eapp_stats.build)
+    from portal.statistics import booking_stats
+
+    add_section("reception_appointments", "Besök i mottagningen", booking_stats.build)

@@ -81,15 +81,24 @@ def demo_group() -> None:
 
 
 @demo_group.command("load")
-def demo_load() -> None:
+@click.option("--history", is_flag=True, help="Lägg också till ett genererat år av historik för statistiken (en gång).")
+def demo_load(history: bool) -> None:
     """Load demo data into an empty database and print the staff passwords once."""
     if not demo.is_empty():
         click.echo("Databasen innehåller redan data; inga demodata lades till.")
-        return
-    accounts = demo.load()
-    click.echo("Demodata är inlagda. Personalkonton (lösenorden visas bara nu):")
-    for account in accounts:
-        click.echo(f"  {account.role.value:<12} {account.email:<28} {account.password}")
+    else:
+        accounts = demo.load()
+        click.echo("Demodata är inlagda. Personalkonton (lösenorden visas bara nu):")
+        for account in accounts:
+            click.echo(f"  {account.role.value:<12} {account.email:<28} {account.password}")
+    if history:
+        from portal import demo_history
+
+        added = demo_history.load()
+        if any(added.values()):
+            click.echo("Historik för ett år är inlagd: " + ", ".join(f"{k} {v}" for k, v in added.items() if v) + ".")
+        else:
+            click.echo("Historiken finns redan; ingen historik lades till.")
 
 
 @click.group("staff", cls=AppGroup)

@@ -83,7 +83,20 @@ SETTINGS: tuple[Setting, ...] = (
             "printed in letters)"),
     Setting("PORTAL_LETTER_SENDER", "Kommunen, Box 100, 100 00 Kommunen", "sender line on the outside of letters: "
             "no more than the municipality and a PO box (the envelope must not reveal the unit)"),
+    Setting("PORTAL_UPLOAD_MAX_MB", "20", "largest file a resident may upload, in megabytes (checked while the "
+            "file streams in; a request more than 5 MB over it is refused with 413 before it is read)"),
     Setting("PORTAL_API_RATE_LIMIT", "60/minute", "requests per API key to the landlord notice API (429 above)"),
+    Setting("PORTAL_SERVICE_AREA_POSTCODES", "", "postal codes (or prefixes) of the area the unit serves, comma "
+            "separated; an e-application from elsewhere is still registered but flagged for referral; empty means "
+            "every code is in the area"),
+    Setting("PORTAL_SERVICE_AREA_REFERRALS", "", "where applicants outside the area are told to turn, as "
+            "`prefix=name` pairs separated by `;` (for example `123=Farsta stadsdelsförvaltning`)"),
+    Setting("PORTAL_CHECKLIST_RULES", "", "the document checklist rules in use, comma separated rule keys "
+            "(portal/applications/rules.py); empty means every default rule"),
+    Setting("PORTAL_APPLICATION_REMINDER_DAYS", "7", "days after a resident chose to send a document later "
+            "before an e-mail reminder (when they gave an address)"),
+    Setting("PORTAL_REPEAT_APPLICATION_DAYS", "62", "an application within this many days of the household's "
+            "last one is a repeat application: pre-filled, and asking only for what changed"),
 )
 
 
@@ -114,6 +127,7 @@ def load(environ: dict[str, str] | None = None) -> dict[str, Any]:
     development = mode == "development"
     languages = tuple(code.strip() for code in _env("PORTAL_LANGUAGES", env).split(",") if code.strip())
     secret = _env("PORTAL_SECRET_KEY", env)
+    upload_max_bytes = int(_env("PORTAL_UPLOAD_MAX_MB", env)) * 1024 * 1024
     if not secret and development:
         secret = "development-only-not-secret"  # noqa: S105 - refused outside development below
     config: dict[str, Any] = {
@@ -158,12 +172,20 @@ def load(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "RECEPTION_PHONE_HOURS": _env("PORTAL_RECEPTION_PHONE_HOURS", env),
         "RECEPTION_ADDRESS": _env("PORTAL_RECEPTION_ADDRESS", env),
         "LETTER_SENDER": _env("PORTAL_LETTER_SENDER", env),
+        "SERVICE_AREA_POSTCODES": _env("PORTAL_SERVICE_AREA_POSTCODES", env),
+        "SERVICE_AREA_REFERRALS": _env("PORTAL_SERVICE_AREA_REFERRALS", env),
+        "CHECKLIST_RULES": _env("PORTAL_CHECKLIST_RULES", env),
+        "APPLICATION_REMINDER_DAYS": int(_env("PORTAL_APPLICATION_REMINDER_DAYS", env)),
+        "REPEAT_APPLICATION_DAYS": int(_env("PORTAL_REPEAT_APPLICATION_DAYS", env)),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": not development,
         "SESSION_COOKIE_NAME": "portal_session",
         "WTF_CSRF_TIME_LIMIT": None,
-        "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
+        "UPLOAD_MAX_BYTES": upload_max_bytes,
+        # The whole request may be a little larger than one file (the form around it); anything bigger is
+        # refused from its Content-Length before a byte of the body is read.
+        "MAX_CONTENT_LENGTH": upload_max_bytes + 5 * 1024 * 1024,
         "BABEL_DEFAULT_LOCALE": languages[0] if languages else "sv",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),

@@ -1,7 +1,9 @@
 """Every model module, imported in one place so SQLAlchemy's metadata is whole."""
 
+from portal.applications.models import Application, ChecklistItem
 from portal.audit import AuditChainHead, AuditEvent
 from portal.booking.models import Booking, CalendarSettings, ClosedDay
+from portal.documents.models import Document
 from portal.intake.models import DelayNotice, Handoff, IntakeEvent, IntakeItem, IntakeMeeting, MeetingDecision
 from portal.jobs import JobRun
 from portal.letters.models import Letter, PrintBatch
@@ -9,6 +11,6 @@ from portal.people import Person
 from portal.staff.models import RecoveryCode, StaffUser
 from portal.storage import StoredFile
 
-__all__ = ["AuditChainHead", "AuditEvent", "Booking", "CalendarSettings", "ClosedDay", "DelayNotice", "Handoff",
-           "IntakeEvent", "IntakeItem", "IntakeMeeting", "JobRun", "Letter", "MeetingDecision", "Person",
-           "PrintBatch", "RecoveryCode", "StaffUser", "StoredFile"]
+__all__ = ["Application", "AuditChainHead", "AuditEvent", "Booking", "CalendarSettings", "ChecklistItem",
+           "ClosedDay", "DelayNotice", "Document", "Handoff", "IntakeEvent", "IntakeItem", "IntakeMeeting", "JobRun",
+           "Letter", "MeetingDecision", "Person", "PrintBatch", "RecoveryCode", "StaffUser", "StoredFile"]

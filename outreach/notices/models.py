@@ -57,6 +57,16 @@ class Decision(StrEnum):
     NO_ACTION = "no_action"
 
 
+class TenancyOutcome(StrEnum):
+    """What became of the home, as staff learnt it afterwards (the board's measure of prevented evictions)."""
+
+    KEPT = "kept"
+    AGREEMENT = "agreement"
+    MOVED = "moved"
+    EVICTED = "evicted"
+    UNKNOWN = "unknown"
+
+
 class ActionKind(StrEnum):
     """One step of the pipeline on one notice; unique per notice, so no step ever runs twice."""
 
@@ -156,6 +166,9 @@ class Notice(Base):
     decision_reason: Mapped[str | None] = mapped_column(Text)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    tenancy_outcome: Mapped[TenancyOutcome | None] = mapped_column(String(20))
+    tenancy_outcome_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    tenancy_outcome_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

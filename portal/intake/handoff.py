@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from portal import audit
+from portal.applications.handoff import application_section
 from portal.booking.service import bookings_for_item
 from portal.db import db, utcnow
 from portal.intake.models import Handoff, HandoffStatus, IntakeItem, State
@@ -82,9 +83,7 @@ def build_document(item: IntakeItem, handoff: Handoff) -> dict[str, Any]:
             "received_at": _iso(item.received_at),
             "summary": item.summary,
             "urgency": item.urgency,
-            # The e-application and booking areas are not in the portal yet (20:30 UTC); when they land, their
-            # answers, document list and the nybesök booking go here (see the hand-off note in the report).
-            "application": None,
+            "application": application_section(item.id, protected=bool(person and person.is_protected)),
             "notice": {"legal_deadline": _iso(item.legal_deadline)} if item.legal_deadline else None,
         },
         "deadlines": {

@@ -40,6 +40,9 @@ EVENT_LABELS = {
     "delay_notice": "Besked om försening",
     "legal_deadline": "Ny lagstadgad frist",
     "closed": "Avslutat",
+    "document_accepted": "Handling godkänd",
+    "new_copy_requested": "Ny kopia begärd",
+    "extra_document_requested": "Ytterligare handling begärd",
 }
 CLOSE_REASONS = {
     "withdrawn": "Den sökande har återkallat",

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from werkzeug.wrappers import Response
 
 from portal.booking.service import bookings_for_item
+from portal.documents.panel import review_panel
 from portal.intake import deadlines, delay, handoff, queue, service
 from portal.intake import labels as labels_module
 from portal.intake.forms import LANGUAGE_NAMES, CloseForm, ContactForm, DelayForm, VersionForm
@@ -128,7 +129,8 @@ def item_page(item_id: int) -> str:
         delay_form=delay_form, needs_delay=delay.needs_delay_notice(item, today=today),
         notices=delay.list_notices(item.id), handoff=handoff.get_handoff(item.id),
         bookings=bookings_for_item(item.id), local_tz=service.LOCAL_TZ,
-        me=int(session["staff_id"]), is_reception=session.get("staff_role") != Role.CASEWORKER, **labels())
+        me=int(session["staff_id"]), is_reception=session.get("staff_role") != Role.CASEWORKER,
+        review=review_panel(item, staff_id=int(session["staff_id"])), **labels())
 
 
 def _back(item_id: int) -> Response:

@@ -14,8 +14,10 @@ from sqlalchemy import func, select
 
 from outreach.notices.models import ActionKind, Notice, NoticeAction, Outcome
 from outreach.pipeline import HANG_AFTER_ENV
+from portal.booking.models import Booking, BookingStatus
 from portal.db import db
 from portal.intake.models import IntakeItem
+from portal.letters.models import Letter
 from tests.outreach.factories import import_rows, numbered_rows
 
 PORTAL = str(Path(sys.executable).parent / "portal")
@@ -42,6 +44,12 @@ def _exactly_once(count: int) -> None:
     assert len(per_notice) == count and all(n == 1 for _, n in per_notice)
     linked = db.session.scalar(select(func.count()).select_from(Notice).where(Notice.intake_item_id.is_not(None)))
     assert linked == count
+    # One letter and one reception time per notice: never two, none missing.
+    letters = list(db.session.scalars(select(Letter.dedup_key)))
+    assert len(letters) == count and len(set(letters)) == count
+    assert all(key.endswith(":outreach_first") for key in letters)
+    bookings = list(db.session.scalars(select(Booking.intake_item_id).where(Booking.status == BookingStatus.BOOKED)))
+    assert len(bookings) == count and len(set(bookings)) == count
 
 
 @pytest.mark.postgres_only

@@ -68,6 +68,11 @@ def test_notice_page_shows_the_case_as_one_timeline_and_logs_the_read(app: Flask
     assert notice.decision == Decision.INVESTIGATION_OPENED
     text = get_page(client, f"/staff/notices/{notice.id}").get_text(" ")
     assert "Försök: Samtal" in text and "Beslut: Utredning inledd" in text
+    submit(client, f"/staff/notices/{notice.id}", {"outcome": "agreement"}, action=f"/staff/notices/{notice.id}/utfall")
+    db.session.refresh(notice)
+    assert notice.tenancy_outcome == "agreement" and notice.tenancy_outcome_by_id == staff_id
+    assert "Senast registrerat: Överenskommelse med hyresvärden" in get_page(
+        client, f"/staff/notices/{notice.id}").get_text(" ")
 
 
 def test_protected_identity_never_shows_the_address(app: Flask, client: FlaskClient) -> None:

@@ -1,0 +1,309 @@
+"""The resident's application pages: thin routes around portal.applications.service."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from werkzeug.wrappers import Response
+
+from portal.applications import labels, receipt, service
+from portal.applications.area import referral_for
+from portal.applications.models import OUTSTANDING, Application, ItemState, Kind, Status
+from portal.applications.questions import STEPS, STEPS_BY_SLUG, first_unanswered, next_step, previous_step
+from portal.forms import BaseForm
+from portal.i18n import add_lang, current_language, pull_lang
+from portal.security import resident_required
+
+bp = Blueprint("applications", __name__, url_prefix="/<lang>/ansokan", template_folder="templates")
+bp.url_value_preprocessor(pull_lang)
+bp.url_defaults(add_lang)
+
+LOCAL_TZ = ZoneInfo("Europe/Stockholm")
+
+
+class ActionForm(BaseForm):
+    """A button that changes something: only the CSRF token."""
+
+
+def _person_id() -> int:
+    return int(session["person_id"])
+
+
+def _own(application_id: int) -> Application:
+    application = service.get_application_for_resident(application_id, _person_id())
+    if application is None:
+        abort(404)
+    return application
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def month_choices(stored: str | None = None) -> list[tuple[str, str]]:
+    """This month and the next (and a month chosen earlier), named in the current language."""
+    first = datetime.now(LOCAL_TZ).date().replace(day=1)
+    values = [first.strftime("%Y-%m"), _next_month(first).strftime("%Y-%m")]
+    if stored and stored not in values:
+        values.insert(0, stored)
+    return [(value, labels.month_text(value)) for value in values]
+
+
+@bp.route("/")
+@resident_required
+def index() -> str:
+    """The resident's applications, what is in progress, and applications waiting for their confirmation."""
+    person_id = _person_id()
+    return render_template("applications/index.html", applications=service.list_for_resident(person_id),
+                           awaiting=service.list_awaiting_confirmation(person_id), form=ActionForm(),
+                           draft=service.get_draft(person_id), labels=labels)
+
+
+@bp.route("/ny", methods=["POST"])
+@resident_required
+def start() -> Response:
+    """Start an application (or go on with the one in progress)."""
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for(".index"))
+    application = service.start_application(_person_id(), language=current_language())
+    return redirect(_continue_url(application))
+
+
+def _continue_url(application: Application) -> str:
+    step = first_unanswered(application.answers)
+    if step is not None:
+        return url_for(".question", application_id=application.id, slug=step.slug)
+    return url_for(".review", application_id=application.id)
+
+
+@bp.route("/<int:application_id>/fortsatt")
+@resident_required
+def resume(application_id: int) -> Response:
+    """Go on where the resident left off (on this or another device)."""
+    application = _own(application_id)
+    if application.status != Status.DRAFT:
+        return redirect(url_for(".status", application_id=application.id))
+    return redirect(_continue_url(application))
+
+
+@bp.route("/<int:application_id>/fraga/<slug>", methods=["GET", "POST"])
+@resident_required
+def question(application_id: int, slug: str) -> Response | str | tuple[str, int]:
+    """One question page; sending it saves the answers at once."""
+    application = _own(application_id)
+    step = STEPS_BY_SLUG.get(slug)
+    if step is None:
+        abort(404)
+    if application.status != Status.DRAFT:
+        return redirect(url_for(".status", application_id=application.id))
+    stored = application.answers.get(step.key)
+    form = step.form()
+    form.context = service.step_context(application)
+    if step.key == "month":
+        form.set_months(month_choices((stored or {}).get("month")))
+    back_to_review = request.args.get("tillbaka") == "granska"
+    if form.validate_on_submit():
+        service.save_step(application, step.key, form.answers(), person_id=_person_id())
+        if step.key == "about" and application.outside_area:
+            _tell_outside_area(application)
+        following = next_step(step.key)
+        if back_to_review:
+            return redirect(url_for(".review", application_id=application.id))
+        if following is None:
+            return redirect(url_for(".checklist", application_id=application.id))
+        return redirect(url_for(".question", application_id=application.id, slug=following.slug))
+    status = 200
+    if request.method == "POST":
+        status = 400
+    elif stored is not None:
+        form.load(stored)
+    elif step.key == "about":
+        form.name.data = service.person_name(_person_id())
+    previous = previous_step(step.key)
+    back = url_for(".review", application_id=application.id) if back_to_review else (
+        url_for(".question", application_id=application.id, slug=previous.slug) if previous
+        else url_for(".index"))
+    referral = None
+    if step.key == "about" and application.outside_area:
+        referral = referral_for((stored or {}).get("postcode"), current_app.config["SERVICE_AREA_REFERRALS"])
+    html = render_template("applications/step.html", application=application, step=step, form=form,
+                           fields=form.visible_fields(form.context), back=back, back_to_review=back_to_review,
+                           number=[s.key for s in STEPS].index(step.key) + 1, total=len(STEPS),
+                           referral=referral, repeat=application.kind == Kind.REPEAT)
+    return html, status
+
+
+def _tell_outside_area(application: Application) -> None:
+    """Say at once where to turn; the application can still be sent here (it is flagged, never refused)."""
+    name = referral_for(application.answers.get("about", {}).get("postcode"),
+                        current_app.config["SERVICE_AREA_REFERRALS"])
+    if name:
+        flash(_("Du bor utanför vårt område. Kontakta %(name)s. Du kan ändå skicka ansökan hit, så skickar vi den "
+                "vidare.", name=name), "info")
+    else:
+        flash(_("Du bor utanför vårt område. Kontakta socialtjänsten i kommunen eller stadsdelen där du bor. Du kan "
+                "ändå skicka ansökan hit, så skickar vi den vidare."), "info")
+
+
+@bp.route("/<int:application_id>/handlingar")
+@resident_required
+def checklist(application_id: int) -> str:
+    """The documents the answers call for, each with why, and upload or "send later"."""
+    application = _own(application_id)
+    referral = None
+    if application.outside_area:
+        referral = referral_for(application.answers.get("about", {}).get("postcode"),
+                                current_app.config["SERVICE_AREA_REFERRALS"])
+    return render_template("applications/checklist.html", application=application, labels=labels,
+                           outstanding=OUTSTANDING, form=ActionForm(), referral=referral)
+
+
+def _item_or_404(application: Application, item_id: int) -> Any:
+    item = service.get_item_for_resident(application, item_id)
+    if item is None:
+        abort(404)
+    return item
+
+
+def _after_item(application: Application) -> str:
+    if application.status == Status.DRAFT:
+        return url_for(".checklist", application_id=application.id)
+    return url_for(".status", application_id=application.id)
+
+
+@bp.route("/<int:application_id>/handlingar/<int:item_id>", methods=["GET", "POST"])
+@resident_required
+def document(application_id: int, item_id: int) -> Response | str | tuple[str, int]:
+    """Upload one or more files for a checklist item; a refused file is explained here and nothing else is lost."""
+    application = _own(application_id)
+    item = _item_or_404(application, item_id)
+    form = ActionForm()
+    problems: list[str] = []
+    if form.validate_on_submit():
+        from portal.documents.service import UploadRejected, add_document
+
+        files = [upload for upload in request.files.getlist("files") if upload.filename]
+        if not files:
+            problems.append(_("Välj minst en fil att ladda upp."))
+        saved = 0
+        for upload in files:
+            try:
+                add_document(item, upload, person_id=_person_id())
+                saved += 1
+            except UploadRejected as error:
+                problems.append(_("%(name)s: %(problem)s", name=upload.filename or "", problem=str(error)))
+        if saved:
+            flash(ngettext("%(num)s fil är uppladdad.", "%(num)s filer är uppladdade.", saved), "success")
+        if not problems:
+            return redirect(_after_item(application))
+    documents = _documents(item)
+    html = render_template("applications/document.html", application=application, item=item, labels=labels,
+                           form=form, problems=problems, documents=documents, back=_after_item(application))
+    return html, 400 if problems else 200
+
+
+def _documents(item: Any) -> list[Any]:
+    try:
+        from portal.documents.service import list_documents
+    except ImportError:  # pragma: no cover - only before the documents area exists
+        return []
+    return list_documents(item)
+
+
+@bp.route("/<int:application_id>/handlingar/<int:item_id>/senare", methods=["POST"])
+@resident_required
+def later(application_id: int, item_id: int) -> Response:
+    """The resident will send this document later (a reminder follows if they gave an e-mail address)."""
+    application = _own(application_id)
+    item = _item_or_404(application, item_id)
+    if ActionForm().validate_on_submit():
+        service.send_later(item, person_id=_person_id())
+    return redirect(_after_item(application))
+
+
+@bp.route("/<int:application_id>/granska")
+@resident_required
+def review(application_id: int) -> Response | str:
+    """Check your answers: every answer with a link to change it, then send."""
+    application = _own(application_id)
+    if application.status != Status.DRAFT:
+        return redirect(url_for(".status", application_id=application.id))
+    missing_step = first_unanswered(application.answers)
+    context = service.step_context(application)
+    sections = labels.answer_sections(application, context,
+                                      month_choices(application.answers.get("month", {}).get("month")))
+    return render_template("applications/review.html", application=application, sections=sections,
+                           missing_step=missing_step, form=ActionForm(), labels=labels,
+                           outstanding=service.outstanding_items(application))
+
+
+@bp.route("/<int:application_id>/skicka", methods=["POST"])
+@resident_required
+def submit(application_id: int) -> Response:
+    """Send the application; a double click or a resent form gives the same receipt."""
+    application = _own(application_id)
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for(".review", application_id=application.id))
+    if application.status == Status.DRAFT and first_unanswered(application.answers) is not None:
+        return redirect(url_for(".review", application_id=application.id))
+    service.submit_application(application.id, person_id=_person_id(), language=current_language())
+    return redirect(url_for(".receipt_page", application_id=application.id))
+
+
+@bp.route("/<int:application_id>/kvitto")
+@resident_required
+def receipt_page(application_id: int) -> Response | str:
+    """The receipt: reference number and what happens next."""
+    application = _own(application_id)
+    if application.status == Status.DRAFT:
+        return redirect(url_for(".review", application_id=application.id))
+    return render_template("applications/receipt.html", application=application, labels=labels,
+                           outstanding=service.outstanding_items(application))
+
+
+@bp.route("/<int:application_id>/kvitto.pdf")
+@resident_required
+def receipt_pdf(application_id: int) -> Response:
+    """The receipt as a PDF, in the resident's language and in Swedish."""
+    application = _own(application_id)
+    if application.status == Status.DRAFT:
+        abort(404)
+    pdf = receipt.receipt_pdf(application, language=current_language())
+    response = current_app.response_class(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="kvitto-{application.reference}.pdf"'
+    return response
+
+
+@bp.route("/<int:application_id>/status")
+@resident_required
+def status(application_id: int) -> Response | str:
+    """Where the application stands: each document's state, staff's reasons, and the decision deadline."""
+    application = _own(application_id)
+    if application.status == Status.DRAFT:
+        return redirect(url_for(".resume", application_id=application.id))
+    return render_template("applications/status.html", application=application, labels=labels,
+                           outstanding=OUTSTANDING, deadline=service.decision_deadline(application),
+                           ItemState=ItemState)
+
+
+@bp.route("/<int:application_id>/bekrafta", methods=["GET", "POST"])
+@resident_required
+def confirm(application_id: int) -> Response | str:
+    """The co-applicant reads the application and confirms it with their own e-ID login."""
+    application = service.get_application_for_co_applicant(application_id, _person_id())
+    if application is None:
+        abort(404)
+    form = ActionForm()
+    if form.validate_on_submit():
+        service.confirm_as_co_applicant(application.id, person_id=_person_id())
+        flash(_("Tack! Du har bekräftat ansökan."), "success")
+        return redirect(url_for(".index"))
+    context = service.step_context(application)
+    sections = labels.answer_sections(application, context,
+                                      month_choices(application.answers.get("month", {}).get("month")))
+    return render_template("applications/confirm.html", application=application, sections=sections, form=form)
