@@ -6,8 +6,10 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register the resident's application pages and the reminder job."""
+    """Register the resident's application pages, reception's message route and the reminder job."""
     from portal.applications import reminders  # noqa: F401  (the job registers itself on import)
+    from portal.applications.staff_views import bp as staff_bp
     from portal.applications.views import bp
 
     app.register_blueprint(bp)
+    app.register_blueprint(staff_bp)

@@ -104,3 +104,29 @@ class ChecklistItem(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     application: Mapped[Application] = relationship(back_populates="checklist")
+
+
+class Author(StrEnum):
+    """Who wrote a message on an application."""
+
+    RESIDENT = "resident"
+    STAFF = "staff"
+
+
+class ApplicationMessage(Base):
+    """A message between the resident and the reception about one application.
+
+    Messages live only here, behind the resident's e-ID login: e-mail only ever says that something new is
+    waiting (the mailbox may be shared), never what.
+    """
+
+    __tablename__ = "application_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), index=True)
+    author: Mapped[Author] = mapped_column(String(10))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the other side first saw it: the resident on the status page, staff on the intake item.
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

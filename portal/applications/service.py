@@ -107,7 +107,13 @@ def _prefill(previous: Application) -> dict[str, Any]:
 
 
 def start_application(person_id: int, *, language: str) -> Application:
-    """The resident's draft (one at a time), or a new one, pre-filled from the last one when there is one."""
+    """The resident's draft (one at a time), or a new one, pre-filled from the last one when there is one.
+
+    A double click sends two starts at once. On PostgreSQL the person's row is locked, so the second waits and
+    then finds the first one's draft; SQLite has one writer at a time, so after its insert the second sees the
+    first's committed draft and gives up its own.
+    """
+    db.session.execute(select(Person.id).where(Person.id == person_id).with_for_update())
     draft = get_draft(person_id)
     if draft is not None:
         return draft
@@ -130,6 +136,13 @@ def start_application(person_id: int, *, language: str) -> Application:
             break
         except IntegrityError:  # pragma: no cover - a clash needs one in 24^8 luck
             db.session.rollback()
+    earlier = db.session.scalar(select(Application).where(Application.person_id == person_id,
+                                                          Application.status == Status.DRAFT,
+                                                          Application.id != application.id)
+                                .order_by(Application.id).limit(1))
+    if earlier is not None:
+        db.session.rollback()
+        return earlier
     _refresh_checklist(application)
     audit.record("application.start", person_id=person_id, object_type="application", object_id=application.id,
                  actor=_actor(person_id))

@@ -8,10 +8,13 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from werkzeug.wrappers import Response
+from wtforms import TextAreaField
+from wtforms.validators import InputRequired, Length
 
-from portal.applications import labels, receipt, service
+from portal.applications import labels, messages, receipt, service
 from portal.applications.area import referral_for
 from portal.applications.models import OUTSTANDING, Application, ItemState, Kind, Status
 from portal.applications.questions import STEPS, STEPS_BY_SLUG, first_unanswered, next_step, previous_step
@@ -28,6 +31,16 @@ LOCAL_TZ = ZoneInfo("Europe/Stockholm")
 
 class ActionForm(BaseForm):
     """A button that changes something: only the CSRF token."""
+
+
+class MessageForm(BaseForm):
+    """The resident's message to the reception."""
+
+    body = TextAreaField(_l("Ditt meddelande"),
+                         description=_l("Vi svarar här. Har du lämnat en e-postadress får du ett meddelande när det finns ett svar."),
+                         validators=[InputRequired(_l("Skriv ditt meddelande.")),
+                                     Length(max=messages.MAX_LENGTH,
+                                            message=_l("Meddelandet är för långt. Skriv högst 2000 tecken."))])
 
 
 def _person_id() -> int:
@@ -286,9 +299,33 @@ def status(application_id: int) -> Response | str:
     application = _own(application_id)
     if application.status == Status.DRAFT:
         return redirect(url_for(".resume", application_id=application.id))
+    return _status_page(application, MessageForm())
+
+
+def _status_page(application: Application, form: MessageForm) -> str:
+    thread, unread = messages.open_thread(application.id, reader=messages.Author.RESIDENT)
     return render_template("applications/status.html", application=application, labels=labels,
                            outstanding=OUTSTANDING, deadline=service.decision_deadline(application),
-                           ItemState=ItemState)
+                           ItemState=ItemState, thread=thread, unread=unread, form=form)
+
+
+@bp.route("/<int:application_id>/meddelande", methods=["POST"])
+@resident_required
+def send_message(application_id: int) -> Response | tuple[str, int]:
+    """The resident writes to the reception from the status page."""
+    application = _own(application_id)
+    if application.status == Status.DRAFT:
+        abort(404)
+    form = MessageForm()
+    if form.validate_on_submit():
+        try:
+            messages.send_from_resident(application, body=form.body.data or "")
+        except messages.MessageError:
+            form.body.errors = [_("Skriv ditt meddelande.")]
+        else:
+            flash(_("Ditt meddelande är skickat. Mottagningen svarar här."), "success")
+            return redirect(url_for(".status", application_id=application.id, _anchor="meddelanden"))
+    return _status_page(application, form), 400
 
 
 @bp.route("/<int:application_id>/bekrafta", methods=["GET", "POST"])

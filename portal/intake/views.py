@@ -5,6 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
+from portal.applications import messages
+from portal.applications.models import Author
+from portal.applications.staff_views import StaffMessageForm
 from portal.booking.service import bookings_for_item
 from portal.documents.panel import review_panel
 from portal.intake import deadlines, delay, handoff, queue, service
@@ -122,15 +125,17 @@ def item_page(item_id: int) -> str:
     item = _visible_item(item_id)
     today = service.local_today()
     delay_form = DelayForm(version=item.version)
+    review = review_panel(item, staff_id=int(session["staff_id"]))
+    thread, unread = (messages.open_thread(review.application.id, reader=Author.STAFF) if review else ([], set()))
     return render_template(
         "intake/item.html", item=item, today=today, result=service.deadlines_for(item),
-        names=service.staff_names({item.claimed_by_id, item.assigned_to_id}),
+        names=service.staff_names({item.claimed_by_id, item.assigned_to_id} | {m.staff_id for m in thread}),
         version_form=VersionForm(version=item.version), close_form=CloseForm(version=item.version),
         delay_form=delay_form, needs_delay=delay.needs_delay_notice(item, today=today),
         notices=delay.list_notices(item.id), handoff=handoff.get_handoff(item.id),
         bookings=bookings_for_item(item.id), local_tz=service.LOCAL_TZ,
         me=int(session["staff_id"]), is_reception=session.get("staff_role") != Role.CASEWORKER,
-        review=review_panel(item, staff_id=int(session["staff_id"])), **labels())
+        review=review, thread=thread, unread=unread, message_form=StaffMessageForm(), **labels())
 
 
 def _back(item_id: int) -> Response:
