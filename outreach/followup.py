@@ -7,7 +7,8 @@ from __future__ import annotations
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import or_, select
+from sqlalchemy.orm import aliased
 
 from outreach import delivery
 from outreach.actions import add_action, escalate, forget, get_action, preload
@@ -27,12 +28,31 @@ from portal.people import Person
 from portal.workdays import working_days_between
 
 
-def claim_open(limit: int = 500, after_id: int = 0) -> list[Notice]:
-    """Undecided, current notices, locked for this process (another scheduler skips them)."""
+def claim_open(limit: int = 500, after_id: int = 0, *, today: date | None = None) -> list[Notice]:
+    """Undecided, current notices, locked for this process (another scheduler skips them); with `today`, only
+    those the follow-up has not looked at yet that day."""
+    query = select(Notice).where(Notice.decision.is_(None), Notice.superseded.is_(False),
+                                 Notice.pipeline_due.is_(False), Notice.id > after_id)
+    if today is not None:
+        query = query.where(or_(Notice.followed_up_on.is_(None), Notice.followed_up_on < today))
+    return list(db.session.scalars(query.order_by(Notice.id).limit(limit).with_for_update(skip_locked=True)))
+
+
+def claim_missed_bookings(limit: int = 500) -> list[Notice]:
+    """Open notices whose booked time was missed or cancelled and that have no follow-up task yet: staff mark
+    these at any hour, so they are looked at on every pass (found through the few such bookings, not a scan)."""
+    task = aliased(NoticeAction)
+    has_task = select(task.id).where(task.notice_id == Notice.id, task.kind == ActionKind.FOLLOWUP_TASK).exists()
+    was_reached = select(Attempt.id).where(Attempt.notice_id == Notice.id,
+                                           Attempt.result == AttemptResult.REACHED).exists()
     return list(db.session.scalars(
-        select(Notice).where(Notice.decision.is_(None), Notice.superseded.is_(False),
-                             Notice.pipeline_due.is_(False), Notice.id > after_id)
-        .order_by(Notice.id).limit(limit).with_for_update(skip_locked=True)))
+        select(Notice).join(NoticeAction, (NoticeAction.notice_id == Notice.id)
+                            & (NoticeAction.kind == ActionKind.BOOKING))
+        .join(Booking, Booking.id == NoticeAction.ref_id)
+        .where(Booking.status.in_((BookingStatus.NO_SHOW, BookingStatus.CANCELLED)),
+               Notice.outcome == Outcome.CONTACTED, Notice.decision.is_(None), Notice.superseded.is_(False),
+               Notice.pipeline_due.is_(False), ~has_task, ~was_reached)
+        .order_by(Notice.id).limit(limit).with_for_update(skip_locked=True, of=Notice)))
 
 
 def reached(notice_id: int) -> bool:
@@ -73,8 +93,8 @@ def follow_up(*, today: date) -> int:
     second_min = int(config.get("OUTREACH_SECOND_LETTER_MIN_DAYS", 5))
     changed = 0
     after = 0
-    while True:
-        notices = claim_open(after_id=after)
+    while True:  # once a day for each open notice: the rules that depend on the date
+        notices = claim_open(after_id=after, today=today)
         if not notices:
             break
         preload([notice.id for notice in notices])
@@ -82,9 +102,19 @@ def follow_up(*, today: date) -> int:
             after = notice.id
             changed += _follow_one(notice, today=today, contact_days=contact_days, escalate_days=escalate_days,
                                    second_min=second_min)
+            notice.followed_up_on = today
         db.session.commit()
         forget()
-    db.session.commit()
+    while True:  # on every pass: times missed or cancelled since (each gets its task, so the loop ends)
+        notices = claim_missed_bookings()
+        preload([notice.id for notice in notices])
+        added = sum(_follow_one(notice, today=today, contact_days=contact_days, escalate_days=escalate_days,
+                                second_min=second_min) for notice in notices)
+        db.session.commit()
+        forget()
+        changed += added
+        if not added:
+            break
     return changed
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db import Base, UTCDateTime, utcnow
@@ -119,6 +119,7 @@ class Notice(Base):
         UniqueConstraint("sender", "reference"),
         Index("ix_notice_due", "pipeline_due", "priority", "id"),
         Index("ix_notice_deadline", "superseded", "deadline", "id"),
+        Index("ix_notice_followed_up_on", "followed_up_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -158,6 +159,9 @@ class Notice(Base):
     deadline: Mapped[date | None]
     priority: Mapped[int] = mapped_column(default=0)
     pipeline_due: Mapped[bool] = mapped_column(default=True)
+    # The day the follow-up last looked at the notice: its date rules (days since the letter, days to the
+    # deadline) change only with the date, so each open notice is looked at once a day, not on every pass.
+    followed_up_on: Mapped[date | None] = mapped_column(Date)
     outcome: Mapped[Outcome] = mapped_column(String(20), default=Outcome.PENDING)
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     escalation_reason: Mapped[str | None] = mapped_column(Text)

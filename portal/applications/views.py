@@ -37,7 +37,8 @@ class MessageForm(BaseForm):
     """The resident's message to the reception."""
 
     body = TextAreaField(_l("Ditt meddelande"),
-                         description=_l("Vi svarar här. Har du lämnat en e-postadress får du ett meddelande när det finns ett svar."),
+                         description=_l(
+                             "Vi svarar här. Har du lämnat en e-postadress får du ett meddelande när det finns ett svar."),
                          validators=[InputRequired(_l("Skriv ditt meddelande.")),
                                      Length(max=messages.MAX_LENGTH,
                                             message=_l("Meddelandet är för långt. Skriv högst 2000 tecken."))])
