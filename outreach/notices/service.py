@@ -188,9 +188,13 @@ def get_notice(notice_id: int) -> Notice | None:
 
 def case_notices(notice: Notice) -> list[Notice]:
     """Every notice of the same household and tenancy, oldest first."""
-    root = notice.case_id or notice.id
-    return list(db.session.scalars(select(Notice).where((Notice.id == root) | (Notice.case_id == root))
-                                   .order_by(Notice.id)))
+    root_id = notice.case_id or notice.id
+    # Two indexed lookups: an OR over the key and case_id made SQLite scan the whole table.
+    found = {n.id: n for n in db.session.scalars(select(Notice).where(Notice.case_id == root_id))}
+    root = db.session.get(Notice, root_id)
+    if root is not None:
+        found[root.id] = root
+    return [found[key] for key in sorted(found)]
 
 
 def is_kronofogden(notice: Notice) -> bool:
