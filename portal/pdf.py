@@ -5,14 +5,16 @@ Fonts come from Debian's fonts-noto-core (installed by make), never from files i
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Any
 
 from flask import render_template
 from flask_babel import force_locale
 
-
 _local = threading.local()
+# WeasyPrint logs every rendering step at INFO; the scheduler's log should say what was done, not how.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 def _font_config() -> Any:

@@ -38,7 +38,7 @@ class MessageForm(BaseForm):
 
     body = TextAreaField(_l("Ditt meddelande"),
                          description=_l(
-                             "Vi svarar här. Har du lämnat en e-postadress får du ett meddelande när det finns ett svar."),
+                             "Vi svarar här. Har du lämnat en e-postadress får du ett meddelande när det finns ett svar."),  # noqa: E501
                          validators=[InputRequired(_l("Skriv ditt meddelande.")),
                                      Length(max=messages.MAX_LENGTH,
                                             message=_l("Meddelandet är för långt. Skriv högst 2000 tecken."))])
