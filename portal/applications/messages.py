@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from portal import audit
 from portal.applications.models import Application, ApplicationMessage, Author, Status
@@ -35,6 +35,21 @@ def list_messages(application_id: int) -> list[ApplicationMessage]:
     return list(db.session.scalars(select(ApplicationMessage).where(ApplicationMessage.application_id
                                                                      == application_id)
                                    .order_by(ApplicationMessage.created_at, ApplicationMessage.id)))
+
+
+def items_with_unread_from_residents(limit: int = 50) -> list[tuple[int, int]]:
+    """(intake item id, unread messages) for open items whose resident wrote something staff have not seen,
+    oldest first; through the index of unread messages, so the queue page does not read every message."""
+    from portal.intake.models import IntakeItem
+
+    rows = db.session.execute(
+        select(Application.intake_item_id, func.count(ApplicationMessage.id), func.min(ApplicationMessage.id))
+        .join(Application, Application.id == ApplicationMessage.application_id)
+        .join(IntakeItem, IntakeItem.id == Application.intake_item_id)
+        .where(ApplicationMessage.read_at.is_(None), ApplicationMessage.author == Author.RESIDENT,
+               IntakeItem.is_open.is_(True))
+        .group_by(Application.intake_item_id).order_by(func.min(ApplicationMessage.id)).limit(limit)).all()
+    return [(int(row[0] or 0), int(row[1])) for row in rows]
 
 
 def unread_count(application_id: int, *, for_author: Author) -> int:

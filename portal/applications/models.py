@@ -121,6 +121,8 @@ class ApplicationMessage(Base):
     """
 
     __tablename__ = "application_message"
+    # Unread messages are few at any time; the queue page finds them without reading the rest.
+    __table_args__ = (Index("ix_application_message_unread", "read_at", "author"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), index=True)

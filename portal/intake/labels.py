@@ -42,6 +42,7 @@ EVENT_LABELS = {
     "closed": "Avslutat",
     "document_accepted": "Handling godkänd",
     "new_copy_requested": "Ny kopia begärd",
+    "message": "Meddelande",
     "extra_document_requested": "Ytterligare handling begärd",
 }
 CLOSE_REASONS = {

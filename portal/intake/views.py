@@ -63,7 +63,8 @@ def queue_page() -> str:
     page = queue.list_queue(filters, today=today, cursor=queue.Cursor.decode(request.args.get("after")))
     names = service.staff_names({item.claimed_by_id for item in page.items})
     html = render_template("intake/queue.html", page=page, kept=kept, today=today, names=names,
-                           first_page=not request.args.get("after"), **labels())
+                           first_page=not request.args.get("after"),
+                           unread=messages.items_with_unread_from_residents(), **labels())
     # Rendered first (the commit would expire every row), logged before anything is sent.
     service.record_list_view(page.items, "intake.queue_view")
     return html

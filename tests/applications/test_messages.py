@@ -79,11 +79,16 @@ def test_resident_and_reception_write_to_each_other_and_the_email_says_nothing(
     staff = app.test_client()
     login_staff(staff, "rita@example.org", PASSWORD)
     item_url = f"/staff/intake/{application.intake_item_id}"
+    # The queue says who wrote, until someone has read it.
+    notice = parse(staff.get("/staff/intake/")).find("h2", string="Olästa meddelanden från sökande")
+    assert notice is not None
+    assert notice.find_next("a")["href"] == f"{item_url}#meddelanden"
     section = parse(staff.get(item_url)).find("section", attrs={"aria-labelledby": "meddelanden"})
     assert "Jag har ingen mat." in section.get_text() and "Nytt" in section.get_text()
     assert _messages(application.id)[0].read_at is not None
     again = parse(staff.get(item_url)).find("section", attrs={"aria-labelledby": "meddelanden"})
     assert "Nytt" not in again.get_text()
+    assert parse(staff.get("/staff/intake/")).find("h2", string="Olästa meddelanden från sökande") is None
     reply = "Vi ringer dig i morgon förmiddag. Ta med hyresavin."
     response = submit(staff, item_url, {"body": reply}, action=f"/staff/ansokan/{application.id}/meddelande")
     assert response.status_code == 302 and response.headers["Location"].endswith("#meddelanden")
