@@ -3,35 +3,12 @@
 from __future__ import annotations
 
 import mailbox
-import socket
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Mailbox
 from flask import Flask
 
 from portal.mail import HeaderInjection, MailError, send_mail
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture
-def maildir(tmp_path: Path, app: Flask) -> Iterator[mailbox.Maildir]:
-    """A real SMTP server delivering into a Maildir, with the app pointed at it."""
-    path = tmp_path / "maildir"
-    box = mailbox.Maildir(path, create=True)
-    port = _free_port()
-    controller = Controller(Mailbox(path), hostname="127.0.0.1", port=port)
-    controller.start()
-    app.config["SMTP_URL"] = f"smtp://127.0.0.1:{port}"
-    yield box
-    controller.stop()
+from tests.mailserver import free_port
 
 
 def test_a_message_is_delivered(app: Flask, maildir: mailbox.Maildir) -> None:
@@ -52,6 +29,6 @@ def test_header_injection_is_refused(app: Flask, maildir: mailbox.Maildir, field
 
 
 def test_an_unreachable_server_raises_a_mail_error(app: Flask) -> None:
-    app.config["SMTP_URL"] = f"smtp://127.0.0.1:{_free_port()}"
+    app.config["SMTP_URL"] = f"smtp://127.0.0.1:{free_port()}"
     with pytest.raises(MailError):
         send_mail(to="resident@example.org", subject="Hej", body="x")

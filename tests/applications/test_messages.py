@@ -8,13 +8,8 @@ language without losing what they wrote. Also here: a double click on "start" ma
 from __future__ import annotations
 
 import mailbox
-import socket
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Mailbox
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -30,25 +25,6 @@ from tests.factories import PASSWORD, create_person, create_staff_user
 from tests.pages import get_page, login_resident, login_staff, parse, submit
 
 OTHER = "202503082386"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture
-def maildir(tmp_path: Path, app: Flask) -> Iterator[mailbox.Maildir]:
-    """A real SMTP server delivering into a Maildir, with the app pointed at it."""
-    path = tmp_path / "maildir"
-    box = mailbox.Maildir(path, create=True)
-    port = _free_port()
-    controller = Controller(Mailbox(path), hostname="127.0.0.1", port=port)
-    controller.start()
-    app.config["SMTP_URL"] = f"smtp://127.0.0.1:{port}"
-    yield box
-    controller.stop()
 
 
 def _messages(application_id: int) -> list[ApplicationMessage]:

@@ -3,15 +3,9 @@
 from __future__ import annotations
 
 import mailbox
-import socket
-from collections.abc import Iterator
 from datetime import timedelta
 from email.header import decode_header, make_header
-from pathlib import Path
 
-import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Mailbox
 from flask import Flask
 
 from portal.applications import service
@@ -20,25 +14,6 @@ from portal.db import db, utcnow
 from portal.jobs import REGISTRY
 from tests.applications.factories import ANSWERS, create_application
 from tests.factories import create_person
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture
-def maildir(tmp_path: Path, app: Flask) -> Iterator[mailbox.Maildir]:
-    """A real SMTP server delivering into a Maildir, with the app pointed at it."""
-    path = tmp_path / "maildir"
-    box = mailbox.Maildir(path, create=True)
-    port = _free_port()
-    controller = Controller(Mailbox(path), hostname="127.0.0.1", port=port)
-    controller.start()
-    app.config["SMTP_URL"] = f"smtp://127.0.0.1:{port}"
-    yield box
-    controller.stop()
 
 
 def _later(days_ago: int, *, language: str = "ar", email: str | None = "amina@example.org",

@@ -3,13 +3,8 @@
 from __future__ import annotations
 
 import mailbox
-import socket
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Mailbox
 from flask import Flask
 from sqlalchemy import select
 
@@ -25,25 +20,7 @@ from portal.staff.models import Role, StaffUser
 from tests.documents import samples
 from tests.documents.factories import create_application, intake_item_of, upload
 from tests.factories import create_person, create_staff_user
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture
-def maildir(tmp_path: Path, app: Flask) -> Iterator[mailbox.Maildir]:
-    """A real SMTP server delivering into a Maildir, with the app pointed at it."""
-    path = tmp_path / "maildir"
-    box = mailbox.Maildir(path, create=True)
-    port = _free_port()
-    controller = Controller(Mailbox(path), hostname="127.0.0.1", port=port)
-    controller.start()
-    app.config["SMTP_URL"] = f"smtp://127.0.0.1:{port}"
-    yield box
-    controller.stop()
+from tests.mailserver import free_port
 
 
 def _setup(*, email: str | None = None, language: str = "sv",
@@ -171,7 +148,7 @@ def test_an_extra_document_is_added_to_the_checklist_and_the_clock_waits(app: Fl
 def test_no_e_mail_without_an_address_and_a_failing_server_is_not_fatal(app: Flask) -> None:
     application, staff = _setup(email=None)
     first, second = _documents(application)
-    app.config["SMTP_URL"] = f"smtp://127.0.0.1:{_free_port()}"
+    app.config["SMTP_URL"] = f"smtp://127.0.0.1:{free_port()}"
     service.request_new_copy(first, staff=staff, reason_code="incomplete", text="")
     assert service.notify_resident(application) is False
     application.email = "resident@example.org"
