@@ -95,6 +95,17 @@ def latest_notice(item_id: int) -> DelayNotice | None:
                               .order_by(DelayNotice.id.desc()).limit(1)).first()
 
 
+def get_notice(item_id: int, notice_id: int) -> DelayNotice | None:
+    """One delay notice of an item, with the staff read in the access log (it names the person's case)."""
+    notice = db.session.get(DelayNotice, notice_id)
+    if notice is None or notice.item_id != item_id:
+        return None
+    item = get_item(item_id)
+    audit.record_read("intake.delay_notice_read", person_id=item.person_id if item else None,
+                      object_type="delay_notice", object_id=notice.id)
+    return notice
+
+
 def list_notices(item_id: int) -> list[DelayNotice]:
     """Every delay notice recorded on an item, oldest first."""
     return list(db.session.scalars(db.select(DelayNotice).where(DelayNotice.item_id == item_id)
@@ -133,3 +144,22 @@ def send_delay_notice(item_id: int, *, staff: StaffUser, version: int | None, ex
             notice.channel, notice.error = "manual", str(error)[:500]
             db.session.commit()
     return notice
+
+
+def notice_pdf(notice: DelayNotice) -> bytes:
+    """The notice as an A4 PDF to print and post or hand over: in the resident's language, then in Swedish.
+
+    Only the words already sent or recorded: the same subject and body, re-rendered in Swedish from the same
+    date and reason. No address is printed (staff address the envelope; a protected identity's address is never
+    in the portal's hands), so the PDF can be given out as it is.
+    """
+    from portal.i18n import direction
+    from portal.pdf import render_pdf
+
+    source = str(current_app.config["LANGUAGES"][0])
+    sections = [(notice.language, direction(notice.language), notice.subject, notice.body)]
+    if notice.language != source:
+        subject, body = render_notice(language=source, expected_on=notice.expected_on, reason_code=notice.reason)
+        sections.append((source, direction(source), subject, body))
+    return render_pdf("intake/delay_notice_pdf.html", language=source, sections=sections,
+                      sender=current_app.config["LETTER_SENDER"], created_on=notice.created_at.date())

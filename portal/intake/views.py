@@ -239,6 +239,18 @@ def send_delay(item_id: int) -> Response:
     return _back(item_id)
 
 
+@bp.route("/<int:item_id>/forsening/<int:notice_id>.pdf")
+@staff_required(RECEPTION)
+def delay_notice_pdf(item_id: int, notice_id: int) -> Response:
+    """A delay notice as a PDF to print, post or hand over (the read is audit-logged)."""
+    notice = delay.get_notice(item_id, notice_id)
+    if notice is None:
+        abort(404)
+    response = current_app.response_class(delay.notice_pdf(notice), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="besked-om-forsening-{notice.id}.pdf"'
+    return response
+
+
 @bp.route("/<int:item_id>/aktualisera", methods=["POST"])
 @staff_required(RECEPTION, Role.CASEWORKER)
 def hand_off(item_id: int) -> Response:

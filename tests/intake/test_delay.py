@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import socket
+import subprocess
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from email import message_from_bytes
@@ -13,7 +15,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import func, select
 
+from portal.audit import AuditEvent
 from portal.db import db
 from portal.intake.delay import list_notices, needs_delay_notice
 from portal.intake.models import IntakeItem, Source
@@ -144,3 +148,35 @@ def test_an_acute_need_due_today_is_not_a_delayed_decision(app: Flask) -> None:
     from portal.intake.models import Urgency
 
     assert not needs_delay_notice(create_item(urgency=Urgency.NO_MONEY_FOR_FOOD))
+
+
+def test_a_notice_kept_for_post_prints_as_a_pdf_in_both_languages_without_an_address(
+        app: Flask, client: FlaskClient, tmp_path: Any) -> None:
+    create_staff_user(email="rita@example.org", role=Role.RECEPTION, name="Rita")
+    item = _late_item(person_id=create_person(language="uk").id)
+    other = _late_item(person_id=create_person(personnummer="202503082386", language="sv").id)
+    login_staff(client, "rita@example.org", PASSWORD)
+    soup = get_page(client, f"/staff/intake/{item.id}")
+    form = soup.find("form", action=f"/staff/intake/{item.id}/forsening")
+    data = {"csrf_token": form.find("input", attrs={"name": "csrf_token"})["value"],
+            "version": form.find("input", attrs={"name": "version"})["value"],
+            "expected_on": (local_today() + timedelta(days=10)).isoformat(), "reason": "workload"}
+    client.post(f"/staff/intake/{item.id}/forsening", data=data)
+    notice = list_notices(item.id)[0]
+    link = get_page(client, f"/staff/intake/{item.id}").find("a", string=re.compile("som PDF"))
+    assert link["href"] == f"/staff/intake/{item.id}/forsening/{notice.id}.pdf"
+    response = client.get(link["href"])
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    path = tmp_path / "besked.pdf"
+    path.write_bytes(response.data)
+    subprocess.run(["qpdf", "--check", str(path)], check=True, capture_output=True)
+    text = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    assert "Зараз у нас багато заяв" in text  # Ukrainian first
+    assert "Beslutet om din ansökan om ekonomiskt bistånd blir försenat" in text  # then Swedish
+    assert text.index("Зараз") < text.index("Beslutet om din ansökan")
+    assert "Storgatan" not in text and "Testgatan" not in text
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "intake.delay_notice_read", AuditEvent.object_id == str(notice.id))) == 1
+    # Another item's address for the same notice answers 404.
+    assert client.get(f"/staff/intake/{other.id}/forsening/{notice.id}.pdf").status_code == 404
