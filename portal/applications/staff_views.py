@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, session, url_for
 from werkzeug.wrappers import Response
 from wtforms import TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import DataRequired, Length
 
 from portal.applications import messages
 from portal.applications.models import Application
@@ -18,13 +18,20 @@ from portal.staff.service import get_staff
 bp = Blueprint("staff_messages", __name__)
 
 
+STAFF_ERRORS = {
+    "empty": "Skriv meddelandet.",
+    "too_long": f"Skriv högst {messages.MAX_LENGTH} tecken.",
+    "draft": "Meddelandet kunde inte skickas: ansökan är inte inskickad.",
+}
+
+
 class StaffMessageForm(BaseForm):
     """Staff's message to the resident (staff pages are Swedish only)."""
 
     body = TextAreaField("Meddelande till den sökande",
                          description="Den sökande läser det när hen loggar in och får ett e-postmeddelande om att "
                                      "det finns något nytt (utan innehållet).",
-                         validators=[InputRequired("Skriv meddelandet."),
+                         validators=[DataRequired("Skriv meddelandet."),
                                      Length(max=messages.MAX_LENGTH,
                                             message=f"Skriv högst {messages.MAX_LENGTH} tecken.")])
 
@@ -41,8 +48,8 @@ def send(application_id: int) -> Response:
     if form.validate_on_submit():
         try:
             messages.send_from_staff(application.id, staff=staff, body=form.body.data or "")
-        except messages.MessageError:
-            flash("Meddelandet kunde inte skickas: ansökan är inte inskickad.", "error")
+        except messages.MessageError as error:
+            flash(STAFF_ERRORS.get(error.code, "Meddelandet kunde inte skickas."), "error")
         else:
             flash("Meddelandet är skickat till den sökande.", "success")
     else:

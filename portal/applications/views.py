@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from werkzeug.wrappers import Response
 from wtforms import TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import DataRequired, Length
 
 from portal.applications import labels, messages, receipt, service
 from portal.applications.area import referral_for
@@ -39,7 +39,7 @@ class MessageForm(BaseForm):
     body = TextAreaField(_l("Ditt meddelande"),
                          description=_l(
                              "Vi svarar här. Har du lämnat en e-postadress får du ett meddelande när det finns ett svar."),  # noqa: E501
-                         validators=[InputRequired(_l("Skriv ditt meddelande.")),
+                         validators=[DataRequired(_l("Skriv ditt meddelande.")),
                                      Length(max=messages.MAX_LENGTH,
                                             message=_l("Meddelandet är för långt. Skriv högst 2000 tecken."))])
 

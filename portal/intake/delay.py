@@ -27,6 +27,7 @@ from portal.intake.service import (
     clock_for,
     commit_or_stale,
     get_item,
+    local_date,
     local_today,
     staff_label,
 )
@@ -162,4 +163,5 @@ def notice_pdf(notice: DelayNotice) -> bytes:
         subject, body = render_notice(language=source, expected_on=notice.expected_on, reason_code=notice.reason)
         sections.append((source, direction(source), subject, body))
     return render_pdf("intake/delay_notice_pdf.html", language=source, sections=sections,
-                      sender=current_app.config["LETTER_SENDER"], created_on=notice.created_at.date())
+                      sender=current_app.config["LETTER_SENDER"],
+                      created_on=local_date(notice.created_at))

@@ -158,3 +158,23 @@ def test_one_draft_per_resident_even_when_two_starts_race(app: Flask, monkeypatc
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(Application).where(
         Application.person_id == person.id, Application.status == Status.DRAFT)) == 1
+
+
+def test_staff_cannot_send_an_empty_message_and_a_caseworker_cannot_send_at_all(app: Flask, client: FlaskClient
+                                                                                 ) -> None:
+    person = create_person()
+    application = create_application(person_id=person.id)
+    create_staff_user(role=Role.RECEPTION)
+    login_staff(client, "rita@example.org", PASSWORD)
+    item_url = f"/staff/intake/{application.intake_item_id}"
+    response = submit(client, item_url, {"body": "   "}, action=f"/staff/ansokan/{application.id}/meddelande",
+                      follow_redirects=True)
+    assert "Skriv meddelandet." in response.get_data(as_text=True)
+    assert _messages(application.id) == []
+    caseworker = app.test_client()
+    create_staff_user(email="kalle@example.org", role=Role.CASEWORKER)
+    login_staff(caseworker, "kalle@example.org", PASSWORD)
+    response = caseworker.post(f"/staff/ansokan/{application.id}/meddelande",
+                               data={"csrf_token": "", "body": "Hej"})
+    assert response.status_code in (400, 403)
+    assert _messages(application.id) == []

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import create_engine, event, func, select, text
+from sqlalchemy import event, func, select
 
 from portal.applications import service
 from portal.applications.models import Application, ItemState, Kind, Role, Status
@@ -17,6 +17,7 @@ from portal.db import db, utcnow
 from portal.intake.models import IntakeItem, Source, Urgency
 from tests.applications.factories import ANSWERS, create_application
 from tests.factories import create_person
+from tests.pglocks import waiting_for_lock
 
 
 def _intake_count() -> int:
@@ -131,17 +132,6 @@ def test_two_simultaneous_submits_make_one_intake_item(app: Flask, backend: str)
     assert stored is not None and stored.intake_item_id is not None
 
 
-def _waiting_for_lock(url: str) -> bool:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            waiting = conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                                        "AND wait_event_type = 'Lock'")).scalar()
-        return bool(waiting)
-    finally:
-        engine.dispose()
-
-
 @pytest.mark.postgres_only
 def test_a_submit_waiting_on_another_finds_it_sent_and_makes_nothing(app: Flask, backend: str) -> None:
     """A has marked the application sent and holds its row until B is blocked on it; then A commits and B,
@@ -157,9 +147,9 @@ def test_a_submit_waiting_on_another_finds_it_sent_and_makes_nothing(app: Flask,
     def hold_until_b_waits(session: Any) -> None:
         a_has_updated.set()
         deadline = time.monotonic() + 20
-        while not _waiting_for_lock(url) and time.monotonic() < deadline:
+        while not waiting_for_lock(url) and time.monotonic() < deadline:
             time.sleep(0.05)
-        outcome["b_was_blocked"] = _waiting_for_lock(url)
+        outcome["b_was_blocked"] = waiting_for_lock(url)
 
     def run(name: str) -> None:
         if name == "b":

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import create_engine, event, func, select, text
+from sqlalchemy import event, func, select
 
 from portal.db import db
 from portal.intake.models import IntakeEvent, IntakeItem, State
@@ -16,6 +16,7 @@ from portal.intake.service import AlreadyClaimed, IntakeError, claim_item, relea
 from portal.staff.models import Role
 from tests.factories import create_person, create_staff_user
 from tests.intake.factories import create_item
+from tests.pglocks import waiting_for_lock
 
 
 def test_claiming_a_new_item_takes_it_and_starts_the_review(app: Flask) -> None:
@@ -79,17 +80,6 @@ def test_a_closed_item_cannot_be_claimed(app: Flask) -> None:
         claim_item(item.id, staff=rita)
 
 
-def _waiting_for_lock(url: str) -> bool:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            waiting = conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                                        "AND wait_event_type = 'Lock'")).scalar()
-        return bool(waiting)
-    finally:
-        engine.dispose()
-
-
 @pytest.mark.postgres_only
 def test_two_concurrent_claims_have_exactly_one_winner(app: Flask, backend: str) -> None:
     """Transaction A updates the row and holds it until B is blocked on the row lock; then A commits and B,
@@ -106,9 +96,9 @@ def test_two_concurrent_claims_have_exactly_one_winner(app: Flask, backend: str)
     def hold_until_b_waits(session: Any) -> None:
         a_has_updated.set()
         deadline = time.monotonic() + 20
-        while not _waiting_for_lock(url) and time.monotonic() < deadline:
+        while not waiting_for_lock(url) and time.monotonic() < deadline:
             time.sleep(0.05)
-        outcome["b_was_blocked"] = _waiting_for_lock(url)
+        outcome["b_was_blocked"] = waiting_for_lock(url)
 
     def run_a() -> None:
         with app.app_context():
