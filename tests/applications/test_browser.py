@@ -59,7 +59,7 @@ def test_a_resident_applies_uploads_a_pdf_and_a_phone_photo_and_sees_the_status(
             # A mistake first: the page says what is wrong, in the page's language, and keeps what was typed.
             page.fill("#postcode", "12")
             page.locator("main form button[type=submit]").click()
-            assert page.locator(".error-summary").is_visible()
+            page.locator(".error-summary").wait_for(state="visible")  # after the page the click loads
             assert page.locator("#postcode").input_value() == "12"
             _clean(page, "error summary")
         for selector, text in values.items():
@@ -124,7 +124,7 @@ def test_the_application_pages_pass_axe_and_fit_a_phone_in_every_other_language(
     page.goto(f"{base}/{lang}/ansokan/{application_id}/fraga/barn")
     page.check("#has_children")
     page.locator("main form button[type=submit]").click()
-    assert page.locator(".error-summary").is_visible()
+    page.locator(".error-summary").wait_for(state="visible")  # after the page the click loads
     _clean(page, "fraga/barn with an error")
     for path in ("fraga/inkomster", "handlingar", "granska"):
         page.goto(f"{base}/{lang}/ansokan/{application_id}/{path}")

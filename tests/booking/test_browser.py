@@ -30,7 +30,7 @@ def test_a_resident_moves_the_time_by_keyboard_in_arabic(live_server: LiveServer
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert describe(axe_violations(page)) == []
     page.locator("main form button[type=submit]").click()  # empty code: the error summary
-    assert page.locator(".error-summary").is_visible()
+    page.locator(".error-summary").wait_for(state="visible")  # after the page the click loads
     page.fill("#code", code.lower())
     page.keyboard.press("Enter")
     page.wait_for_url(f"{base}/ar/tid/{code}")

@@ -41,7 +41,7 @@ def test_queue_item_register_and_board_pass_axe(live_server: LiveServer, page: P
     # Registration errors: the summary is shown and passes axe too.
     page.goto(base + "/staff/intake/ny")
     page.locator("main form button[type=submit]").click()
-    assert page.locator(".error-summary").is_visible()
+    page.locator(".error-summary").wait_for(state="visible")  # after the page the click loads
     assert describe(axe_violations(page)) == []
 
 

@@ -50,5 +50,5 @@ def test_notice_pages_pass_axe_and_a_file_is_imported_through_the_page(live_serv
     assert describe(axe_violations(page)) == []
     page.goto(base + "/staff/notices/ny")
     page.locator("main form button[type=submit]").click()
-    assert page.locator(".error-summary").is_visible()
+    page.locator(".error-summary").wait_for(state="visible")  # after the page the click loads
     assert describe(axe_violations(page)) == []
