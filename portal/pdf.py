@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from pathlib import Path
 from typing import Any
 
 from flask import render_template
@@ -29,12 +30,41 @@ def _font_config() -> Any:
     return config
 
 
-def html_to_pdf(html: str, *, base_url: str | None = None) -> bytes:
-    """Render an HTML document to PDF bytes."""
+def stylesheet(path: Path) -> Any:
+    """The parsed CSS file at `path`, parsed once per thread: a letter batch renders thousands of documents with
+    the same stylesheet, and parsing it was a tenth of each letter's time."""
+    cache: dict[Path, Any] = _local.__dict__.setdefault("stylesheets", {})
+    parsed = cache.get(path)
+    if parsed is None:
+        from weasyprint import CSS
+
+        parsed = cache[path] = CSS(string=path.read_text(encoding="utf-8"), font_config=_font_config())
+    return parsed
+
+
+class RenderedPdf(bytes):
+    """PDF bytes that know their page count: the renderer has it for free, while reading it back from the
+    compressed PDF cost a stored letter 4 ms."""
+
+    pages: int
+
+    def __new__(cls, data: bytes, pages: int) -> RenderedPdf:
+        rendered = super().__new__(cls, data)
+        rendered.pages = pages
+        return rendered
+
+    def __reduce__(self) -> tuple[type[RenderedPdf], tuple[bytes, int]]:
+        # Kept when a rendering process hands the PDF to the one that stores it.
+        return RenderedPdf, (bytes(self), self.pages)
+
+
+def html_to_pdf(html: str, *, base_url: str | None = None, stylesheets: tuple[Path, ...] = ()) -> RenderedPdf:
+    """Render an HTML document to PDF bytes, with the CSS files in `stylesheets` after the document's own."""
     from weasyprint import HTML
 
-    pdf: bytes = HTML(string=html, base_url=base_url).write_pdf(font_config=_font_config())
-    return pdf
+    document = HTML(string=html, base_url=base_url).render(
+        font_config=_font_config(), stylesheets=[stylesheet(path) for path in stylesheets])
+    return RenderedPdf(document.write_pdf(), len(document.pages))
 
 
 def render_pdf(template: str, *, language: str, **context: Any) -> bytes:

@@ -22,6 +22,8 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 10
 # Without a deadline, look this many days ahead before giving up.
 HORIZON_DAYS = 90
+# book_earliest reads the taken places this many days at a time.
+LOOKUP_DAYS = 7
 
 
 class BookingError(ValueError):
@@ -134,21 +136,48 @@ def book_earliest(*, purpose: str, intake_item_id: int | None, deadline: date | 
     """
     settings = get_settings()
     first = earliest_day(now or utcnow(), settings)
-    days = list(candidate_days(first, deadline))
+    full_until = _full_until(first)
+    days = [day for day in candidate_days(first, deadline) if day >= full_until]
     if not days:
         return None
     closed = list_closed_days(days[0], days[-1])
+    taken: set[tuple[datetime, int]] = set()
+    fetched_until = days[0]
     for day in days:
         if not is_open_day(day, closed):
             continue
-        taken = _taken_between(*_day_bounds(day))
+        if day >= fetched_until:
+            # The places taken, a week at a time: when the next weeks are full (a landlord's yearly file), one
+            # query per day was most of the pipeline's time.
+            fetched_until = min(day + timedelta(days=LOOKUP_DAYS), days[-1] + timedelta(days=1))
+            taken = _taken_between(_day_bounds(day)[0], _day_bounds(fetched_until)[0])
         for starts_at in free_slots(day, settings, taken, closed):
             for place in free_places(starts_at, settings, taken):
                 result = _try_place(starts_at, place, purpose=purpose, intake_item_id=intake_item_id,
                                     priority=priority, settings=settings)
                 if result is not None:
+                    _remember_full_until(first, day)
                     return result
+    _remember_full_until(first, days[-1] + timedelta(days=1))
     return None
+
+
+_FULL_UNTIL = "booking.full_until"
+
+
+def _full_until(first: date) -> date:
+    """The first day that may have a free place, as far as this transaction has seen: every day before it was
+    full when book_earliest last looked, and within one transaction the pipeline only adds bookings. Without
+    this, every notice of a large file walked the same full weeks again (once per notice, quadratic).
+    A place another transaction frees meanwhile is found by the next transaction."""
+    hint = db.session.info.get(_FULL_UNTIL)
+    if hint is not None and hint[0] is db.session().get_transaction() and hint[1] == first:
+        return max(first, hint[2])
+    return first
+
+
+def _remember_full_until(first: date, day: date) -> None:
+    db.session.info[_FULL_UNTIL] = (db.session().get_transaction(), first, day)
 
 
 def book_at(starts_at: datetime, *, purpose: str, intake_item_id: int | None, priority: int = 0,

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from portal import audit
 from portal.db import db, utcnow
 from portal.letters.models import Letter, LetterKind, LetterStatus
+from portal.pdf import RenderedPdf
 from portal.storage import StoredFile, get_storage, read_chunks, store_file
 
 MAX_LETTER_BYTES = 10 * 1024 * 1024
@@ -24,6 +25,8 @@ class LetterError(ValueError):
 
 def count_pages(pdf: bytes) -> int:
     """The number of pages of a PDF."""
+    if isinstance(pdf, RenderedPdf):
+        return pdf.pages
     return len(PdfReader(io.BytesIO(pdf)).pages)
 
 

@@ -95,6 +95,25 @@ def test_deadline_is_respected_and_none_when_full(app: Flask) -> None:
     assert service.book_earliest(purpose="outreach", intake_item_id=None, deadline=date(2026, 12, 2), now=now) is None
 
 
+def test_full_days_are_skipped_within_a_transaction_and_a_freed_place_is_found_after(app: Flask) -> None:
+    now = local(date(2026, 11, 30), 10)
+    booked = [service.book_earliest(purpose="outreach", intake_item_id=None, deadline=None, now=now)
+              for _ in range(21)]
+    assert all(result is not None for result in booked)
+    places = [(result[0].starts_at, result[0].place) for result in booked if result is not None]
+    # 2 Dec has 10 slots x 2 places, filled in order; the 21st goes to the first slot of the next open day.
+    assert places[:20] == [(start, place) for start in service.free_slots(date(2026, 12, 2), default_settings(),
+                                                                             set()) for place in (1, 2)]
+    assert places[20] == (local(date(2026, 12, 3), 9), 1)
+    db.session.commit()
+    first = booked[0]
+    assert first is not None
+    service.cancel_booking(first[0].id, actor="test")
+    again = service.book_earliest(purpose="outreach", intake_item_id=None, deadline=None, now=now)
+    assert again is not None and (again[0].starts_at, again[0].place) == places[0]
+    db.session.commit()
+
+
 def test_database_refuses_two_active_bookings_of_one_place(app: Flask) -> None:
     now = local(date(2026, 11, 30), 10)
     result = service.book_earliest(purpose="outreach", intake_item_id=None, deadline=None, now=now)

@@ -134,3 +134,21 @@ def test_a_notice_becomes_a_letter_whose_code_opens_the_rebooking_page(app: Flas
     page = client.get(f"/so/tid/{code.group(1)}")
     assert page.status_code == 200 and f"{local:%H:%M}" in page.get_data(as_text=True)
     assert "Faduma" not in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("language", ["sv", "ar", None])
+def test_page_count_comes_with_the_pdf_and_survives_a_process_hand_over(app: Flask, language: str | None) -> None:
+    import io
+    import pickle
+
+    from pypdf import PdfReader
+
+    from portal.letters.service import count_pages
+    from portal.pdf import RenderedPdf
+
+    pdf = render(language)
+    read_back = len(PdfReader(io.BytesIO(pdf)).pages)
+    assert isinstance(pdf, RenderedPdf) and pdf.pages == read_back == count_pages(pdf)
+    handed_over = pickle.loads(pickle.dumps(pdf))  # noqa: S301 - our own object, as a worker pool passes it
+    assert isinstance(handed_over, RenderedPdf) and handed_over.pages == read_back and handed_over == pdf
+    assert count_pages(bytes(pdf)) == read_back  # a PDF from elsewhere is read back
