@@ -70,6 +70,8 @@ class IntakeItem(Base):
     __table_args__ = (
         UniqueConstraint("source_key"),
         Index("ix_intake_item_open_due", "is_open", "due_on", "id"),
+        # Reception filters the open queue by where items came from (phone, e-application, outreach).
+        Index("ix_intake_item_open_source_due", "is_open", "source", "due_on", "id"),
         Index("ix_intake_item_state_due", "state", "due_on", "id"),
         Index("ix_intake_item_urgency_due", "urgency", "due_on", "id"),
         Index("ix_intake_item_assigned_state", "assigned_to_id", "state"),
