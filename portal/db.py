@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import DateTime, MetaData, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
@@ -67,3 +67,14 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+
+
+def refresh_statistics(table: str) -> None:
+    """Refresh PostgreSQL's planner statistics for `table` (commits): a bulk load that grows a table from
+    nothing leaves the planner believing it is nearly empty until autovacuum comes by, a minute or more later,
+    and in the meantime lookups by index turn into scans of the growing table. SQLite plans without them."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    quoted = db.session.get_bind().dialect.identifier_preparer.quote(table)
+    db.session.execute(text(f"ANALYZE {quoted}"))  # nosec B608 - a table name of ours, quoted
+    db.session.commit()
