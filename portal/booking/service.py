@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from collections.abc import Collection, Iterable
 from datetime import UTC, date, datetime, time, timedelta
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -30,9 +31,21 @@ class BookingError(ValueError):
     """A booking cannot be made or changed as asked."""
 
 
+_SETTINGS = "booking.settings"
+
+
 def get_settings() -> CalendarSettings:
-    """The calendar settings row, or the demo defaults (unsaved) while an administrator has not set any."""
-    return db.session.get(CalendarSettings, 1) or default_settings()
+    """The calendar settings row, or the demo defaults (unsaved) while an administrator has not set any.
+
+    Kept for the rest of the transaction: the pipeline books hundreds of times in one, and without a saved row
+    every call asked the database again."""
+    transaction = db.session().get_transaction()
+    cached = db.session.info.get(_SETTINGS)
+    if transaction is not None and cached is not None and cached[0] is transaction:
+        return cast(CalendarSettings, cached[1])
+    settings = db.session.get(CalendarSettings, 1) or default_settings()
+    db.session.info[_SETTINGS] = (db.session().get_transaction(), settings)
+    return settings
 
 
 def list_closed_days(start: date, end: date) -> set[date]:
