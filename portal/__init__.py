@@ -16,6 +16,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
     config_module.check_safe(app.config)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = config_module.engine_options(app.config)
 
     from portal import errors, i18n, security
     from portal.extensions import babel, csrf, db, limiter

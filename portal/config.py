@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -118,6 +119,20 @@ def _resolve_sqlite(url: str) -> str:
 def _resolve_dir(path: str) -> str:
     p = Path(path)
     return str(p if p.is_absolute() else PROJECT_ROOT / p)
+
+
+# Rows per multi-row INSERT on PostgreSQL. psycopg rewrites every placeholder of a statement in Python, and a
+# statement of SQLAlchemy's default 1,000 rows (35,000 placeholders for a notice) cost far more per row than
+# one of 20: importing 100,000 notices took 70 s with 1,000 and 44 s with 20 (measured, see README).
+PG_INSERT_ROWS_PER_STATEMENT = 20
+
+
+def engine_options(config: Mapping[str, Any]) -> dict[str, Any]:
+    """SQLAlchemy engine options for the configured database (set options win)."""
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("postgresql"):
+        options.setdefault("insertmanyvalues_page_size", PG_INSERT_ROWS_PER_STATEMENT)
+    return options
 
 
 def load(environ: dict[str, str] | None = None) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """Configuration and the refusal to start production unsafely."""
 
 import pytest
+from flask import Flask
 
 from portal import config, create_app
 from portal.config import ConfigError
@@ -46,3 +47,23 @@ def test_every_setting_is_documented_in_the_readme() -> None:
     readme = (config.PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     missing = [s.name for s in config.SETTINGS if f"`{s.name}`" not in readme]
     assert missing == []
+
+
+def test_postgresql_inserts_many_rows_in_short_statements_and_a_set_option_wins() -> None:
+    from portal.config import PG_INSERT_ROWS_PER_STATEMENT, engine_options
+
+    postgres = {"SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://portal@db/portal",
+                "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True}}
+    assert engine_options(postgres) == {"pool_pre_ping": True,
+                                        "insertmanyvalues_page_size": PG_INSERT_ROWS_PER_STATEMENT}
+    assert engine_options({**postgres, "SQLALCHEMY_ENGINE_OPTIONS": {"insertmanyvalues_page_size": 500}}) == {
+        "insertmanyvalues_page_size": 500}
+    assert engine_options({"SQLALCHEMY_DATABASE_URI": "sqlite:///x.db"}) == {}
+
+
+def test_the_running_engine_has_the_options(app: Flask, backend: str) -> None:
+    from portal.config import PG_INSERT_ROWS_PER_STATEMENT
+    from portal.db import db
+
+    expected = PG_INSERT_ROWS_PER_STATEMENT if backend == "postgresql" else 1000  # SQLAlchemy's own default
+    assert db.engine.dialect.insertmanyvalues_page_size == expected
