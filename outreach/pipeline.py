@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from outreach import delivery, rules
 from outreach.actions import add_action, escalate, forget, preload
-from outreach.notices.known_clients import KnownClient, get_known_client
+from outreach.notices.known_clients import KnownClient
 from outreach.notices.models import ActionKind, ActionStatus, Notice, NoticeAction, NoticeKind, Outcome
 from outreach.notices.service import apply_rules, case_notices
 from portal.db import db
@@ -123,7 +123,7 @@ def run_pass(*, today: date | None = None) -> PassResult:
     return result
 
 
-def process_notice(notice: Notice, *, today: date, lookups: Lookups | None = None) -> None:
+def process_notice(notice: Notice, *, today: date, lookups: Lookups) -> None:
     """Move one claimed notice on: link, deadlines, then known client, manual handling or contact.
 
     No audit event here: the steps are recorded in notice_action, and taking the audit chain's lock in the
@@ -150,8 +150,7 @@ def process_notice(notice: Notice, *, today: date, lookups: Lookups | None = Non
     elif person is None:
         notice.outcome = Outcome.MANUAL
         add_action(notice, ActionKind.MANUAL, detail="Personnummer saknas: matcha personen manuellt")
-    elif (client := (lookups.known.get(notice.personnummer) if lookups is not None and notice.personnummer
-                     else get_known_client(notice.personnummer))) is not None:
+    elif (client := lookups.known.get(notice.personnummer or "")) is not None:
         # The caseworker already knows the person: tell them, send no letter (it would cross their work).
         notice.outcome = Outcome.KNOWN_CLIENT
         add_action(notice, ActionKind.CASEWORKER_MAIL, detail=client.email, status=ActionStatus.PENDING)
@@ -162,14 +161,12 @@ def process_notice(notice: Notice, *, today: date, lookups: Lookups | None = Non
         _contact(notice, person)
 
 
-def _person(notice: Notice, lookups: Lookups | None = None) -> Person | None:
+def _person(notice: Notice, lookups: Lookups) -> Person | None:
     if not notice.personnummer:
         return None
-    person = lookups.people.get(notice.personnummer) if lookups is not None else None
+    person = lookups.people.get(notice.personnummer)
     if person is None:
-        person = get_or_add_person(notice.personnummer)
-        if lookups is not None:
-            lookups.people[notice.personnummer] = person
+        person = lookups.people[notice.personnummer] = get_or_add_person(notice.personnummer)
     person.name = person.name or notice.tenant_name
     person.language = person.language or notice.language
     notice.person_id = person.id
