@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
+import mailbox
 import re
-import socket
 import subprocess
-from collections.abc import Iterator
 from datetime import datetime, timedelta
-from email import message_from_bytes
 from email.header import decode_header, make_header
 from typing import Any
 
-import pytest
-from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
+from werkzeug.test import TestResponse
 
 from portal.audit import AuditEvent
 from portal.db import db
@@ -29,38 +26,15 @@ from tests.intake.factories import create_item
 from tests.pages import get_page, login_staff
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class _Inbox:
-    def __init__(self) -> None:
-        self.messages: list[Any] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd hook)
-        self.messages.append(message_from_bytes(envelope.content))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp_port() -> int:
-    return _free_port()
-
-
-@pytest.fixture
-def inbox(smtp_port: int) -> Iterator[_Inbox]:
-    handler = _Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=smtp_port)
-    controller.start()
-    yield handler
-    controller.stop()
-
-
-@pytest.fixture
-def app_config(smtp_port: int) -> dict[str, Any]:
-    return {"SMTP_URL": f"smtp://127.0.0.1:{smtp_port}"}
+def _send_delay(client: FlaskClient, item: IntakeItem, *, days_ahead: int, reason: str = "workload",
+                follow_redirects: bool = True) -> tuple[TestResponse, dict[str, str]]:
+    """Fill in the delay form on the item's page as reception would; returns the answer and the data sent."""
+    form = get_page(client, f"/staff/intake/{item.id}").find("form", action=f"/staff/intake/{item.id}/forsening")
+    assert form is not None, "no delay prompt on a late item"
+    data = {"csrf_token": form.find("input", attrs={"name": "csrf_token"})["value"],
+            "version": form.find("input", attrs={"name": "version"})["value"],
+            "expected_on": (local_today() + timedelta(days=days_ahead)).isoformat(), "reason": reason}
+    return client.post(f"/staff/intake/{item.id}/forsening", data=data, follow_redirects=follow_redirects), data
 
 
 def _received_working_days_ago(count: int) -> datetime:
@@ -82,21 +56,14 @@ def test_staff_are_prompted_only_near_a_serious_delay(app: Flask) -> None:
 
 
 def test_notice_goes_out_in_the_residents_language_and_is_recorded(app: Flask, client: FlaskClient,
-                                                                   inbox: _Inbox) -> None:
+                                                                   maildir: mailbox.Maildir) -> None:
     create_staff_user(email="rita@example.org", role=Role.RECEPTION, name="Rita")
     person = create_person(name="Karim Haddad", language="ar")
     person.email = "karim@example.org"
     db.session.commit()
     item = _late_item(person_id=person.id)
     login_staff(client, "rita@example.org", PASSWORD)
-    soup = get_page(client, f"/staff/intake/{item.id}")
-    form = soup.find("form", action=f"/staff/intake/{item.id}/forsening")
-    assert form is not None, "no delay prompt on a late item"
-    token = form.find("input", attrs={"name": "csrf_token"})["value"]
-    version = form.find("input", attrs={"name": "version"})["value"]
-    new_date = (local_today() + timedelta(days=14)).isoformat()
-    data = {"csrf_token": token, "version": version, "expected_on": new_date, "reason": "waiting_documents"}
-    response = client.post(f"/staff/intake/{item.id}/forsening", data=data, follow_redirects=True)
+    response, data = _send_delay(client, item, days_ahead=14, reason="waiting_documents")
     assert "Beskedet om försening är skickat med e-post." in response.get_data(as_text=True)
     # The same form sent again is stale: no second notice, no second e-mail.
     again = client.post(f"/staff/intake/{item.id}/forsening", data=data, follow_redirects=True)
@@ -104,8 +71,9 @@ def test_notice_goes_out_in_the_residents_language_and_is_recorded(app: Flask, c
     notices = list_notices(item.id)
     assert len(notices) == 1 and notices[0].language == "ar" and notices[0].channel == "email"
     assert "سبب التأخير" in notices[0].body and "ما زلنا ننتظر مستندات" in notices[0].body
-    assert len(inbox.messages) == 1
-    message = inbox.messages[0]
+    messages = list(maildir)
+    assert len(messages) == 1
+    message = messages[0]
     assert message["To"] == "karim@example.org"
     assert str(make_header(decode_header(message["Subject"]))) == "إشعار بتأخر القرار في قضيتك"
     assert "Karim" not in message.get_payload(decode=True).decode("utf-8")
@@ -115,31 +83,22 @@ def test_notice_goes_out_in_the_residents_language_and_is_recorded(app: Flask, c
 
 
 def test_without_an_address_the_notice_is_kept_for_post_or_phone(app: Flask, client: FlaskClient,
-                                                                 inbox: _Inbox) -> None:
+                                                                 maildir: mailbox.Maildir) -> None:
     create_staff_user(email="rita@example.org", role=Role.RECEPTION, name="Rita")
     item = _late_item(person_id=create_person(language="uk").id)
     login_staff(client, "rita@example.org", PASSWORD)
-    soup = get_page(client, f"/staff/intake/{item.id}")
-    form = soup.find("form", action=f"/staff/intake/{item.id}/forsening")
-    data = {"csrf_token": form.find("input", attrs={"name": "csrf_token"})["value"],
-            "version": form.find("input", attrs={"name": "version"})["value"],
-            "expected_on": (local_today() + timedelta(days=10)).isoformat(), "reason": "workload"}
-    response = client.post(f"/staff/intake/{item.id}/forsening", data=data, follow_redirects=True)
+    response, _ = _send_delay(client, item, days_ahead=10)
     assert "skriv ut det och skicka det med post" in response.get_data(as_text=True)
     notice = list_notices(item.id)[0]
     assert notice.channel == "manual" and "Зараз у нас багато заяв" in notice.body
-    assert inbox.messages == []
+    assert list(maildir) == []
 
 
 def test_a_date_in_the_past_is_refused(app: Flask, client: FlaskClient) -> None:
     create_staff_user(email="rita@example.org", role=Role.RECEPTION, name="Rita")
     item = _late_item()
     login_staff(client, "rita@example.org", PASSWORD)
-    form = get_page(client, f"/staff/intake/{item.id}").find("form", action=f"/staff/intake/{item.id}/forsening")
-    data = {"csrf_token": form.find("input", attrs={"name": "csrf_token"})["value"],
-            "version": form.find("input", attrs={"name": "version"})["value"],
-            "expected_on": local_today().isoformat(), "reason": "workload"}
-    response = client.post(f"/staff/intake/{item.id}/forsening", data=data, follow_redirects=True)
+    response, _ = _send_delay(client, item, days_ahead=0)
     assert "måste ligga efter i dag" in response.get_data(as_text=True)
     assert list_notices(item.id) == []
 
@@ -156,12 +115,7 @@ def test_a_notice_kept_for_post_prints_as_a_pdf_in_both_languages_without_an_add
     item = _late_item(person_id=create_person(language="uk").id)
     other = _late_item(person_id=create_person(personnummer="202503082386", language="sv").id)
     login_staff(client, "rita@example.org", PASSWORD)
-    soup = get_page(client, f"/staff/intake/{item.id}")
-    form = soup.find("form", action=f"/staff/intake/{item.id}/forsening")
-    data = {"csrf_token": form.find("input", attrs={"name": "csrf_token"})["value"],
-            "version": form.find("input", attrs={"name": "version"})["value"],
-            "expected_on": (local_today() + timedelta(days=10)).isoformat(), "reason": "workload"}
-    client.post(f"/staff/intake/{item.id}/forsening", data=data)
+    _send_delay(client, item, days_ahead=10, follow_redirects=False)
     notice = list_notices(item.id)[0]
     link = get_page(client, f"/staff/intake/{item.id}").find("a", string=re.compile("som PDF"))
     assert link["href"] == f"/staff/intake/{item.id}/forsening/{notice.id}.pdf"
