@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import segno
 from flask import current_app, render_template
@@ -16,6 +17,7 @@ from portal.pdf import html_to_pdf
 
 KINDS = ("outreach_first", "outreach_second")
 STYLESHEET = Path(__file__).with_name("letter.css")
+DEFAULTS = Path(__file__).with_name("letter_ua.css")
 
 
 @dataclass(frozen=True)
@@ -48,11 +50,13 @@ def _section(template: str, lang: str, data: LetterData) -> Markup:
     return Markup(html)  # noqa: S704  # nosec B704 - rendered by our own autoescaping template
 
 
-def render_outreach_letter(*, kind: str, language: str | None, recipient_name: str, address_lines: list[str] | None,
-                           booking_starts_at: datetime | None, rebooking_code: str | None, rebooking_url: str | None,
-                           recovery_deadline: date | None, amount_text: str | None, eviction_at: datetime | None,
-                           phone: str | None, reference: str, rebooking_qr_url: str | None = None) -> bytes:
-    """The outreach letter as an A4 PDF for a C5 window envelope; no address at all when address_lines is None.
+def outreach_letter_html(*, kind: str, language: str | None, recipient_name: str,
+                         address_lines: list[str] | None, booking_starts_at: datetime | None,
+                         rebooking_code: str | None, rebooking_url: str | None, recovery_deadline: date | None,
+                         amount_text: str | None, eviction_at: datetime | None, phone: str | None, reference: str,
+                         rebooking_qr_url: str | None = None) -> str:
+    """The outreach letter's HTML, for an A4 sheet in a C5 window envelope; no address at all when address_lines
+    is None.
 
     Swedish comes first, then the person's language when it is known and not Swedish; when it is unknown, a short
     panel in every supported language. `phone` None means the reception's number from the configuration.
@@ -81,7 +85,11 @@ def render_outreach_letter(*, kind: str, language: str | None, recipient_name: s
         # WeasyPrint ten times as long to draw.
         qr = segno.make(qr_target, error="m").png_data_uri(scale=1, border=1)
     with force_locale(source):
-        html = render_template("outreach_letters/letter.html", sections=sections, panels=panels, lang=source,
+        return render_template("outreach_letters/letter.html", sections=sections, panels=panels, lang=source,
                                address_lines=address_lines, recipient_name=recipient_name,
                                sender=config["LETTER_SENDER"], qr=qr, d=data)
-    return html_to_pdf(html, stylesheets=(STYLESHEET,))
+
+
+def render_outreach_letter(**fields: Any) -> bytes:
+    """The outreach letter as an A4 PDF; `fields` as for outreach_letter_html."""
+    return html_to_pdf(outreach_letter_html(**fields), stylesheets=(STYLESHEET,), defaults=DEFAULTS)

@@ -1,0 +1,51 @@
+"""The outreach letter's own short user-agent stylesheet (outreach/letters/letter_ua.css) changes nothing a
+reader sees: the templates use only elements it styles, and a letter rasterised with it is the same, pixel for
+pixel, as one rendered with WeasyPrint's complete user-agent stylesheet."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from outreach.letters import DEFAULTS, STYLESHEET, outreach_letter_html
+from portal.pdf import html_to_pdf
+
+TEMPLATES = Path(__file__).parents[2] / "outreach" / "templates" / "outreach_letters"
+
+
+def test_the_letter_templates_use_only_elements_the_short_stylesheet_styles() -> None:
+    used = {tag for path in TEMPLATES.glob("*.html")
+            for tag in re.findall(r"<([a-z][a-z0-9]*)", path.read_text(encoding="utf-8"))}
+    styled = set(re.findall(r"(?<![-.#\w\[:])([a-z][a-z0-9]*)\b(?=[^{}]*\{)",
+                            re.sub(r"/\*.*?\*/", "", DEFAULTS.read_text(encoding="utf-8"), flags=re.S)))
+    # span only carries dir or a class; inline is every element's initial display.
+    assert used - styled <= {"span"}, f"letter elements with no default style: {sorted(used - styled - {'span'})}"
+    assert {"p", "h1", "h2", "div", "section", "head", "br", "strong"} <= styled
+
+
+def pixels(pdf: bytes, tmp_path: Path, name: str) -> list[bytes]:
+    path = tmp_path / f"{name}.pdf"
+    path.write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "40", "-gray", str(path), str(tmp_path / name)], check=True)
+    return [page.read_bytes() for page in sorted(tmp_path.glob(f"{name}-*.pgm"))]
+
+
+@pytest.mark.parametrize(("language", "address"), [("ar", True), ("ti", True), (None, True), ("sv", False)])
+def test_a_letter_looks_the_same_as_with_weasyprints_own_defaults(app: Flask, tmp_path: Path, language: str | None,
+                                                                  address: bool) -> None:
+    html = outreach_letter_html(
+        kind="outreach_first", language=language, recipient_name="Åsa Öberg-Ähl",
+        address_lines=["Storgatan 3 lgh 1101", "123 45 Staden"] if address else None,
+        booking_starts_at=datetime(2026, 12, 3, 9, 0, tzinfo=UTC), rebooking_code="ABCD234567",
+        rebooking_url="http://portal.example/tid", rebooking_qr_url="http://portal.example/sv/tid/ABCD234567",
+        recovery_deadline=date(2026, 12, 10), amount_text="12 345,50 kr", eviction_at=None, phone=None,
+        reference="HV-2026-001")
+    own = pixels(html_to_pdf(html, stylesheets=(STYLESHEET,), defaults=DEFAULTS), tmp_path, "own")
+    weasyprints = pixels(html_to_pdf(html, stylesheets=(STYLESHEET,)), tmp_path, "weasyprint")
+    assert len(own) == len(weasyprints) >= 1
+    assert own == weasyprints, "the letter looks different with the short user-agent stylesheet"
