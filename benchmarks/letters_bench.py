@@ -55,16 +55,18 @@ _worker_context: Any = None
 
 
 def _init_worker(url: str, storage: str, barrier: Any) -> None:
-    """A rendering process: its own app context, one warm-up letter per language (fonts, templates), then wait
-    for the start."""
+    """A rendering process: its own app context, one warm-up letter per language (fonts, templates), the garbage
+    collector settled as `portal worker` does, then wait for the start."""
     global _worker_context
     from outreach.letters import render_outreach_letter
+    from portal.pdf import settle_for_batches
 
     app = bench_app(url, Path(storage))
     _worker_context = app.app_context()
     _worker_context.push()
     for index in range(len(LANGUAGES)):
         render_outreach_letter(**letter_kwargs(index))
+    settle_for_batches()
     barrier.wait()
 
 

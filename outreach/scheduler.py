@@ -15,6 +15,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
 from portal.jobs import REGISTRY, run_job
+from portal.pdf import settle_for_batches
 
 log = logging.getLogger("outreach.scheduler")
 
@@ -31,6 +32,7 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
 def run_forever(app: Flask) -> None:
     """Run until SIGTERM or SIGINT, then let the running job finish and stop."""
     scheduler = build_scheduler(app)
+    settle_for_batches()
 
     def stop(signum: int, frame: FrameType | None) -> None:
         # Ctrl-C reaches the whole process group, and `portal dev` then sends SIGTERM as well: stop once.

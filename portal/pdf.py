@@ -6,6 +6,7 @@ Fonts come from Debian's fonts-noto-core (installed by make), never from files i
 from __future__ import annotations
 
 import functools
+import gc
 import logging
 import threading
 from pathlib import Path
@@ -41,6 +42,18 @@ def stylesheet(path: Path) -> Any:
 
         parsed = cache[path] = CSS(string=path.read_text(encoding="utf-8"), font_config=_font_config())
     return parsed
+
+
+def settle_for_batches() -> None:
+    """Tune Python's garbage collector for a long-lived process that renders documents by the thousand.
+
+    Each letter allocates and drops tens of thousands of layout objects, and the collector kept rescanning the
+    process's whole startup heap (application, templates, fonts, translations) while doing so: 4 % of a letter's
+    time. Frozen, that heap is never scanned again; young objects are collected in larger rounds.
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
 
 
 class RenderedPdf(bytes):

@@ -34,3 +34,15 @@ def test_a_failing_job_is_recorded_and_does_not_raise(app: Flask) -> None:
     runs = {run.job_id: run for run in db.session.scalars(db.select(JobRun))}
     assert runs["test.broken"].status == "failed"
     assert (runs["test.ok"].status, runs["test.ok"].result) == ("ok", "3")
+
+
+def test_a_rendering_process_settles_its_garbage_collector() -> None:
+    """`portal worker` freezes its startup heap and collects young objects in larger rounds (in a child process:
+    the test process keeps its own collector)."""
+    import subprocess
+    import sys
+
+    script = ("import gc; from portal.pdf import settle_for_batches; settle_for_batches(); "
+              "print(gc.get_freeze_count() > 1000, gc.get_threshold()[0])")
+    output = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True).stdout
+    assert output.split() == ["True", "10000"]
