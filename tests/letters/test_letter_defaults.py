@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from flask import Flask
 
 from outreach.letters import DEFAULTS, STYLESHEET, outreach_letter_html
 from portal.pdf import html_to_pdf
+from tests.letters.factories import outreach_letter_fields
 
 TEMPLATES = Path(__file__).parents[2] / "outreach" / "templates" / "outreach_letters"
 
@@ -38,13 +38,7 @@ def pixels(pdf: bytes, tmp_path: Path, name: str) -> list[bytes]:
 @pytest.mark.parametrize(("language", "address"), [("ar", True), ("ti", True), (None, True), ("sv", False)])
 def test_a_letter_looks_the_same_as_with_weasyprints_own_defaults(app: Flask, tmp_path: Path, language: str | None,
                                                                   address: bool) -> None:
-    html = outreach_letter_html(
-        kind="outreach_first", language=language, recipient_name="Åsa Öberg-Ähl",
-        address_lines=["Storgatan 3 lgh 1101", "123 45 Staden"] if address else None,
-        booking_starts_at=datetime(2026, 12, 3, 9, 0, tzinfo=UTC), rebooking_code="ABCD234567",
-        rebooking_url="http://portal.example/tid", rebooking_qr_url="http://portal.example/sv/tid/ABCD234567",
-        recovery_deadline=date(2026, 12, 10), amount_text="12 345,50 kr", eviction_at=None, phone=None,
-        reference="HV-2026-001")
+    html = outreach_letter_html(**outreach_letter_fields(language, address=address))
     own = pixels(html_to_pdf(html, stylesheets=(STYLESHEET,), defaults=DEFAULTS), tmp_path, "own")
     weasyprints = pixels(html_to_pdf(html, stylesheets=(STYLESHEET,)), tmp_path, "weasyprint")
     assert len(own) == len(weasyprints) >= 1

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import subprocess
 import unicodedata
-from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from flask import Flask
 from flask_babel import force_locale, gettext
 
 from outreach.letters import render_outreach_letter
+from tests.letters.factories import outreach_letter_fields
 
 LANGUAGES = ["sv", "en", "ar", "fa", "so", "ti", "uk", "fi"]
 SCRIPTS = {"ar": r"[\u0600-\u06FF]", "fa": r"[\u0600-\u06FF]", "ti": r"[\u1200-\u137F]", "uk": r"[\u0400-\u04FF]"}
@@ -20,13 +20,7 @@ HEADING = "Vi vill hjälpa dig att behålla din bostad"
 
 
 def render(language: str | None, *, address: bool = True) -> bytes:
-    return render_outreach_letter(
-        kind="outreach_first", language=language, recipient_name="Åsa Öberg-Ähl",
-        address_lines=["Storgatan 3 lgh 1101", "123 45 Staden"] if address else None,
-        booking_starts_at=datetime(2026, 12, 3, 9, 0, tzinfo=UTC), rebooking_code="ABCD234567",
-        rebooking_url="http://portal.example/tid", rebooking_qr_url="http://portal.example/sv/tid/ABCD234567",
-        recovery_deadline=date(2026, 12, 10), amount_text="12 345,50 kr", eviction_at=None, phone=None,
-        reference="HV-2026-001")
+    return render_outreach_letter(**outreach_letter_fields(language, address=address))
 
 
 def text_of(pdf: bytes, tmp_path: Path) -> str:
