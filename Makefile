@@ -46,6 +46,9 @@ typecheck: $(STAMP)
 security: $(STAMP)
 	$(BIN)/bandit -q -r portal outreach -ll
 
+# Every test runs on SQLite and on PostgreSQL: the local server at 127.0.0.1:5432 (trust auth) unless
+# PORTAL_TEST_DATABASE_URL names another; set it empty to run on SQLite alone.
+test: export PORTAL_TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 test: translations lint typecheck security
 	$(BIN)/pytest -n 2 --dist loadgroup
 

@@ -14,6 +14,7 @@ from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from portal import create_app
 from portal.audit import GENESIS
@@ -25,6 +26,22 @@ pytest_plugins = ["tests.browser_fixtures", "tests.mailserver"]
 
 PG_URL = os.environ.get("PORTAL_TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Stop at once, with the reason, when the PostgreSQL named for the tests does not answer (rather than
+    one error per test)."""
+    if not PG_URL:
+        return
+    engine = create_engine(_pg_admin_url(), connect_args={"connect_timeout": 5})
+    try:
+        with engine.connect():
+            pass
+    except OperationalError as error:
+        pytest.exit(f"PostgreSQL at {make_url(PG_URL).render_as_string()} cannot be reached ({error.orig}). Start it, "
+                    "or set PORTAL_TEST_DATABASE_URL= (empty) to test on SQLite alone.", returncode=2)
+    finally:
+        engine.dispose()
 
 
 def _pg_admin_url() -> str:
