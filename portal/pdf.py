@@ -75,13 +75,14 @@ class RenderedPdf(bytes):
 @functools.cache
 def _html_with_own_defaults() -> Any:
     """WeasyPrint's HTML with a user-agent stylesheet of our choosing. WeasyPrint has no option for it; its own
-    test suite swaps the sheet by overriding `_ua_stylesheets` in the same way."""
+    test suite swaps the sheet by overriding `_ua_stylesheets` in the same way. Should a later WeasyPrint drop
+    that hook, documents render as before with its own sheet, only slower."""
     from weasyprint import HTML
 
     class HTMLWithOwnDefaults(HTML):
         defaults: Any
 
-        def _ua_stylesheets(self, forms: bool = False) -> list[Any]:
+        def _ua_stylesheets(self, *args: Any, **kwargs: Any) -> list[Any]:
             return [self.defaults]
 
     return HTMLWithOwnDefaults
