@@ -47,6 +47,21 @@ def print_table(results: list[Result]) -> None:
               f"{r.ratio:>8.2f}  {r.target}")
 
 
+def _figure(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.2f}"
+
+
+def markdown_rows(results: list[dict[str, object]]) -> list[str]:
+    """The README's table rows for results as saved in the JSON: measurement, result, same-run baseline,
+    ratio, target."""
+    rows = ["| measurement | result | baseline (same run) | ratio | target |", "|---|---|---|---|---|"]
+    for r in results:
+        value, baseline, ratio = (float(str(r[key])) for key in ("value", "baseline", "ratio"))
+        rows.append(f"| {r['name']} | {_figure(value)} {r['unit']} | {r['baseline_name']}: {_figure(baseline)} "
+                    f"| {ratio:.2f} | {r['target']} |")
+    return rows
+
+
 def run_module(name: str) -> list[Result]:
     """One module's results, measured in a child process of its own.
 
@@ -62,7 +77,12 @@ def run_module(name: str) -> list[Result]:
 
 
 def main(argv: list[str]) -> int:
-    """Run the selected benchmark modules (all when none are named), each in its own process."""
+    """Run the selected benchmark modules (all when none are named), each in its own process;
+    `--markdown RESULTS.json` prints a saved run as the README's table."""
+    if argv[:1] == ["--markdown"]:
+        for path in argv[1:]:
+            print("\n".join(markdown_rows(json.loads(Path(path).read_text(encoding="utf-8"))["results"])))
+        return 0
     if argv[:1] == ["--module"]:
         module = importlib.import_module(f"benchmarks.{argv[1]}")
         Path(argv[3]).write_text(json.dumps([r.as_dict() for r in module.run()]), encoding="utf-8")
