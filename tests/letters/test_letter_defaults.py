@@ -43,3 +43,19 @@ def test_a_letter_looks_the_same_as_with_weasyprints_own_defaults(app: Flask, tm
     weasyprints = pixels(html_to_pdf(html, stylesheets=(STYLESHEET,)), tmp_path, "weasyprint")
     assert len(own) == len(weasyprints) >= 1
     assert own == weasyprints, "the letter looks different with the short user-agent stylesheet"
+
+
+def test_the_given_defaults_replace_weasyprints_own(tmp_path: Path) -> None:
+    """The hook is live: a defaults sheet that hides paragraphs hides them (were the override ignored by a later
+    WeasyPrint, the pixel comparison above would still pass, only slower; this would not)."""
+    hiding = tmp_path / "hiding.css"
+    hiding.write_text("p { display: none }", encoding="utf-8")
+    html = "<!doctype html><html lang=sv><title>x</title><p>Synlig med standardvärden</p></html>"
+
+    def text(pdf: bytes) -> str:
+        path = tmp_path / "doc.pdf"
+        path.write_bytes(pdf)
+        return subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
+
+    assert "Synlig med standardvärden" in text(html_to_pdf(html))
+    assert "Synlig" not in text(html_to_pdf(html, defaults=hiding))
