@@ -32,7 +32,7 @@ BIN = Path(sys.executable).parent
 WORKERS = 2 * (os.cpu_count() or 1) + 1
 # As README's production command: threaded workers, so a page request is not queued behind uploads that hold
 # every worker process while their bodies arrive and are checked. Eight threads, not four: a process that had
-# taken four of ten simultaneous uploads queued the next page behind them (p99 400-580 ms; 120-140 with eight).
+# taken four of ten simultaneous uploads queued the next page behind them (p99 up to 650 ms; 139 with eight).
 THREADS = 8
 DURATION = int(os.environ.get("PORTAL_BENCH_SECONDS", "8"))
 RATE = 50
