@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from collections.abc import Collection, Iterable
 from datetime import UTC, date, datetime, time, timedelta
-from typing import cast
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -34,17 +34,33 @@ class BookingError(ValueError):
 _SETTINGS = "booking.settings"
 
 
+def _this_transaction(key: str) -> Any:
+    """What the current transaction remembered under `key`, or None: nothing yet, or another transaction's.
+
+    Kept in the session's info, tagged with the transaction that made it, so a commit or rollback forgets it
+    without a hook (the tag holds that transaction object, so a later one can never be mistaken for it)."""
+    transaction = db.session().get_transaction()
+    held = db.session.info.get(key)
+    if transaction is None or held is None or held[0] is not transaction:
+        return None
+    return held[1]
+
+
+def _remember(key: str, value: object) -> None:
+    """Remember `value` for the rest of the current transaction (call it after a query has begun one)."""
+    db.session.info[key] = (db.session().get_transaction(), value)
+
+
 def get_settings() -> CalendarSettings:
     """The calendar settings row, or the demo defaults (unsaved) while an administrator has not set any.
 
     Kept for the rest of the transaction: the pipeline books hundreds of times in one, and without a saved row
     every call asked the database again."""
-    transaction = db.session().get_transaction()
-    cached = db.session.info.get(_SETTINGS)
-    if transaction is not None and cached is not None and cached[0] is transaction:
-        return cast(CalendarSettings, cached[1])
+    cached = _this_transaction(_SETTINGS)
+    if cached is not None:
+        return cast(CalendarSettings, cached)
     settings = db.session.get(CalendarSettings, 1) or default_settings()
-    db.session.info[_SETTINGS] = (db.session().get_transaction(), settings)
+    _remember(_SETTINGS, settings)
     return settings
 
 
@@ -183,14 +199,14 @@ def _full_until(first: date) -> date:
     full when book_earliest last looked, and within one transaction the pipeline only adds bookings. Without
     this, every notice of a large file walked the same full weeks again (once per notice, quadratic).
     A place another transaction frees meanwhile is found by the next transaction."""
-    hint = db.session.info.get(_FULL_UNTIL)
-    if hint is not None and hint[0] is db.session().get_transaction() and hint[1] == first:
-        return max(first, hint[2])
+    hint = _this_transaction(_FULL_UNTIL)
+    if hint is not None and hint[0] == first:
+        return max(first, hint[1])
     return first
 
 
 def _remember_full_until(first: date, day: date) -> None:
-    db.session.info[_FULL_UNTIL] = (db.session().get_transaction(), first, day)
+    _remember(_FULL_UNTIL, (first, day))
 
 
 def book_at(starts_at: datetime, *, purpose: str, intake_item_id: int | None, priority: int = 0,
