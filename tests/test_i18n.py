@@ -1,9 +1,9 @@
 """Languages: URL prefix, switcher, direction, negotiation and formatting."""
 
 import pytest
-from flask import Flask
+from flask import Flask, g, render_template_string
 from flask.testing import FlaskClient
-from flask_babel import force_locale, format_date, format_decimal
+from flask_babel import force_locale, format_date, format_decimal, gettext, lazy_gettext, refresh
 
 from portal.config import SUPPORTED_LANGUAGES
 from tests.pages import get_page
@@ -65,3 +65,37 @@ def test_dates_and_amounts_follow_the_language(app: Flask) -> None:
         assert format_date(date(2026, 12, 8), "long") == "8 december 2026"
     with app.test_request_context("/"), force_locale("en"):
         assert format_decimal(12500.5) == "12,500.5"
+
+
+def test_messages_follow_the_locale_in_force_through_the_request_memo(app: Flask) -> None:
+    """The translations are remembered per request (portal.i18n.RequestDomain); a forced locale, nested or
+    restored, and a refresh must still give each message in the locale in force, in Python and in templates."""
+    message = "Ladda upp"
+
+    def both() -> tuple[str, str]:
+        return gettext(message), render_template_string("{{ _('Ladda upp') }}")
+
+    with app.test_request_context("/fa/"):
+        g.lang = "fa"
+        persian = both()
+        with force_locale("ar"):
+            arabic = both()
+            with force_locale("sv"):
+                assert both() == (message, message)
+            assert both() == arabic
+        assert both() == persian
+        assert str(lazy_gettext(message)) == persian[0]
+        g.lang = "en"
+        refresh()
+        english = both()
+    assert persian[0] == persian[1] and arabic[0] == arabic[1] and english[0] == english[1]
+    assert len({persian[0], arabic[0], english[0], message}) == 4
+
+
+def test_template_messages_keep_jinja_new_style_semantics(app: Flask) -> None:
+    """Autoescaped and %-formatted, as jinja2's new-style gettext is: a variable cannot inject markup."""
+    with app.test_request_context("/sv/"):
+        g.lang = "sv"
+        html = render_template_string("{{ _('%(amount)s kr', amount='<b>1</b>') }}|{{ ngettext('%(num)d dag', "
+                                      "'%(num)d dagar', 3) }}")
+    assert html == "&lt;b&gt;1&lt;/b&gt; kr|3 dagar"
