@@ -85,7 +85,7 @@ def _roomy_frame(slots: int = 40_000) -> Callable[..., Any]:
 
     CPython keeps Python frames in 16 KB chunks of memory and unmaps a chunk as soon as the frame at its start
     returns. WeasyPrint's layout recursion hovers around chunk ends, so rendering a letter mapped and unmapped a
-    chunk some 220 times (counted with strace), about 5 % of the letter's time. A frame this large gets a
+    chunk 200 to 300 times (counted with strace), 5-8 % of the letter's time. A frame this large gets a
     512 KB chunk of its own, and a whole document's layout then fits in the 190 KB left after it: one chunk per
     document. Only CPython lays frames out like this; elsewhere `_call` is used as it is.
     """
