@@ -80,8 +80,9 @@ def _call(function: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, A
     return function(*args, **kwargs)
 
 
+@functools.cache
 def _roomy_frame(slots: int = 40_000) -> Callable[..., Any]:
-    """`_call`, with a frame of `slots` unused local variables more (320 KB).
+    """`_call`, with a frame of `slots` unused local variables more (320 KB); made on first use (12 ms).
 
     CPython keeps Python frames in 16 KB chunks of memory and unmaps a chunk as soon as the frame at its start
     returns. WeasyPrint's layout recursion hovers around chunk ends, so rendering a letter mapped and unmapped a
@@ -95,9 +96,6 @@ def _roomy_frame(slots: int = 40_000) -> Callable[..., Any]:
     roomy = code.replace(co_varnames=code.co_varnames + tuple(f"_unused{n}" for n in range(slots)),
                          co_nlocals=code.co_nlocals + slots)
     return types.FunctionType(roomy, _call.__globals__, "_call_in_roomy_frame")
-
-
-_call_in_roomy_frame = _roomy_frame()
 
 
 @functools.cache
@@ -122,7 +120,7 @@ def html_to_pdf(html: str, *, base_url: str | None = None, stylesheets: tuple[Pa
 
     `defaults` replaces WeasyPrint's user-agent stylesheet (HTML's default styles for every element) with a short
     one for documents rendered by the thousand that use a few elements only."""
-    return _call_in_roomy_frame(_html_to_pdf, (html, base_url, stylesheets, defaults), {})
+    return _roomy_frame()(_html_to_pdf, (html, base_url, stylesheets, defaults), {})
 
 
 def _html_to_pdf(html: str, base_url: str | None, stylesheets: tuple[Path, ...], defaults: Path | None,
