@@ -76,20 +76,24 @@ def test_a_resident_applies_uploads_a_pdf_and_a_phone_photo_and_sees_the_status(
 
     page.wait_for_url("**/handlingar")
     _clean(page, "checklist")
-    page.locator(".checklist-item").first.locator("a.button").click()
+    # Each click that loads a page waits for it before axe looks (axe on a page mid-navigation finds no document).
+    with page.expect_navigation():
+        page.locator(".checklist-item").first.locator("a.button").click()
     _clean(page, "upload")
     page.set_input_files("#files", [str(pdf), str(photo)])
     page.locator("main form[enctype] button[type=submit]").click()
     page.wait_for_url("**/handlingar")
-    page.locator(".checklist-item").nth(1).locator("form button").click()
-    page.wait_for_url("**/handlingar")
-    page.locator("a[href$='/granska']").click()
+    with page.expect_navigation():  # back to the same address: wait_for_url alone would not wait
+        page.locator(".checklist-item").nth(1).locator("form button").click()
+    with page.expect_navigation():
+        page.locator("a[href$='/granska']").click()
     _clean(page, "check your answers")
     page.locator("form[action$='/skicka'] button").click()
     page.wait_for_url("**/kvitto")
     _clean(page, "receipt")
     reference = page.locator(".reference").inner_text()
-    page.locator("a[href$='/status']").click()
+    with page.expect_navigation():
+        page.locator("a[href$='/status']").click()
     _clean(page, "status")
     assert reference in page.locator("main").inner_text()
 
