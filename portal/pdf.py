@@ -36,6 +36,19 @@ def _font_config() -> Any:
     return config
 
 
+def _url_fetcher() -> Any:
+    """One URL fetcher per thread, for `data:` URLs only. Our documents carry everything they show (the letter's
+    QR code is a data URL), so a document can never make the renderer read a local file or call out to the
+    network, whatever text ends up in it. Kept, because WeasyPrint builds a fresh urllib opener for every
+    document otherwise; per thread, because a fetcher keeps its current request on itself."""
+    fetcher = getattr(_local, "url_fetcher", None)
+    if fetcher is None:
+        from weasyprint.urls import URLFetcher
+
+        fetcher = _local.url_fetcher = URLFetcher(allowed_protocols={"data"})
+    return fetcher
+
+
 def stylesheet(path: Path) -> Any:
     """The parsed CSS file at `path`, parsed once per thread: a letter batch renders thousands of documents with
     the same stylesheet, and parsing it was a tenth of each letter's time."""
@@ -44,7 +57,8 @@ def stylesheet(path: Path) -> Any:
     if parsed is None:
         from weasyprint import CSS
 
-        parsed = cache[path] = CSS(string=path.read_text(encoding="utf-8"), font_config=_font_config())
+        parsed = cache[path] = CSS(string=path.read_text(encoding="utf-8"), font_config=_font_config(),
+                                   url_fetcher=_url_fetcher())
     return parsed
 
 
@@ -114,23 +128,23 @@ def _html_with_own_defaults() -> Any:
     return HTMLWithOwnDefaults
 
 
-def html_to_pdf(html: str, *, base_url: str | None = None, stylesheets: tuple[Path, ...] = (),
-                defaults: Path | None = None) -> RenderedPdf:
+def html_to_pdf(html: str, *, stylesheets: tuple[Path, ...] = (), defaults: Path | None = None) -> RenderedPdf:
     """Render an HTML document to PDF bytes, with the CSS files in `stylesheets` after the document's own.
+
+    The document must carry what it shows: only `data:` URLs are fetched (see _url_fetcher).
 
     `defaults` replaces WeasyPrint's user-agent stylesheet (HTML's default styles for every element) with a short
     one for documents rendered by the thousand that use a few elements only."""
-    return _roomy_frame()(_html_to_pdf, (html, base_url, stylesheets, defaults), {})
+    return _roomy_frame()(_html_to_pdf, (html, stylesheets, defaults), {})
 
 
-def _html_to_pdf(html: str, base_url: str | None, stylesheets: tuple[Path, ...], defaults: Path | None,
-                 ) -> RenderedPdf:
+def _html_to_pdf(html: str, stylesheets: tuple[Path, ...], defaults: Path | None) -> RenderedPdf:
     from weasyprint import HTML
 
     if defaults is None:
-        source = HTML(string=html, base_url=base_url)
+        source = HTML(string=html, url_fetcher=_url_fetcher())
     else:
-        source = _html_with_own_defaults()(string=html, base_url=base_url)
+        source = _html_with_own_defaults()(string=html, url_fetcher=_url_fetcher())
         source.defaults = stylesheet(defaults)
     document = source.render(font_config=_font_config(), stylesheets=[stylesheet(path) for path in stylesheets])
     return RenderedPdf(document.write_pdf(), len(document.pages))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from pathlib import Path
 from typing import Any
 
 import pyotp
@@ -100,3 +101,19 @@ def test_production_refuses_to_start_with_the_second_factor_off() -> None:
     env = {"PORTAL_ENV": "production", "PORTAL_SECRET_KEY": "x" * 32, "PORTAL_STAFF_MFA": "off"}
     with pytest.raises(ConfigError, match="PORTAL_STAFF_MFA"):
         config.check_safe(config.load(env))
+
+
+def test_the_enrolment_qr_code_scans_to_the_secret_shown_beside_it(client: FlaskClient, app: Flask,
+                                                                    tmp_path: Path) -> None:
+    from portal.pdf import html_to_pdf
+    from tests.scan import qr_codes_in_pdf
+
+    create_staff_user()
+    login_staff(client, "rita@example.org", PASSWORD)
+    soup = get_page(client, "/staff/login/aktivera-kod")
+    secret = soup.find("code").get_text()
+    # The page's own image, drawn on paper by WeasyPrint and scanned back.
+    pdf = html_to_pdf(f'<!doctype html><html><body><img src="{soup.find("img")["src"]}"></body></html>')
+    scanned = qr_codes_in_pdf(pdf, tmp_path)
+    assert len(scanned) == 1 and scanned[0].startswith("otpauth://totp/")
+    assert f"secret={secret}" in scanned[0]

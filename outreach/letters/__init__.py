@@ -7,11 +7,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import segno
 from flask import current_app, render_template
 from flask_babel import force_locale, format_date, format_time
 from markupsafe import Markup
 
+from portal import qr as qr_code
 from portal.i18n import direction, native_name
 from portal.pdf import html_to_pdf
 
@@ -83,7 +83,7 @@ def outreach_letter_html(*, kind: str, language: str | None, recipient_name: str
     if qr_target:
         # One pixel per module; the stylesheet scales it up without smoothing. An SVG of the same code cost
         # WeasyPrint ten times as long to draw.
-        qr = segno.make(qr_target, error="m").png_data_uri(scale=1, border=1)
+        qr = qr_code.png_data_uri(qr_target, border=1)
     with force_locale(source):
         return render_template("outreach_letters/letter.html", sections=sections, panels=panels, lang=source,
                                address_lines=address_lines, recipient_name=recipient_name,

@@ -26,7 +26,7 @@ app = create_app(_test_config("sqlite://", Path(sys.argv[1])))
 with app.app_context():
     html = outreach_letter_html(**outreach_letter_fields("ar"))
     html_to_pdf(html, stylesheets=(STYLESHEET,), defaults=DEFAULTS)  # fonts and stylesheets loaded first
-    for label, render in (("plain", lambda: _html_to_pdf(html, None, (STYLESHEET,), DEFAULTS)),
+    for label, render in (("plain", lambda: _html_to_pdf(html, (STYLESHEET,), DEFAULTS)),
                           ("roomy", lambda: html_to_pdf(html, stylesheets=(STYLESHEET,), defaults=DEFAULTS))):
         os.write(2, f"start {label}\\n".encode())
         for _ in range(int(sys.argv[2])):

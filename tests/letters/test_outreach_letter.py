@@ -13,6 +13,7 @@ from flask_babel import force_locale, gettext
 
 from outreach.letters import render_outreach_letter
 from tests.letters.factories import outreach_letter_fields
+from tests.scan import qr_codes_in_pdf
 
 LANGUAGES = ["sv", "en", "ar", "fa", "so", "ti", "uk", "fi"]
 SCRIPTS = {"ar": r"[\u0600-\u06FF]", "fa": r"[\u0600-\u06FF]", "ti": r"[\u1200-\u137F]", "uk": r"[\u0400-\u04FF]"}
@@ -92,6 +93,13 @@ def test_protected_identity_gets_no_address_at_all(app: Flask, tmp_path: Path) -
     assert "Åsa Öberg-Ähl" in text, "the greeting still names the person"
 
 
+@pytest.mark.parametrize("language", ["sv", "ar", "ti", None])
+def test_the_printed_qr_code_scans_to_the_codes_own_page(app: Flask, language: str | None, tmp_path: Path) -> None:
+    fields = outreach_letter_fields(language)
+    # At 150 dpi, a coarse rendering of the printed sheet (the code is 28 mm wide).
+    assert qr_codes_in_pdf(render(language), tmp_path) == [fields["rebooking_qr_url"]]
+
+
 def test_a_notice_becomes_a_letter_whose_code_opens_the_rebooking_page(app: Flask, tmp_path: Path) -> None:
     from flask.testing import FlaskClient
 
@@ -128,6 +136,8 @@ def test_a_notice_becomes_a_letter_whose_code_opens_the_rebooking_page(app: Flas
     page = client.get(f"/so/tid/{code.group(1)}")
     assert page.status_code == 200 and f"{local:%H:%M}" in page.get_data(as_text=True)
     assert "Faduma" not in page.get_data(as_text=True)
+    scanned = qr_codes_in_pdf(read_letter_pdf(letter), tmp_path)
+    assert len(scanned) == 1 and scanned[0].endswith(f"/so/tid/{code.group(1)}"), scanned
 
 
 @pytest.mark.parametrize("language", ["sv", "ar", None])
