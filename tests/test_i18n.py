@@ -1,5 +1,7 @@
 """Languages: URL prefix, switcher, direction, negotiation and formatting."""
 
+import re
+
 import pytest
 from flask import Flask, g, render_template_string
 from flask.testing import FlaskClient
@@ -52,6 +54,16 @@ def test_switcher_links_to_the_same_page_in_another_language(client: FlaskClient
     assert link["href"] == "/fa/logga-in"
 
 
+def test_switcher_changes_only_the_language_of_an_address_that_looks_like_a_language(client: FlaskClient) -> None:
+    from portal.i18n import _ANY_LANGUAGE
+
+    # The rebooking page of a code that is the switcher's own stand-in (no such booking: the 404 page).
+    soup = get_page(client, f"/sv/tid/{_ANY_LANGUAGE}", status=404)
+    links = {a["lang"]: a["href"] for a in soup.find("nav", class_="languages").find_all("a")}
+    assert links["en"] == f"/en/tid/{_ANY_LANGUAGE}" and links["sv"] == f"/sv/tid/{_ANY_LANGUAGE}"
+    assert len(set(links.values())) == len(SUPPORTED_LANGUAGES)
+
+
 def test_not_found_page_is_localised(client: FlaskClient) -> None:
     soup = get_page(client, "/en/no-such-page", status=404, lang="en")
     assert soup.h1.get_text(strip=True) != "Sidan finns inte"
@@ -99,3 +111,27 @@ def test_template_messages_keep_jinja_new_style_semantics(app: Flask) -> None:
         html = render_template_string("{{ _('%(amount)s kr', amount='<b>1</b>') }}|{{ ngettext('%(num)d dag', "
                                       "'%(num)d dagar', 3) }}")
     assert html == "&lt;b&gt;1&lt;/b&gt; kr|3 dagar"
+
+
+def test_wtforms_own_messages_follow_the_locale_in_force(app: Flask) -> None:
+    from wtforms import StringField
+    from wtforms.validators import Length
+
+    from portal.forms import BaseForm
+
+    class Short(BaseForm):
+        class Meta:
+            csrf = False
+
+        word = StringField("Ord", validators=[Length(max=2)])
+
+    def error_in(lang: str) -> str:
+        with app.test_request_context(method="POST", data={"word": "lång"}), force_locale(lang):
+            form = Short()
+            assert not form.validate()
+            return form.word.errors[0]
+
+    # WTForms' own catalog: Swedish, then Persian, then Swedish again from the catalog read once.
+    assert error_in("sv") == "Fältet får inte vara längre än 2 tecken."
+    assert re.search("[\u0600-\u06ff]", error_in("fa"))
+    assert error_in("sv") == "Fältet får inte vara längre än 2 tecken."

@@ -92,3 +92,16 @@ def test_every_role_gets_a_staff_home(client: FlaskClient, app: Flask, role: Rol
     create_staff_user(email=f"{role.value}@example.org", role=role)
     login_staff(client, f"{role.value}@example.org", PASSWORD)
     get_page(client, "/staff/")
+
+
+def test_a_session_is_sent_back_only_when_it_changes(client: FlaskClient, app: Flask) -> None:
+    create_staff_user()
+    login_staff(client, "rita@example.org", PASSWORD)
+    client.get("/staff/")  # shows (and so removes) what the login flashed, and makes the form's CSRF token
+    assert "Set-Cookie" not in client.get("/staff/").headers, "the last activity is kept to the half minute"
+    with client.session_transaction() as session:
+        session["seen"] = int(time.time()) - 31
+    assert "portal_session=" in client.get("/staff/").headers.get("Set-Cookie", ""), "a later visit is stored"
+    assert "portal_session=" in client.get("/sv/").headers.get("Set-Cookie", ""), "the language is stored"
+    assert "Set-Cookie" not in client.get("/sv/").headers, "the language, unchanged, is not stored again"
+    assert "portal_session=" in client.get("/en/").headers.get("Set-Cookie", "")

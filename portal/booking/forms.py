@@ -9,11 +9,15 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from portal import messages
 from portal.forms import BaseForm
 
+NO_SUCH_CODE = _l("Vi hittar ingen bokning med den koden. Kontrollera koden, eller ring oss. "
+                  "En kod gäller bara fram till den bokade tiden.")
+
 
 class CodeForm(BaseForm):
     """The code printed in the letter."""
 
-    code = StringField(_l("Koden i brevet"), validators=[DataRequired(message=messages.REQUIRED), Length(max=40)],
+    code = StringField(_l("Koden i brevet"), validators=[DataRequired(message=messages.REQUIRED),
+                                                         Length(max=40, message=NO_SUCH_CODE)],
                        description=_l("10 tecken, till exempel ABCD 234 567. Stora eller små bokstäver går bra."))
 
 

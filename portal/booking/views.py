@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from portal.booking import service
-from portal.booking.forms import CancelForm, CodeForm, MoveForm
+from portal.booking.forms import NO_SUCH_CODE, CancelForm, CodeForm, MoveForm
 from portal.booking.models import Booking
 from portal.extensions import limiter
 from portal.i18n import add_lang, pull_lang, select_locale
@@ -75,8 +75,7 @@ def enter() -> Response | str | tuple[str, int]:
     if form.validate_on_submit():
         if service.get_booking_by_code(form.code.data or "") is not None:
             return redirect(url_for(".show", code=service.normalise_code(form.code.data or "")))
-        form.code.errors = [_("Vi hittar ingen bokning med den koden. Kontrollera koden, eller ring oss. "
-                              "En kod gäller bara fram till den bokade tiden.")]
+        form.code.errors = [str(NO_SUCH_CODE)]
         return render_template("booking/enter.html", form=form), 404
     return render_template("booking/enter.html", form=form)
 

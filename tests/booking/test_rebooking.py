@@ -48,6 +48,22 @@ def test_an_unknown_code_gets_a_clear_answer(app: Flask, client: FlaskClient) ->
     assert client.get("/sv/tid/AAAABBBCCC").status_code == 404
 
 
+@pytest.mark.parametrize("lang", ["so", "ti", "fa"])
+def test_a_code_far_too_long_gets_the_same_answer_in_the_residents_language(app: Flask, client: FlaskClient,
+                                                                             lang: str) -> None:
+    from flask_babel import force_locale
+
+    from portal.booking.forms import NO_SUCH_CODE
+
+    response = submit(client, f"/{lang}/tid/", {"code": "ABCD234567" * 5})
+    with app.test_request_context(), force_locale(lang):
+        expected = str(NO_SUCH_CODE)
+    with app.test_request_context(), force_locale("sv"):
+        assert expected != str(NO_SUCH_CODE), "translated"
+    summary = parse(response, lang=lang).find(class_="error-summary")
+    assert summary is not None and expected in summary.get_text(" ", strip=True)
+
+
 def test_moving_keeps_the_booking_and_frees_the_old_place(app: Flask, client: FlaskClient) -> None:
     booking, code = _book(app)
     old = (booking.starts_at, booking.place)
