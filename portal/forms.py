@@ -30,7 +30,7 @@ def _strip(value: Any) -> Any:
 class BaseForm(FlaskForm):
     """A form whose text inputs lose surrounding whitespace before validation."""
 
-    class Meta:
+    class Meta(FlaskForm.Meta):
         def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
             filters = list(unbound_field.kwargs.get("filters", []))
             filters.append(_strip)
