@@ -1,9 +1,11 @@
-"""Growth: the queue page, the notice list and the outreach pipeline at 1x, 10x and 100x data.
+"""Growth: the queue page, the intake-meeting board, the notice list and the outreach pipeline at 1x, 10x and 100x
+data.
 
 One fresh database per size (SQLite, or PostgreSQL with PORTAL_BENCH_DATABASE_URL) with 1,000, 10,000 and
 100,000 intake items and as many processed notices (PORTAL_BENCH_GROWTH_SIZES="1000,10000,100000"). Measured in
 process with the Flask test client (the app's own cost, no HTTP), the sizes in turns:
-  - the queue's first page and a filtered page, and the notice list's first page: the median of sequential
+  - the queue's first page and a filtered page, the intake-meeting board (the items ready for assignment and each
+    caseworker's open and recent cases), and the notice list's first page: the median of sequential
     requests (page latency under load is measured in pages_bench and queue_bench; this is the cost per size);
   - the pipeline: a fresh file of new notices (distinct people) imported and one pass run, the median of three
     rounds in milliseconds per notice, each letter a pre-rendered bare PDF (rendering costs the same at any size
@@ -41,6 +43,7 @@ PIPELINE_BATCH = 100
 PIPELINE_ROUNDS = 3
 PAGES = (("queue page", "/staff/intake/", "coordinator"),
          ("queue page, filtered", "/staff/intake/?source=phone&deadline=overdue", "coordinator"),
+         ("intake-meeting board", "/staff/intake/mote", "coordinator"),
          ("notice list", "/staff/notices/", "outreach"))
 
 

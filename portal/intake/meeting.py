@@ -72,7 +72,7 @@ def list_caseworkers() -> list[CaseworkerLoad]:
     counts = {row[0]: int(row[1]) for row in rows}
     since = utcnow() - timedelta(days=RECENT_DAYS)
     # Grouping by an expression (+ 0) keeps SQLite from walking the whole (assigned_to_id, state) index to
-    # avoid a sort; it then reads only the last 30 days from the assigned_at index.
+    # avoid a sort; it then reads only the last 30 days from the (assigned_at, caseworker) index, nothing else.
     caseworker = (IntakeItem.assigned_to_id + 0).label("caseworker")
     recent_rows = db.session.execute(
         select(caseworker, func.count()).where(IntakeItem.assigned_at >= since).group_by(caseworker)).all()
