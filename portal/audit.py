@@ -11,13 +11,14 @@ the database (around the triggers) breaks the chain, and `portal audit verify` f
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from flask import has_request_context, request, session
-from sqlalchemy import ForeignKey, String, Text, event, select, update
+from sqlalchemy import ForeignKey, String, Text, bindparam, event, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from portal.db import Base, UTCDateTime, db, utcnow
@@ -88,21 +89,34 @@ def _actor() -> tuple[str, int | None, str]:
     return "system", None, "system"
 
 
+@functools.cache
+def _head_updates() -> tuple[Any, Any]:
+    """The two statements that move the chain head, built once: building them anew cost a fifth of each event.
+
+    Plain updates: the head is never loaded as an object by the code that records, so there is nothing in the
+    session to keep in step with them."""
+    plain = {"synchronize_session": False}
+    advance = (update(AuditChainHead).where(AuditChainHead.id == 1).values(seq=AuditChainHead.seq + 1)
+               .returning(AuditChainHead.seq, AuditChainHead.last_hash).execution_options(**plain))
+    set_hash = (update(AuditChainHead).where(AuditChainHead.id == 1).values(last_hash=bindparam("new_hash"))
+                .execution_options(**plain))
+    return advance, set_hash
+
+
 def record(action: str, *, person_id: int | None = None, object_type: str | None = None,
            object_id: object = None, detail: str | None = None, actor: tuple[str, int | None, str] | None = None,
            ) -> AuditEvent:
     """Add an audit event to the current transaction (the caller commits it with the change)."""
     kind, actor_id, label = actor or _actor()
     remote = request.remote_addr if has_request_context() else None
-    seq, prev_hash = db.session.execute(
-        update(AuditChainHead).where(AuditChainHead.id == 1).values(seq=AuditChainHead.seq + 1)
-        .returning(AuditChainHead.seq, AuditChainHead.last_hash)).one()
+    advance, set_hash = _head_updates()
+    seq, prev_hash = db.session.execute(advance).one()
     entry = AuditEvent(at=utcnow(), actor_kind=kind, actor_id=actor_id, actor_label=label[:254], action=action,
                        person_id=person_id, object_type=object_type,
                        object_id=None if object_id is None else str(object_id),
                        remote_addr=remote, detail=detail, chain_seq=seq, prev_hash=prev_hash)
     entry.hash = entry.content_hash()
-    db.session.execute(update(AuditChainHead).where(AuditChainHead.id == 1).values(last_hash=entry.hash))
+    db.session.execute(set_hash, {"new_hash": entry.hash})
     db.session.add(entry)
     return entry
 
