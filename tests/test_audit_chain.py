@@ -104,3 +104,34 @@ def test_admin_review_page_shows_the_month_and_is_itself_logged(client: Any, app
     assert "Loggkedjan är hel" in soup.get_text()
     assert db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "audit.review")) is not None
     assert client.get("/staff/audit/?month=nonsense").status_code == 400
+
+
+def test_events_recorded_at_once_by_several_connections_form_one_unforked_chain(app: Flask) -> None:
+    import threading
+
+    writers, each = 4, 15
+    start = threading.Barrier(writers)
+    failures: list[BaseException] = []
+
+    def write(n: int) -> None:
+        try:
+            with app.app_context():  # its own session and connection
+                start.wait()
+                for i in range(each):
+                    audit.record("person.view", object_type="person", object_id=f"{n}-{i}",
+                                 actor=("staff", n, f"writer{n}@example.org"))
+                    db.session.commit()
+                db.session.remove()
+        except BaseException as error:  # reported below, with the chain's state
+            failures.append(error)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    db.session.commit()  # a fresh snapshot
+    checked, problems = audit.verify_chain()
+    assert problems == [] and checked == writers * each
+    assert sorted(db.session.scalars(db.select(audit.AuditEvent.chain_seq))) == list(range(1, writers * each + 1))
