@@ -38,7 +38,7 @@ class BaseForm(FlaskForm):
 
         def get_translations(self, form: Any) -> Any:
             # Flask-WTF reads WTForms' catalog from disk again in every request that needs a message from it:
-            # a third of the login page's time.
+            # a quarter of the login page's time.
             locale = get_locale()
             if locale is None or not current_app.config.get("WTF_I18N_ENABLED", True):
                 return super().get_translations(form)

@@ -145,14 +145,14 @@ def switch_url(code: str) -> str:
     part, so the stand-in's first occurrence is the one replaced, whatever else the address holds."""
     from flask import url_for
 
-    pattern: str | None = g.get("_switch_url_pattern")
+    pattern: str | None = request.environ.get("portal.switch_url")  # this request's, however contexts nest
     if pattern is None:
         endpoint = request.endpoint
         if endpoint and current_app.url_map.is_endpoint_expecting(endpoint, "lang") and request.method == "GET":
             pattern = url_for(endpoint, **{**(request.view_args or {}), "lang": _ANY_LANGUAGE})
         else:
             pattern = url_for("public.start", lang=_ANY_LANGUAGE)
-        g._switch_url_pattern = pattern
+        request.environ["portal.switch_url"] = pattern
     return pattern.replace(_ANY_LANGUAGE, code, 1)
 
 
