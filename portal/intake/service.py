@@ -359,9 +359,8 @@ def record_list_view(items: list[IntakeItem], action: str) -> None:
     """
     persons = sorted({item.person_id for item in items if item.person_id is not None})
     if persons:
-        audit.record(action, object_type="intake_item_list", object_id=len(items),
-                     detail="persons=" + ",".join(str(p) for p in persons))
-        db.session.commit()
+        audit.record_read(action, person_id=None, object_type="intake_item_list", object_id=len(items),
+                          detail="persons=" + ",".join(str(p) for p in persons))
 
 
 def set_documents_complete(item: IntakeItem, *, on: date, actor_label: str) -> None:
