@@ -123,11 +123,11 @@ def record(action: str, *, person_id: int | None = None, object_type: str | None
 
 def record_read(action: str, *, person_id: int | None, object_type: str, object_id: object,
                 detail: str | None = None) -> None:
-    """Record a staff read of a person's data and commit it at once (reads have no other transaction).
+    """Record a staff read of a person's data and commit it at once; for transactions that changed nothing else.
 
-    Pages record their read after rendering, so nothing loaded for the page is read again: the rows stay as they
-    were read instead of being expired by the commit, which cost a page about as much as recording the read,
-    more the more rows it shows. The session ends with the request."""
+    A read changes nothing, so the rows the request loaded are still what the database holds: they are kept as
+    loaded rather than expired by the commit (SQLAlchemy's default), which cost a list page about as much as
+    recording the read, more the more rows it shows. The session ends with the request."""
     record(action, person_id=person_id, object_type=object_type, object_id=object_id, detail=detail)
     session = db.session()
     expiring, session.expire_on_commit = session.expire_on_commit, False
