@@ -5,9 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 # Debian packages the product and its tests need: msgfmt for catalogs, fonts with Arabic, Persian and
-# Ge'ez script for letters, qpdf/poppler to read PDFs back, Chromium for the browser tests, wrk for `make bench`,
-# strace to count the frame-memory unmaps a letter's layout costs (tests/letters/test_frame_room.py).
-SYSTEM_PACKAGES := gettext fonts-noto-core qpdf poppler-utils chromium postgresql-client wrk strace
+# Ge'ez script for letters, qpdf/poppler to read PDFs back, Chromium for the browser tests, wrk for `make bench`.
+SYSTEM_PACKAGES := gettext fonts-noto-core qpdf poppler-utils chromium postgresql-client wrk
 DEV_ENV := PORTAL_ENV=development PORTAL_STAFF_MFA=off
 
 .PHONY: run test lint typecheck security translations system-deps bench clean

@@ -1,7 +1,9 @@
-"""Letters: outreach letters rendered per second, and a whole print batch, against WeasyPrint's bare page.
+"""Letters: outreach letters typeset per second, and a whole print batch, against Typst's bare page.
 
 Measured in one run, on a fresh database (SQLite, or PostgreSQL with PORTAL_BENCH_DATABASE_URL):
-  - the baseline: WeasyPrint rendering a bare one-page HTML document, pages per second in one process;
+  - the baseline: Typst (portal.typeset, which letters use) making a bare one-page document, pages per second in
+    one process; and for comparison WeasyPrint's bare page (portal.pdf, which renders receipts and reports, and
+    rendered the letters until 2026-12-01);
   - `outreach.letters.render_outreach_letter` in one process, on a sample of letters in the language mix below;
   - the print batch: PORTAL_BENCH_LETTERS letters (default 4,000, the issue's batch) rendered on every core
     (one process per CPU, as `portal worker` processes would) and stored with `portal.letters.service.add_letter`,
@@ -29,11 +31,12 @@ from benchmarks import Result
 from benchmarks.db import bench_app, fresh_database
 
 COUNT = int(os.environ.get("PORTAL_BENCH_LETTERS", "4000"))
-SAMPLE = 44
+SAMPLE = 220
 BARE_PAGES = 40
 LANGUAGES: tuple[str | None, ...] = ("sv", "sv", "sv", "ar", "so", "ti", "fa", "uk", "fi", "en", None)
 BARE_HTML = ("<!doctype html><html lang=sv><head><meta charset=utf-8><title>x</title></head>"
              "<body><p>Hej</p></body></html>")
+BARE_TYPST = '#set document(title: "x")\n#set text(lang: "sv")\nHej\n'
 
 
 def letter_kwargs(index: int) -> dict[str, Any]:
@@ -76,7 +79,20 @@ def _render(index: int) -> tuple[int, bytes]:
     return index, render_outreach_letter(**letter_kwargs(index))
 
 
-def bare_rate() -> float:
+def bare_rate(folder: Path) -> float:
+    """Bare one-page documents per second through Typst, in this process."""
+    from portal.typeset import typeset
+
+    template = folder / "bare.typ"
+    template.write_text(BARE_TYPST, encoding="utf-8")
+    typeset(template, {})
+    started = time.perf_counter()
+    for _ in range(BARE_PAGES * 5):
+        typeset(template, {})
+    return BARE_PAGES * 5 / (time.perf_counter() - started)
+
+
+def weasyprint_bare_rate() -> float:
     """Bare one-page documents per second through WeasyPrint, in this process."""
     from portal.pdf import html_to_pdf
 
@@ -143,7 +159,8 @@ def run(count: int = COUNT) -> list[Result]:
         storage = Path(tmp) / "files"
         app = bench_app(url, storage)
         with app.app_context():
-            bare = bare_rate()
+            bare = bare_rate(Path(tmp))
+            weasyprint = weasyprint_bare_rate()
             single = single_rate()
             print(f"   bare page {bare:.1f}/s, letters {single:.1f}/s in one process; rendering {count} letters "
                   f"on {processes} processes", flush=True)
@@ -156,7 +173,8 @@ def run(count: int = COUNT) -> list[Result]:
         raise RuntimeError(f"the print batch has {exported} letters, expected {count}")
     batch = rendered + export_seconds
     return [
-        Result("letters: WeasyPrint bare page, 1 process", bare, "pages/s", "bare page", bare, ""),
+        Result("letters: Typst bare page, 1 process", bare, "pages/s", "bare page", bare, ""),
+        Result("letters: WeasyPrint bare page, 1 process", weasyprint, "pages/s", "Typst bare page pages/s", bare, ""),
         Result("letters: outreach letter, 1 process", single, "n/s", "bare page pages/s", bare, ">= 40/s"),
         Result(f"letters: render+store {count}, {processes} processes", count / rendered, "n/s",
                "bare page pages/s (1 process)", bare, ">= 40/s"),

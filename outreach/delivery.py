@@ -18,7 +18,7 @@ from portal.booking.views import code_url, short_url
 from portal.letters.service import add_letter
 from portal.people import Person
 
-TEMPLATE_VERSION = "outreach-2"
+TEMPLATE_VERSION = "outreach-3"  # 3: typeset by Typst
 
 
 def first_contact(notice: Notice, person: Person, *, intake_item_id: int) -> Outcome:

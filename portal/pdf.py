@@ -1,25 +1,21 @@
-"""PDF rendering: HTML and CSS to PDF with real text shaping (Arabic, Persian, Ge'ez script) via WeasyPrint.
+"""PDF rendering: HTML and CSS to PDF with real text shaping (Arabic, Persian, Ge'ez script) via WeasyPrint, for
+the documents made one at a time (the application receipt, the statistics report). Letters, made by the
+thousand, are typeset by Typst (portal.typeset).
 
 Fonts come from Debian's fonts-noto-core (installed by make), never from files in the repository.
 """
 
 from __future__ import annotations
 
-import functools
 import gc
 import logging
-import sys
 import threading
-import types
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from flask import render_template
 from flask_babel import force_locale
 
 _local = threading.local()
-T = TypeVar("T")
 # WeasyPrint logs every rendering step at INFO; the scheduler's log should say what was done, not how.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
@@ -49,25 +45,13 @@ def _url_fetcher() -> Any:
     return fetcher
 
 
-def stylesheet(path: Path) -> Any:
-    """The parsed CSS file at `path`, parsed once per thread: a letter batch renders thousands of documents with
-    the same stylesheet, and parsing it was a tenth of each letter's time."""
-    cache: dict[Path, Any] = _local.__dict__.setdefault("stylesheets", {})
-    parsed = cache.get(path)
-    if parsed is None:
-        from weasyprint import CSS
-
-        parsed = cache[path] = CSS(string=path.read_text(encoding="utf-8"), font_config=_font_config(),
-                                   url_fetcher=_url_fetcher())
-    return parsed
-
-
 def settle_for_batches() -> None:
     """Tune Python's garbage collector for a long-lived process that renders documents by the thousand.
 
-    Each letter allocates and drops tens of thousands of layout objects, and the collector kept rescanning the
-    process's whole startup heap (application, templates, fonts, translations) while doing so: 4 % of a letter's
-    time. Frozen, that heap is never scanned again; young objects are collected in larger rounds.
+    A pass of the pipeline allocates and drops many objects (ORM rows, translated texts, letters' data), and the
+    collector kept rescanning the process's whole startup heap (application, templates, translations) while
+    doing so: 4 % of a letter's time when WeasyPrint drew them. Frozen, that heap is never scanned again; young
+    objects are collected in larger rounds.
     """
     gc.collect()
     gc.freeze()
@@ -90,63 +74,13 @@ class RenderedPdf(bytes):
         return RenderedPdf, (bytes(self), self.pages)
 
 
-def _call(function: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> T:
-    return function(*args, **kwargs)
+def html_to_pdf(html: str) -> RenderedPdf:
+    """Render an HTML document to PDF bytes.
 
-
-@functools.cache
-def _roomy_frame(slots: int = 40_000) -> Callable[..., Any]:
-    """`_call`, with a frame of `slots` unused local variables more (320 KB); made on first use (12 ms).
-
-    CPython keeps Python frames in 16 KB chunks of memory and unmaps a chunk as soon as the frame at its start
-    returns. WeasyPrint's layout recursion hovers around chunk ends, so rendering a letter mapped and unmapped a
-    chunk 200 to 300 times (counted with strace), 5-8 % of the letter's time. A frame this large gets a
-    512 KB chunk of its own, and a whole document's layout then fits in the 190 KB left after it: one chunk per
-    document. Only CPython lays frames out like this; elsewhere `_call` is used as it is.
-    """
-    if sys.implementation.name != "cpython":
-        return _call
-    code = _call.__code__
-    roomy = code.replace(co_varnames=code.co_varnames + tuple(f"_unused{n}" for n in range(slots)),
-                         co_nlocals=code.co_nlocals + slots)
-    return types.FunctionType(roomy, _call.__globals__, "_call_in_roomy_frame")
-
-
-@functools.cache
-def _html_with_own_defaults() -> Any:
-    """WeasyPrint's HTML with a user-agent stylesheet of our choosing. WeasyPrint has no option for it; its own
-    test suite swaps the sheet by overriding `_ua_stylesheets` in the same way. Should a later WeasyPrint drop
-    that hook, documents render as before with its own sheet, only slower."""
+    The document must carry what it shows: only `data:` URLs are fetched (see _url_fetcher)."""
     from weasyprint import HTML
 
-    class HTMLWithOwnDefaults(HTML):
-        defaults: Any
-
-        def _ua_stylesheets(self, *args: Any, **kwargs: Any) -> list[Any]:
-            return [self.defaults]
-
-    return HTMLWithOwnDefaults
-
-
-def html_to_pdf(html: str, *, stylesheets: tuple[Path, ...] = (), defaults: Path | None = None) -> RenderedPdf:
-    """Render an HTML document to PDF bytes, with the CSS files in `stylesheets` after the document's own.
-
-    The document must carry what it shows: only `data:` URLs are fetched (see _url_fetcher).
-
-    `defaults` replaces WeasyPrint's user-agent stylesheet (HTML's default styles for every element) with a short
-    one for documents rendered by the thousand that use a few elements only."""
-    return _roomy_frame()(_html_to_pdf, (html, stylesheets, defaults), {})
-
-
-def _html_to_pdf(html: str, stylesheets: tuple[Path, ...], defaults: Path | None) -> RenderedPdf:
-    from weasyprint import HTML
-
-    if defaults is None:
-        source = HTML(string=html, url_fetcher=_url_fetcher())
-    else:
-        source = _html_with_own_defaults()(string=html, url_fetcher=_url_fetcher())
-        source.defaults = stylesheet(defaults)
-    document = source.render(font_config=_font_config(), stylesheets=[stylesheet(path) for path in stylesheets])
+    document = HTML(string=html, url_fetcher=_url_fetcher()).render(font_config=_font_config())
     return RenderedPdf(document.write_pdf(), len(document.pages))
 
 

@@ -28,3 +28,16 @@ def test_the_border_is_white_modules_around_the_code() -> None:
     assert bordered.size == (plain.width + 2, plain.height + 2)
     assert all(bordered.getpixel((x, 0)) for x in range(bordered.width))
     assert plain.getpixel((0, 0)) == 0, "the finder pattern's dark corner"
+
+
+def test_the_printed_svg_draws_exactly_the_dark_modules() -> None:
+    import re
+
+    image = qr.modules("https://a.se/sv/tid/ABCD234567", border=1)
+    svg = qr.svg_for_print("https://a.se/sv/tid/ABCD234567", border=1)
+    assert f'viewBox="0 0 {image.width} {image.height}"' in svg
+    drawn = set()
+    for x, y, width in re.findall(r"M(\d+) (\d+)h(\d+)v1h-\d+z", svg):
+        drawn |= {(int(x) + n, int(y)) for n in range(int(width))}
+    dark = {(x, y) for y in range(image.height) for x in range(image.width) if image.getpixel((x, y)) == 0}
+    assert drawn == dark

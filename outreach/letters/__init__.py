@@ -1,4 +1,8 @@
-"""The outreach letter: Swedish first, then the person's language (or a short panel in every language), as PDF."""
+"""The outreach letter: Swedish first, then the person's language (or a short panel in every language), as PDF.
+
+What the letter says is put together here, translated and formatted in each section's language; `letter.typ`
+lays it out (portal.typeset).
+"""
 
 from __future__ import annotations
 
@@ -7,17 +11,18 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from flask import current_app, render_template
-from flask_babel import force_locale, format_date, format_time
-from markupsafe import Markup
+from flask import current_app
+from flask_babel import force_locale, format_date, format_time, gettext
 
 from portal import qr as qr_code
 from portal.i18n import direction, native_name
-from portal.pdf import html_to_pdf
+from portal.pdf import RenderedPdf
+from portal.typeset import typeset
 
 KINDS = ("outreach_first", "outreach_second")
-STYLESHEET = Path(__file__).with_name("letter.css")
-DEFAULTS = Path(__file__).with_name("letter_ua.css")
+TEMPLATE = Path(__file__).with_name("letter.typ")
+# Stands in for the rebooking code while its sentence is translated, so the code can be set in its own type.
+_CODE = "\ufffc"
 
 
 @dataclass(frozen=True)
@@ -38,25 +43,80 @@ class LetterData:
     reference: str
 
 
-def _section(template: str, lang: str, data: LetterData) -> Markup:
+def _section(lang: str, data: LetterData) -> dict[str, Any]:
     """One language's part of the letter, with dates formatted and text translated in that language."""
     with force_locale(lang):
-        booked_day = format_date(data.booking_starts_at, "full") if data.booking_starts_at else None
-        booked_time = format_time(data.booking_starts_at, "HH:mm") if data.booking_starts_at else None
-        deadline = format_date(data.recovery_deadline, "full") if data.recovery_deadline else None
-        eviction = format_date(data.eviction_at, "full") if data.eviction_at else None
-        html = render_template(template, d=data, lang=lang, dir=direction(lang), language_name=native_name(lang),
-                               booked_day=booked_day, booked_time=booked_time, deadline=deadline, eviction=eviction)
-    return Markup(html)  # noqa: S704  # nosec B704 - rendered by our own autoescaping template
+        blocks: list[dict[str, Any]] = [
+            {"kind": "h1", "text": gettext("Vi vill hjälpa dig att behålla din bostad")},
+            {"kind": "p", "text": gettext("Hej %(name)s,", name=data.recipient_name)}]
+        if data.kind == "outreach_second":
+            blocks.append({"kind": "p",
+                           "text": gettext("Vi skrev till dig tidigare men har inte fått kontakt med dig.")})
+        blocks.append({"kind": "p", "text": gettext(
+            "Din hyresvärd har meddelat oss att hyran inte är betald och att du kan förlora din bostad. Vi på "
+            "kommunens socialtjänst vill hjälpa dig. Ofta finns det en lösning om vi får kontakt i tid.")})
+        if data.booking_starts_at:
+            blocks += [
+                {"kind": "h2", "text": gettext("Vi har bokat en tid åt dig")},
+                {"kind": "box", "lines": [
+                    gettext("Tid: %(day)s klockan %(time)s", day=format_date(data.booking_starts_at, "full"),
+                            time=format_time(data.booking_starts_at, "HH:mm")),
+                    gettext("Plats: %(place)s", place=data.place)]}]
+            if data.rebooking_code and data.rebooking_url:
+                before, _, after = gettext("Kod: %(code)s", code=_CODE).partition(_CODE)
+                blocks += [
+                    {"kind": "p", "text": gettext(
+                        "Passar inte tiden? Gå till %(url)s och skriv koden nedan. Där kan du välja en annan tid "
+                        "eller avboka. Du kan också ringa oss.", url=data.rebooking_url)},
+                    {"kind": "code", "before": before, "code": data.rebooking_code, "after": after}]
+            else:
+                blocks.append({"kind": "p", "text": gettext("Passar inte tiden? Ring oss så bokar vi en ny tid.")})
+        else:
+            blocks.append({"kind": "p", "text": gettext("Ring oss så bokar vi en tid som passar dig.")})
+        blocks += [
+            {"kind": "h2", "text": gettext("Ring oss")},
+            {"kind": "p", "text": gettext("Telefon: %(phone)s, vardagar klockan %(hours)s.", phone=data.phone,
+                                          hours=data.phone_hours)},
+            {"kind": "p", "text": gettext(
+                "Det är frivilligt att kontakta oss. Det du berättar stannar hos oss: vi har tystnadsplikt.")}]
+        important = []
+        if data.recovery_deadline:
+            important.append(gettext("Om hela skulden betalas senast %(date)s kan du ha rätt att bo kvar.",
+                                     date=format_date(data.recovery_deadline, "full")))
+        if data.amount_text:
+            important.append(gettext("Skulden enligt hyresvärden: %(amount)s", amount=data.amount_text))
+        if data.eviction_at:
+            important.append(gettext("Kronofogden har bestämt en dag för avhysning: %(date)s.",
+                                     date=format_date(data.eviction_at, "full")))
+        if important:
+            blocks += [{"kind": "h2", "text": gettext("Viktigt att veta")}, {"kind": "box", "lines": important}]
+        blocks += [
+            {"kind": "h2", "text": gettext("Hjälp med ekonomi och skulder")},
+            {"kind": "p", "text": gettext(
+                "Kommunens budget- och skuldrådgivning hjälper dig gratis att göra en budget och att hantera "
+                "skulder. Ring samma nummer.")},
+            {"kind": "h2", "text": gettext("Tolk")},
+            {"kind": "p", "text": gettext(
+                "Du kan få en tolk gratis. Säg vilket språk du talar när du ringer eller kommer till oss.")},
+            {"kind": "closing", "lines": [gettext("Med vänliga hälsningar"), gettext("Kommunens socialtjänst")]}]
+    return {"lang": lang, "dir": direction(lang), "blocks": blocks}
 
 
-def outreach_letter_html(*, kind: str, language: str | None, recipient_name: str,
-                         address_lines: list[str] | None, booking_starts_at: datetime | None,
-                         rebooking_code: str | None, rebooking_url: str | None, recovery_deadline: date | None,
-                         amount_text: str | None, eviction_at: datetime | None, phone: str | None, reference: str,
-                         rebooking_qr_url: str | None = None) -> str:
-    """The outreach letter's HTML, for an A4 sheet in a C5 window envelope; no address at all when address_lines
-    is None.
+def _panel(lang: str, data: LetterData) -> dict[str, Any]:
+    """The short panel in one language, for a letter to someone whose language is not known."""
+    with force_locale(lang):
+        text = gettext("Det här brevet är från kommunens socialtjänst. Vi vill hjälpa dig att behålla din bostad. "
+                       "Ring %(phone)s. Du kan få en tolk gratis.", phone=data.phone)
+    return {"lang": lang, "dir": direction(lang), "name": native_name(lang), "text": text}
+
+
+def outreach_letter_content(*, kind: str, language: str | None, recipient_name: str,
+                            address_lines: list[str] | None, booking_starts_at: datetime | None,
+                            rebooking_code: str | None, rebooking_url: str | None, recovery_deadline: date | None,
+                            amount_text: str | None, eviction_at: datetime | None, phone: str | None,
+                            reference: str, rebooking_qr_url: str | None = None) -> dict[str, Any]:
+    """What the outreach letter says, for `letter.typ`: an A4 sheet in a C5 window envelope; no address at all
+    when address_lines is None.
 
     Swedish comes first, then the person's language when it is known and not Swedish; when it is unknown, a short
     panel in every supported language. `phone` None means the reception's number from the configuration.
@@ -72,24 +132,24 @@ def outreach_letter_html(*, kind: str, language: str | None, recipient_name: str
                       place=config["RECEPTION_ADDRESS"], reference=reference)
     languages = tuple(config["LANGUAGES"])
     source = languages[0] if languages else "sv"
-    sections = [_section("outreach_letters/section.html", source, data)]
-    panels: list[Markup] = []
+    sections = [_section(source, data)]
+    panels: list[dict[str, Any]] = []
     if language and language != source and language in languages:
-        sections.append(_section("outreach_letters/section.html", language, data))
+        sections.append(_section(language, data))
     elif not language or language not in languages:
-        panels = [_section("outreach_letters/panel.html", lang, data) for lang in languages if lang != source]
-    qr = None
+        panels = [_panel(lang, data) for lang in languages if lang != source]
     qr_target = rebooking_qr_url or rebooking_url
-    if qr_target:
-        # One pixel per module; the stylesheet scales it up without smoothing. An SVG of the same code cost
-        # WeasyPrint ten times as long to draw.
-        qr = qr_code.png_data_uri(qr_target, border=1)
     with force_locale(source):
-        return render_template("outreach_letters/letter.html", sections=sections, panels=panels, lang=source,
-                               address_lines=address_lines, recipient_name=recipient_name,
-                               sender=config["LETTER_SENDER"], qr=qr, d=data)
+        return {
+            "lang": source, "title": gettext("Brev från kommunen"),
+            "reference": gettext("Referens: %(reference)s", reference=reference),
+            "sender": config["LETTER_SENDER"],
+            "address": None if address_lines is None else [recipient_name, *address_lines],
+            "qr": qr_code.svg_for_print(qr_target, border=1) if qr_target else None, "qr_alt": qr_target,
+            "sections": sections, "panels": panels,
+            "panels_heading": gettext("Information på andra språk")}
 
 
-def render_outreach_letter(**fields: Any) -> bytes:
-    """The outreach letter as an A4 PDF; `fields` as for outreach_letter_html."""
-    return html_to_pdf(outreach_letter_html(**fields), stylesheets=(STYLESHEET,), defaults=DEFAULTS)
+def render_outreach_letter(**fields: Any) -> RenderedPdf:
+    """The outreach letter as an A4 PDF; `fields` as for outreach_letter_content."""
+    return typeset(TEMPLATE, {"letter": outreach_letter_content(**fields)})

@@ -1,4 +1,5 @@
-"""The outreach letter read back from the PDF: Swedish first, then the person's language in its own script."""
+"""The outreach letter read back from the PDF: Swedish first, then the person's language in its own script; tagged
+for screen readers, and whatever a notice's text holds is printed as it is."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ import pytest
 from flask import Flask
 from flask_babel import force_locale, gettext
 
-from outreach.letters import render_outreach_letter
+from outreach.letters import TEMPLATE, outreach_letter_content, render_outreach_letter
+from portal.typeset import warnings_of
 from tests.letters.factories import outreach_letter_fields
 from tests.scan import qr_codes_in_pdf
 
@@ -156,3 +158,30 @@ def test_page_count_comes_with_the_pdf_and_survives_a_process_hand_over(app: Fla
     handed_over = pickle.loads(pickle.dumps(pdf))  # noqa: S301 - our own object, as a worker pool passes it
     assert isinstance(handed_over, RenderedPdf) and handed_over.pages == read_back and handed_over == pdf
     assert count_pages(bytes(pdf)) == read_back  # a PDF from elsewhere is read back
+
+
+@pytest.mark.parametrize("language", [*LANGUAGES, None])
+def test_every_language_typesets_without_a_warning(app: Flask, language: str | None) -> None:
+    # A missing font or glyph is only a warning to Typst (the letter would print boxes): none is allowed.
+    content = outreach_letter_content(**outreach_letter_fields(language))
+    assert warnings_of(TEMPLATE, {"letter": content}) == []
+
+
+def test_the_letter_is_a_tagged_pdf_with_its_title(app: Flask, tmp_path: Path) -> None:
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(render("ar"))
+    info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
+    assert re.search(r"^Tagged:\s+yes$", info, re.M), "structure for screen readers"
+    assert re.search(r"^Title:\s+Brev från kommunen$", info, re.M)
+
+
+def test_markup_in_a_notice_is_printed_as_text_and_reaches_no_file(app: Flask, tmp_path: Path) -> None:
+    # Names and addresses come from landlords' files; to Typst they are data, never code.
+    name = '#read("/etc/passwd") *fet* _kursiv_ $x^2$ <b>Åsa</b> \\ ] @ref'
+    fields = outreach_letter_fields("sv") | {"recipient_name": name,
+                                             "address_lines": ['#include "/etc/hostname"', "123 45 Staden"]}
+    text = text_of(render_outreach_letter(**fields), tmp_path)
+    # The window is narrow: a line may break inside the name, so spaces are not compared.
+    assert text.replace(" ", "").count(name.replace(" ", "")) == 2, "in the window and the greeting, as it is"
+    assert '#include "/etc/hostname"' in text
+    assert "root:" not in text
