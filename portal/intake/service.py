@@ -111,13 +111,16 @@ def set_state(item: IntakeItem, state: State) -> None:
 def add_intake_item(*, source: Source, source_key: str, person_id: int | None, summary: str = "",
                     urgency: Urgency = Urgency.NORMAL, priority: int = 0, language: str | None = None,
                     interpreter_needed: bool = False, legal_deadline: date | None = None,
-                    actor_label: str = "system", received_at: datetime | None = None) -> IntakeItem:
+                    actor_label: str = "system", received_at: datetime | None = None,
+                    looked_up: bool = False) -> IntakeItem:
     """Add (not commit) a new item to the queue, with its first history entry; the caller's transaction owns it.
 
     Returns the existing item when one was already created for `source_key`, so a repeated step is harmless;
-    the unique constraint on source_key guards against two transactions racing past this check.
+    the unique constraint on source_key guards against two transactions racing past this check. `looked_up`:
+    the caller has read this source key in this transaction and found no item (the pipeline reads a whole
+    batch's at once), so it is not read again.
     """
-    existing = get_item_by_source_key(source_key)
+    existing = None if looked_up else get_item_by_source_key(source_key)
     if existing is not None:
         return existing
     item = IntakeItem(source=source, source_key=source_key, person_id=person_id, summary=summary, urgency=urgency,
