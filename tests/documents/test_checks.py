@@ -102,6 +102,34 @@ def test_a_real_pdf_is_kept_byte_for_byte() -> None:
     assert hashlib.sha256(stored).hexdigest() == hashlib.sha256(data).hexdigest()
 
 
+@pytest.mark.parametrize("junk", [1_000_000, 9_000_000], ids=["in memory", "spooled to disk"])
+def test_junk_after_the_end_marker_is_kept_but_not_parsed(junk: int) -> None:
+    # Readers ignore it; pypdf would look through it a byte at a time (a second of CPU for 9 MB), so it is
+    # handed the file up to the marker, and the stored file is still the uploaded one.
+    from portal.documents.checks import _mapped, _pdf_stream
+
+    data = samples.real_pdf() + b"\n%" + b"0" * junk
+    with check_upload(io.BytesIO(data), max_bytes=LIMIT) as checked:
+        stored = b"".join(checked.chunks())
+        with _mapped(checked.body) as mapped:
+            assert _pdf_stream(mapped).read().endswith(b"%%EOF")
+    assert stored == data
+
+
+def test_active_content_hidden_after_the_end_marker_is_still_found() -> None:
+    data = samples.real_pdf() + b"\n%" + b"0" * 3_000_000 + b"\n<< /JavaScript (app.alert(1)) >>\n"
+    with pytest.raises(UploadRejected) as caught:
+        check_upload(io.BytesIO(data), max_bytes=LIMIT)
+    assert caught.value.reason == "active"
+
+
+def test_a_pdf_without_an_end_marker_is_damaged() -> None:
+    data = samples.real_pdf().replace(b"%%EOF", b"%%EON")
+    with pytest.raises(UploadRejected) as caught:
+        check_upload(io.BytesIO(data), max_bytes=LIMIT)
+    assert caught.value.reason == "damaged"
+
+
 def test_a_pdf_that_only_opens_at_its_first_page_is_accepted() -> None:
     with check_upload(io.BytesIO(samples.pdf_opening_at_a_page()), max_bytes=LIMIT) as checked:
         assert checked.media_type == "application/pdf"
