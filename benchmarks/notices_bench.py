@@ -141,7 +141,7 @@ def phase_pipeline(url: str, storage: Path, csv_path: Path) -> dict[str, float]:
     app = _app(url, storage)
     with app.app_context():
         # No PDF rendering: every letter is the same pre-rendered bare page; booking, storing and counting its
-        # pages stay in, so this is the whole pipeline less WeasyPrint.
+        # pages stay in, so this is the whole pipeline less the typesetting.
         bare = html_to_pdf(BARE_HTML)
         delivery.render_outreach_letter = lambda **_: bare
         import_file(csv_path.read_bytes(), today=local_today())
