@@ -60,20 +60,26 @@ def page_count(pdf: bytes) -> int | None:
     return max(counts) if counts else None
 
 
-def typeset(template: Path, data: dict[str, Any]) -> RenderedPdf:
-    """The Typst `template` compiled to PDF with `data` as `sys.inputs.<key>` JSON strings.
-
-    Warnings (a missing font, say) are logged: the document is still made, and the tests fail on any.
-    """
+def _compile(template: Path, data: dict[str, Any]) -> tuple[bytes, list[str]]:
+    """The PDF and Typst's warnings, with `data` as `sys.inputs.<key>` JSON strings."""
     inputs = {key: json.dumps(value, ensure_ascii=False) for key, value in data.items()}
     try:
         pdf, warnings = _compiler(template).compile_with_warnings(format="pdf", sys_inputs=inputs)
     except typst.TypstError as error:
         raise TypesetError(f"{template.name}: {error.message}") from error
-    for warning in warnings:
-        log.warning("%s: %s", template.name, warning.message)
     if not isinstance(pdf, bytes):
         raise TypesetError(f"{template.name}: no PDF")
+    return pdf, [warning.message for warning in warnings]
+
+
+def typeset(template: Path, data: dict[str, Any]) -> RenderedPdf:
+    """The Typst `template` compiled to PDF with `data` as `sys.inputs.<key>` JSON strings.
+
+    Warnings (a missing font, say) are logged: the document is still made, and the tests fail on any.
+    """
+    pdf, warnings = _compile(template, data)
+    for warning in warnings:
+        log.warning("%s: %s", template.name, warning)
     pages = page_count(pdf)
     if pages is None:
         from portal.letters.service import count_pages
@@ -84,6 +90,4 @@ def typeset(template: Path, data: dict[str, Any]) -> RenderedPdf:
 
 def warnings_of(template: Path, data: dict[str, Any]) -> list[str]:
     """The warnings compiling `template` with `data` gives (for tests: a letter must compile without any)."""
-    inputs = {key: json.dumps(value, ensure_ascii=False) for key, value in data.items()}
-    _, warnings = _compiler(template).compile_with_warnings(format="pdf", sys_inputs=inputs)
-    return [warning.message for warning in warnings]
+    return _compile(template, data)[1]
