@@ -169,10 +169,14 @@ def _mapped(body: IO[bytes]) -> Iterator[bytes | mmap.mmap]:
     Searched and read in C; through the SpooledTemporaryFile every read and tell pypdf made was a Python call."""
     size = body.seek(0, io.SEEK_END)
     body.seek(0)
-    if size <= SPOOL_IN_MEMORY:
+    fileno = None
+    if size > SPOOL_IN_MEMORY:
+        with contextlib.suppress(OSError, AttributeError):  # a stream that is not a file is read instead
+            fileno = body.fileno()
+    if fileno is None:
         yield body.read()
         return
-    with mmap.mmap(body.fileno(), 0, access=mmap.ACCESS_READ) as view:
+    with mmap.mmap(fileno, 0, access=mmap.ACCESS_READ) as view:
         yield view
 
 

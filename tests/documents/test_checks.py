@@ -116,6 +116,13 @@ def test_junk_after_the_end_marker_is_kept_but_not_parsed(junk: int) -> None:
     assert stored == data
 
 
+def test_a_large_pdf_in_a_stream_that_is_not_a_file_is_checked_too() -> None:
+    from portal.documents.checks import check_file
+
+    data = samples.real_pdf() + b"\n%" + b"0" * 3_000_000
+    assert check_file(io.BytesIO(data)).media_type == "application/pdf"
+
+
 def test_active_content_hidden_after_the_end_marker_is_still_found() -> None:
     data = samples.real_pdf() + b"\n%" + b"0" * 3_000_000 + b"\n<< /JavaScript (app.alert(1)) >>\n"
     with pytest.raises(UploadRejected) as caught:
