@@ -185,3 +185,17 @@ def test_markup_in_a_notice_is_printed_as_text_and_reaches_no_file(app: Flask, t
     assert text.replace(" ", "").count(name.replace(" ", "")) == 2, "in the window and the greeting, as it is"
     assert '#include "/etc/hostname"' in text
     assert "root:" not in text
+
+
+@pytest.mark.parametrize("language", ["sv", "ar", "fa"])
+def test_the_page_number_is_at_the_bottom_right_of_every_page(app: Flask, language: str, tmp_path: Path) -> None:
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(render(language))
+    boxes = subprocess.run(["pdftotext", "-bbox", str(path), "-"], check=True, capture_output=True,
+                           text=True).stdout
+    for page in boxes.split("<page ")[1:]:
+        width, height = (float(v) for v in re.findall(r'(?:width|height)="([\d.]+)"', page)[:2])
+        footer = [(float(x), text) for x, y, text in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)<',
+                                                                page) if float(y) > height * 0.93]
+        assert [text for _, text in footer].count("/") == 1, f"one page number n / N at the foot: {footer}"
+        assert all(x > width * 0.8 for x, _ in footer), f"at the right: {footer}"
