@@ -228,15 +228,14 @@ def _contact(notice: Notice, person: Person, lookups: Lookups) -> None:
         # A correction of a notice already in the queue: the same item, with the restarted deadline.
         set_legal_deadline(item, deadline=notice.deadline, actor_label="uppsökande")
         add_action(notice, ActionKind.INTAKE_ITEM, detail="rättelse: fristen i intagskön ändrad", ref_id=item.id)
-    elif (item := lookups.items.get(_source_key(notice))) is None:
-        item = add_intake_item(source=Source.OUTREACH, source_key=_source_key(notice), person_id=person.id,
-                               summary=summary, urgency=Urgency.EVICTION_RISK, priority=notice.priority,
-                               language=notice.language, legal_deadline=notice.deadline, actor_label="uppsökande",
-                               looked_up=True)
-        lookups.items[item.source_key] = item
-        add_action(notice, ActionKind.INTAKE_ITEM, detail="post i intagskön", ref_id=item.id)
     else:
-        # Made by an earlier pass that stopped before its step was recorded (or by an older version).
+        # An item already made for this notice (by an older version, or by hand) is used, not made again.
+        item = lookups.items.get(_source_key(notice))
+        if item is None:
+            item = lookups.items[_source_key(notice)] = add_intake_item(
+                source=Source.OUTREACH, source_key=_source_key(notice), person_id=person.id, summary=summary,
+                urgency=Urgency.EVICTION_RISK, priority=notice.priority, language=notice.language,
+                legal_deadline=notice.deadline, actor_label="uppsökande", looked_up=True)
         add_action(notice, ActionKind.INTAKE_ITEM, detail="post i intagskön", ref_id=item.id)
     notice.intake_item_id = item.id
     notice.outcome = delivery.first_contact(notice, person, intake_item_id=item.id)

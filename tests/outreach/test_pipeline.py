@@ -336,3 +336,22 @@ def test_caseworker_mail_waits_while_the_mail_server_is_down_and_goes_once_when_
     finally:
         controller.stop()
     assert len(handler.messages) == 1
+
+
+def test_an_intake_item_already_made_for_the_notice_is_used_not_made_again(app: Flask) -> None:
+    # The batch's items are read up front; one made before the pass (an older version, a restored copy) counts.
+    from portal.intake.models import Source
+    from portal.intake.service import add_intake_item
+
+    import_rows(row(referens="HAVE-ITEM"), row(referens="NEW-ITEM", personnummer="198112189876"))
+    notice = notice_by_reference("HAVE-ITEM")
+    earlier = add_intake_item(source=Source.OUTREACH, source_key=f"notice:{notice.id}", person_id=None,
+                              summary="gjord tidigare")
+    db.session.commit()
+    run_pass()
+    items = db.session.scalars(select(IntakeItem).where(IntakeItem.source == Source.OUTREACH)).all()
+    assert sorted(item.summary == "gjord tidigare" for item in items) == [False, True], "one new, one reused"
+    notice = notice_by_reference("HAVE-ITEM")
+    step = get_action(notice.id, ActionKind.INTAKE_ITEM)
+    assert notice.intake_item_id == earlier.id and step is not None and step.ref_id == earlier.id
+    assert notice.outcome == Outcome.CONTACTED
