@@ -65,9 +65,19 @@ def bench_app(url: str, storage: Path, **extra: Any) -> Flask:
 
 
 def analyze() -> None:
-    """Fresh statistics after a bulk seed, as autovacuum or an operator's ANALYZE would give production."""
+    """Production's state shortly after a bulk load: fresh statistics and, on PostgreSQL, a vacuumed table.
+
+    PostgreSQL's autovacuum vacuums a table after inserts too (since 13: once 1,000 rows and a fifth of the
+    table are new), which sets the visibility map; without it no index-only scan is possible and every count reads
+    its rows from the heap. Measured right after the seed, before autovacuum's next round, the intake-meeting
+    board at 100,000 items cost 17 ms instead of 7.
+    """
     from portal.db import db
 
     db.session.commit()
-    db.session.execute(text("ANALYZE"))
-    db.session.commit()
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))
+    else:
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
