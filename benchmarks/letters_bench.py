@@ -8,7 +8,8 @@ Measured in one run, on a fresh database (SQLite, or PostgreSQL with PORTAL_BENC
   - the print batch: PORTAL_BENCH_LETTERS letters (default 4,000, the issue's batch) rendered on every core
     (one process per CPU, as `portal worker` processes would) and stored with `portal.letters.service.add_letter`,
     then exported by the real `portal letters export` command (claim, merge into one PDF with blank backs,
-    manifest.csv). The batch time is render + store + export, end to end, nothing extrapolated.
+    manifest.csv) in a process of its own, whose peak memory is reported against the same process before the
+    export. The batch time is render + store + export, end to end, nothing extrapolated.
 Targets (issue 8): at least 40 letters per second; a 4,000-letter batch in under 5 minutes.
 
 Language mix: most letters are Swedish plus one other language (two sections); every eleventh has no known
@@ -19,8 +20,12 @@ Run alone: .venv/bin/python -m benchmarks letters_bench   (PORTAL_BENCH_LETTERS=
 
 from __future__ import annotations
 
+import argparse
+import json
 import multiprocessing
 import os
+import subprocess
+import sys
 import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -138,18 +143,33 @@ def render_and_store(url: str, storage: Path, count: int, processes: int) -> flo
         return time.perf_counter() - started
 
 
-def export(app: Any, out: Path) -> tuple[float, int]:
-    """`portal letters export --date today --out OUT`; returns its seconds and the letters in the manifest."""
+def export_here(url: str, storage: Path, out: Path) -> dict[str, float]:
+    """`portal letters export --date today --out OUT` in this process: its seconds, the letters in the manifest,
+    and this process's peak memory before and after."""
+    from benchmarks.notices_bench import _peak_mb
     from portal.intake.service import local_today
 
+    app = bench_app(url, storage)
     runner = app.test_cli_runner()
+    before = _peak_mb()
     started = time.perf_counter()
     result = runner.invoke(args=["letters", "export", "--date", local_today().isoformat(), "--out", str(out)])
     seconds = time.perf_counter() - started
     if result.exit_code != 0:
         raise RuntimeError(f"portal letters export failed: {result.output}") from result.exception
-    manifest = out / local_today().isoformat() / "manifest.csv"
-    return seconds, len(manifest.read_text(encoding="utf-8").splitlines()) - 1
+    folder = out / local_today().isoformat()
+    letters = len((folder / "manifest.csv").read_text(encoding="utf-8").splitlines()) - 1
+    return {"seconds": seconds, "letters": letters, "peak_mb": _peak_mb(), "before_mb": before,
+            "pdf_mb": (folder / "letters.pdf").stat().st_size / 1e6}
+
+
+def export(url: str, storage: Path, out: Path) -> dict[str, float]:
+    """The export in a process of its own, so that its peak memory is its own (see export_here)."""
+    done = subprocess.run([sys.executable, "-m", "benchmarks.letters_bench", "--export", "--url", url,
+                           "--storage", str(storage), "--out", str(out)], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"the export failed:\n{done.stderr[-3000:]}")
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
 def run(count: int = COUNT) -> list[Result]:
@@ -166,12 +186,13 @@ def run(count: int = COUNT) -> list[Result]:
             print(f"   bare page {bare:.1f}/s, letters {single:.1f}/s in one process; rendering {count} letters "
                   f"on {processes} processes", flush=True)
             rendered = render_and_store(url, storage, count, processes)
-            export_seconds, exported = export(app, Path(tmp) / "print")
             from portal.db import db
 
             db.engine.dispose()
-    if exported != count:
-        raise RuntimeError(f"the print batch has {exported} letters, expected {count}")
+        exported = export(url, storage, Path(tmp) / "print")
+    if exported["letters"] != count:
+        raise RuntimeError(f"the print batch has {exported['letters']} letters, expected {count}")
+    export_seconds = exported["seconds"]
     batch = rendered + export_seconds
     return [
         Result("letters: Typst bare page, 1 process", bare, "pages/s", "bare page", bare, ""),
@@ -181,6 +202,29 @@ def run(count: int = COUNT) -> list[Result]:
                "bare page pages/s (1 process)", bare, ">= 40/s"),
         Result(f"letters: export print batch of {count}", export_seconds, "s", "render+store seconds", rendered,
                ""),
+        Result(f"letters: export peak RSS ({exported['pdf_mb']:.0f} MB PDF)", exported["peak_mb"], "MB",
+               "same process before the export", exported["before_mb"], ""),
         Result(f"letters: whole batch of {count} (render+export)", batch, "s",
                f"{count} bare pages, 1 process (s)", count / bare, "< 300 s"),
     ]
+
+
+def main() -> int:
+    """`--export`: the print batch export in this process (see export); otherwise the whole benchmark."""
+    from benchmarks.__main__ import print_table
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--export", action="store_true")
+    parser.add_argument("--url")
+    parser.add_argument("--storage", type=Path)
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    if args.export:
+        print(json.dumps(export_here(args.url, args.storage, args.out)))
+        return 0
+    print_table(run())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
