@@ -32,7 +32,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from benchmarks import Result
+from benchmarks import Result, peak_mb
 from benchmarks.db import bench_app, fresh_database
 
 COUNT = int(os.environ.get("PORTAL_BENCH_LETTERS", "4000"))
@@ -146,12 +146,11 @@ def render_and_store(url: str, storage: Path, count: int, processes: int) -> flo
 def export_here(url: str, storage: Path, out: Path) -> dict[str, float]:
     """`portal letters export --date today --out OUT` in this process: its seconds, the letters in the manifest,
     and this process's peak memory before and after."""
-    from benchmarks.notices_bench import _peak_mb
     from portal.intake.service import local_today
 
     app = bench_app(url, storage)
     runner = app.test_cli_runner()
-    before = _peak_mb()
+    before = peak_mb()
     started = time.perf_counter()
     result = runner.invoke(args=["letters", "export", "--date", local_today().isoformat(), "--out", str(out)])
     seconds = time.perf_counter() - started
@@ -159,7 +158,7 @@ def export_here(url: str, storage: Path, out: Path) -> dict[str, float]:
         raise RuntimeError(f"portal letters export failed: {result.output}") from result.exception
     folder = out / local_today().isoformat()
     letters = len((folder / "manifest.csv").read_text(encoding="utf-8").splitlines()) - 1
-    return {"seconds": seconds, "letters": letters, "peak_mb": _peak_mb(), "before_mb": before,
+    return {"seconds": seconds, "letters": letters, "peak_mb": peak_mb(), "before_mb": before,
             "pdf_mb": (folder / "letters.pdf").stat().st_size / 1e6}
 
 

@@ -17,7 +17,6 @@ import csv
 import io
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -28,7 +27,7 @@ from typing import Any
 
 from flask import Flask
 
-from benchmarks import Result
+from benchmarks import Result, peak_mb
 
 NUMBERS = ("201701012393", "202503082386", "202508242381", "202510022383", "202503312387", "202509012387",
            "202512232386", "202504182391", "200306062381", "200802122390", "200607092384")
@@ -71,18 +70,6 @@ def _app(url: str, storage: Path) -> Flask:
     return bench_app(url, storage)
 
 
-def _peak_mb() -> float:
-    """This process's peak resident memory in MB.
-
-    VmHWM, not getrusage's ru_maxrss: on Linux a child started with fork and exec inherits its parent's
-    maximum in ru_maxrss, so a large parent would show up as the child's peak.
-    """
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def phase_import(url: str, storage: Path, csv_path: Path) -> dict[str, float]:
     """The real importer: decoding, checks, repeats, linking, deadlines, committed in chunks."""
     from outreach.notices.importer import import_file
@@ -94,7 +81,7 @@ def phase_import(url: str, storage: Path, csv_path: Path) -> dict[str, float]:
         start = time.perf_counter()
         report = import_file(data, today=local_today(), filename=csv_path.name)
         seconds = time.perf_counter() - start
-    return {"seconds": seconds, "peak_mb": _peak_mb(), "created": len(report.created),
+    return {"seconds": seconds, "peak_mb": peak_mb(), "created": len(report.created),
             "rejected": len(report.rejected)}
 
 
@@ -126,7 +113,7 @@ def phase_bulk(url: str, storage: Path, csv_path: Path) -> dict[str, float]:
         db.session.execute(insert(Notice), bulk_rows(reader))
         db.session.commit()
         seconds = time.perf_counter() - start
-    return {"seconds": seconds, "peak_mb": _peak_mb(), "created": 0, "rejected": 0}
+    return {"seconds": seconds, "peak_mb": peak_mb(), "created": 0, "rejected": 0}
 
 
 def phase_pipeline(url: str, storage: Path, csv_path: Path) -> dict[str, float]:
@@ -148,7 +135,7 @@ def phase_pipeline(url: str, storage: Path, csv_path: Path) -> dict[str, float]:
         start = time.perf_counter()
         result = run_pass()
         seconds = time.perf_counter() - start
-    return {"seconds": seconds, "peak_mb": _peak_mb(), "processed": result.processed}
+    return {"seconds": seconds, "peak_mb": peak_mb(), "processed": result.processed}
 
 
 def phase_pipeline_letters(url: str, storage: Path, csv_path: Path) -> dict[str, float]:
@@ -179,7 +166,7 @@ def phase_pipeline_letters(url: str, storage: Path, csv_path: Path) -> dict[str,
         seconds = time.perf_counter() - start
         letters = db.session.scalar(select(func.count()).select_from(Letter)) or 0
         bookings = db.session.scalar(select(func.count()).select_from(Booking)) or 0
-    return {"seconds": seconds, "peak_mb": _peak_mb(), "processed": result.processed, "letters": letters,
+    return {"seconds": seconds, "peak_mb": peak_mb(), "processed": result.processed, "letters": letters,
             "bookings": bookings}
 
 
