@@ -145,7 +145,7 @@ def outreach_letter_content(*, kind: str, language: str | None, recipient_name: 
             "reference": gettext("Referens: %(reference)s", reference=reference),
             "sender": config["LETTER_SENDER"],
             "address": None if address_lines is None else [recipient_name, *address_lines],
-            "qr": qr_code.svg_for_print(qr_target, border=1) if qr_target else None, "qr_alt": qr_target,
+            "qr": qr_code.svg_for_print(qr_target) if qr_target else None, "qr_alt": qr_target,
             "sections": sections, "panels": panels,
             "panels_heading": gettext("Information på andra språk")}
 
