@@ -40,7 +40,6 @@ class LetterData:
     phone: str
     phone_hours: str
     place: str
-    reference: str
 
 
 def _section(lang: str, data: LetterData) -> dict[str, Any]:
@@ -129,7 +128,7 @@ def outreach_letter_content(*, kind: str, language: str | None, recipient_name: 
                       rebooking_code=rebooking_code, rebooking_url=rebooking_url,
                       recovery_deadline=recovery_deadline, amount_text=amount_text, eviction_at=eviction_at,
                       phone=phone or config["RECEPTION_PHONE"], phone_hours=config["RECEPTION_PHONE_HOURS"],
-                      place=config["RECEPTION_ADDRESS"], reference=reference)
+                      place=config["RECEPTION_ADDRESS"])
     languages = tuple(config["LANGUAGES"])
     source = languages[0] if languages else "sv"
     sections = [_section(source, data)]
