@@ -6,18 +6,20 @@ import csv
 import io
 import os
 import tempfile
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
 import click
 from flask.cli import AppGroup
-from pypdf import PdfReader, PdfWriter
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from portal import audit
 from portal.db import db, utcnow
+from portal.letters.merged_pdf import MergedPdfWriter
 from portal.letters.models import Letter, LetterStatus, PrintBatch
 from portal.letters.service import mark_exported, read_letter_pdf
 
@@ -73,23 +75,18 @@ def _padded(pages: int) -> int:
     return pages + pages % 2
 
 
-def merge_letters(day: date, letters: list[Letter]) -> bytes:
-    """One PDF of the letters in order, each starting on an odd page; the same letters give the same bytes."""
-    writer = PdfWriter()
+def write_letters_pdf(day: date, letters: list[Letter], out: BinaryIO) -> None:
+    """One PDF of the letters in order, each starting on an odd page, written to `out` as it is made (memory
+    stays that of one letter); the same letters give the same bytes."""
+    writer = MergedPdfWriter(out)
     for letter in letters:
-        reader = PdfReader(io.BytesIO(read_letter_pdf(letter)))
-        for page in reader.pages:
-            writer.add_page(page)
-        if len(reader.pages) % 2:
+        if writer.add_pdf(read_letter_pdf(letter)) % 2:
             # Duplex printing: the next letter must start on a fresh sheet.
             writer.add_blank_page(*A4)
     if not letters:
         writer.add_blank_page(*A4)
-    # Fixed metadata and no timestamps or random file IDs, so a re-export is byte-identical.
-    writer.add_metadata({"/Title": f"Utskrift {day.isoformat()}", "/Producer": "portal"})
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    # No timestamps or random file IDs, so a re-export is byte-identical.
+    writer.finish(title=f"Utskrift {day.isoformat()}")
 
 
 def manifest_csv(letters: list[Letter]) -> bytes:
@@ -102,11 +99,11 @@ def manifest_csv(letters: list[Letter]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
+def _write_atomic(path: Path, write: Callable[[BinaryIO], object]) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            write(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -120,8 +117,8 @@ def export_print_batch(day: date, out_dir: Path) -> Path:
     _batch, letters = claim_batch(day)
     target = Path(out_dir) / day.isoformat()
     target.mkdir(parents=True, exist_ok=True)
-    _write_atomic(target / PDF_NAME, merge_letters(day, letters))
-    _write_atomic(target / MANIFEST_NAME, manifest_csv(letters))
+    _write_atomic(target / PDF_NAME, lambda handle: write_letters_pdf(day, letters, handle))
+    _write_atomic(target / MANIFEST_NAME, lambda handle: handle.write(manifest_csv(letters)))
     return target
 
 

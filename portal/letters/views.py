@@ -3,9 +3,10 @@ Swedish only (DESIGN.md §5)."""
 
 from __future__ import annotations
 
+import tempfile
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from werkzeug.wrappers import Response
 
 from portal import audit
@@ -115,7 +116,18 @@ def batch_file(day: str, name: str) -> Response:
         abort(404)
     _batch, letters = print_batch.claim_batch(wanted)
     if name == print_batch.PDF_NAME:
-        return Response(print_batch.merge_letters(wanted, letters), mimetype="application/pdf",
-                        headers={"Content-Disposition": f'attachment; filename="utskrift-{day}.pdf"'})
+        # Made in a temporary file and sent from there: a day after a landlord's yearly file is thousands of
+        # letters, a PDF of hundreds of MB that should not sit in a web process's memory.
+        handle = tempfile.TemporaryFile()  # noqa: SIM115  # the response closes it once it is sent
+        try:
+            print_batch.write_letters_pdf(wanted, letters, handle)
+        except BaseException:
+            handle.close()
+            raise
+        handle.seek(0)
+        response = send_file(handle, mimetype="application/pdf", as_attachment=True,
+                             download_name=f"utskrift-{wanted.isoformat()}.pdf", etag=False, max_age=0)
+        response.headers["Cache-Control"] = "no-store"  # names and addresses: no copy in a browser's cache
+        return response
     return Response(print_batch.manifest_csv(letters), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="manifest-{day}.csv"'})

@@ -67,6 +67,10 @@ def test_print_batch_from_the_page_and_every_download_is_logged(app: Flask, clie
     one = client.get(f"/staff/brev/utskrift/{day}/letters.pdf")
     two = client.get(f"/staff/brev/utskrift/{day}/letters.pdf")
     assert one.status_code == 200 and one.data == two.data and one.data.startswith(b"%PDF-")
+    assert one.headers["Cache-Control"] == "no-store"
+    assert one.headers["Content-Disposition"] == f"attachment; filename=utskrift-{day}.pdf"
+    one.close()
+    two.close()
     manifest = client.get(f"/staff/brev/utskrift/{day}/manifest.csv").get_data(as_text=True)
     assert "REF-k1" in manifest
     assert db.session.query(AuditEvent).filter_by(action="letter.print_batch_again").count() == 3
