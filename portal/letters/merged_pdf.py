@@ -53,7 +53,7 @@ class MergedPdfWriter:
         self._out.write(data)
         self._position += len(data)
 
-    def _number(self) -> int:
+    def _new_number(self) -> int:
         number = self._next
         self._next += 1
         return number
@@ -80,7 +80,7 @@ class MergedPdfWriter:
         for page in pages:
             reference = page.indirect_reference
             if reference is not None:
-                numbers[(reference.idnum, reference.generation)] = self._number()
+                numbers[(reference.idnum, reference.generation)] = self._new_number()
         waiting: deque[tuple[int, PdfObject]] = deque()
 
         def renumbered(value: PdfObject) -> PdfObject:
@@ -91,7 +91,7 @@ class MergedPdfWriter:
                     return value
                 key = (value.idnum, value.generation)
                 if key not in numbers:
-                    numbers[key] = self._number()
+                    numbers[key] = self._new_number()
                     target = value.get_object()
                     waiting.append((numbers[key], NullObject() if target is None else target))
                 return self._reference(numbers[key])
@@ -111,7 +111,7 @@ class MergedPdfWriter:
             page_dict.pop(NameObject("/Parent"), None)
             page_dict.pop(NameObject("/StructParents"), None)  # points into the structure tree, left out
             reference = page.indirect_reference
-            page_number = (self._number() if reference is None
+            page_number = (self._new_number() if reference is None
                            else numbers[(reference.idnum, reference.generation)])
             renumbered(page_dict)
             page_dict[NameObject("/Parent")] = self._reference(PAGES)
@@ -124,11 +124,11 @@ class MergedPdfWriter:
 
     def add_blank_page(self, width: float, height: float) -> None:
         """An empty page (the back of a letter with an odd number of pages)."""
-        number = self._number()
+        number = self._new_number()
         self._object(number, DictionaryObject({
             NameObject("/Type"): NameObject("/Page"), NameObject("/Parent"): self._reference(PAGES),
-            NameObject("/MediaBox"): ArrayObject([NumberObject(0), NumberObject(0), _number(width),
-                                                  _number(height)]),
+            NameObject("/MediaBox"): ArrayObject([NumberObject(0), NumberObject(0), _pdf_number(width),
+                                                  _pdf_number(height)]),
             NameObject("/Resources"): DictionaryObject()}))
         self._pages.append(number)
 
@@ -151,6 +151,7 @@ class MergedPdfWriter:
 
 
 def _inherited(page: DictionaryObject, name: str) -> PdfObject | None:
+    """The nearest page-tree node's value of an attribute the page itself does not set."""
     node = page.get("/Parent")
     while node is not None:
         node = node.get_object()
@@ -160,5 +161,6 @@ def _inherited(page: DictionaryObject, name: str) -> PdfObject | None:
     return None
 
 
-def _number(value: float) -> PdfObject:
+def _pdf_number(value: float) -> PdfObject:
+    """A PDF number: an integer when the value is whole (as pypdf writes a page size), else a real."""
     return NumberObject(value) if float(value).is_integer() else FloatObject(value)
