@@ -4,7 +4,7 @@ On a fresh database (SQLite, or PostgreSQL with PORTAL_BENCH_DATABASE_URL), with
 service functions as the pages make them:
   - submit: `portal.applications.service.submit_application` on SUBMITS drafts, one transaction each, p95;
     baseline: the smallest write transaction the portal makes (one audit event, committed), same run;
-  - the status page of a logged-in resident, served by gunicorn: paced 50 requests/s (p95, p99) and wrk
+  - the status page of a logged-in resident, served by gunicorn: paced 50 requests/s (p50, p95, p99) and wrk
     throughput, against the bare route in the same server;
   - uploads: UPLOADERS residents, each logged in with their own session, upload a 10 MB PDF to their checklist
     at the same moment (the real form post, CSRF token and all), round after round while the status page is
@@ -232,6 +232,7 @@ def run() -> list[Result]:
                bare_write_p95, "< 50 ms"),
         Result("resident status page: throughput", status_rps, "req/s", "bare route throughput", bare_rps,
                ">= 0.30 of bare"),
+        Result(f"resident status page: p50 @{RATE} rps", status.p(50), "ms", "bare route p50", bare.p(50), ""),
         Result(f"resident status page: p95 @{RATE} rps", status.p(95), "ms", "bare route p95", bare.p(95),
                "< 300 ms"),
         Result(f"resident status page: p99 @{RATE} rps", status.p(99), "ms", "bare route p99", bare.p(99),
