@@ -85,7 +85,8 @@ def lookups_for(notices: list[Notice]) -> Lookups:
 
 def _cases(notices: list[Notice]) -> dict[int, list[Notice]]:
     """Each claimed notice's case (its root notice and every notice linked to the root), by root id. Linking is
-    done by the importer, never by the pipeline, so the cases cannot change while the batch is processed."""
+    the importer's, never the pipeline's; a notice an import links to a case meanwhile is due itself, and sees
+    the whole case when its turn comes."""
     roots = sorted({notice.case_id or notice.id for notice in notices})
     found: dict[int, dict[int, Notice]] = {root: {} for root in roots}
     # Two indexed lookups, as case_notices: an OR over the key and case_id made SQLite scan the whole table.
