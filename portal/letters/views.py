@@ -125,9 +125,7 @@ def batch_file(day: str, name: str) -> Response:
             handle.close()
             raise
         handle.seek(0)
-        response = send_file(handle, mimetype="application/pdf", as_attachment=True,
-                             download_name=f"utskrift-{wanted.isoformat()}.pdf", etag=False, max_age=0)
-        response.headers["Cache-Control"] = "no-store"  # names and addresses: no copy in a browser's cache
-        return response
+        return send_file(handle, mimetype="application/pdf", as_attachment=True,
+                         download_name=f"utskrift-{wanted.isoformat()}.pdf", etag=False)
     return Response(print_batch.manifest_csv(letters), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="manifest-{day}.csv"'})

@@ -67,7 +67,7 @@ def test_print_batch_from_the_page_and_every_download_is_logged(app: Flask, clie
     one = client.get(f"/staff/brev/utskrift/{day}/letters.pdf")
     two = client.get(f"/staff/brev/utskrift/{day}/letters.pdf")
     assert one.status_code == 200 and one.data == two.data and one.data.startswith(b"%PDF-")
-    assert one.headers["Cache-Control"] == "no-store"
+    assert one.headers["Cache-Control"] == "no-store"  # as every response to a logged-in session
     assert one.headers["Content-Disposition"] == f"attachment; filename=utskrift-{day}.pdf"
     one.close()
     two.close()
