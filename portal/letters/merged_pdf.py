@@ -76,11 +76,9 @@ class MergedPdfWriter:
         pages = list(reader.pages)
         # The pages are numbered first, so that a reference to a page (a link's destination) is to its copy here
         # rather than a way back into the letter's own page tree.
-        numbers: dict[tuple[int, int], int] = {}
-        for page in pages:
-            reference = page.indirect_reference
-            if reference is not None:
-                numbers[(reference.idnum, reference.generation)] = self._new_number()
+        page_numbers = [self._new_number() for _ in pages]
+        numbers = {(page.indirect_reference.idnum, page.indirect_reference.generation): number
+                   for page, number in zip(pages, page_numbers, strict=True) if page.indirect_reference is not None}
         waiting: deque[tuple[int, PdfObject]] = deque()
 
         def renumbered(value: PdfObject) -> PdfObject:
@@ -103,16 +101,13 @@ class MergedPdfWriter:
                     value[index] = renumbered(item)
             return value
 
-        for page in pages:
+        for page, page_number in zip(pages, page_numbers, strict=True):
             page_dict = DictionaryObject(page)
             for name in INHERITED:  # a page may take these from the page tree, which is not copied
                 if name not in page_dict and (found := _inherited(page, name)) is not None:
                     page_dict[NameObject(name)] = found
             page_dict.pop(NameObject("/Parent"), None)
             page_dict.pop(NameObject("/StructParents"), None)  # points into the structure tree, left out
-            reference = page.indirect_reference
-            page_number = (self._new_number() if reference is None
-                           else numbers[(reference.idnum, reference.generation)])
             renumbered(page_dict)
             page_dict[NameObject("/Parent")] = self._reference(PAGES)
             self._object(page_number, page_dict)

@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 from pypdf import PdfReader
-from pypdf.generic import DictionaryObject
+from pypdf.generic import DictionaryObject, NullObject
 
 from portal.letters.merged_pdf import MergedPdfWriter
 from tests.letters.factories import letter_pdf
@@ -89,6 +89,24 @@ def test_a_link_to_another_page_points_at_its_copy_and_no_stray_pages_are_writte
         page.indirect_reference.idnum for page in pages if page.indirect_reference is not None}
     assert [n for n, kind in types.items() if kind == "/Pages"] == [
         reader.trailer["/Root"].raw_get("/Pages").idnum]
+
+
+def test_a_reference_to_a_missing_object_becomes_null_and_the_file_stays_valid(tmp_path: Path) -> None:
+    # A damaged letter whose page points at an annotation that is not in the file.
+    dangling = handmade_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 400] /Contents 4 0 R /Annots [9 0 R]"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        stream(b"BT /F1 12 Tf 20 300 Td (Trasig sida) Tj ET"),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ])
+    path = tmp_path / "letters.pdf"
+    path.write_bytes(merged(dangling, blank_after_odd=False))
+    subprocess.run(["qpdf", "--check", str(path)], check=True, capture_output=True)
+    reader = PdfReader(path)
+    assert len(reader.pages) == 1 and "Trasig sida" in reader.pages[0].extract_text()
+    assert isinstance(reader.pages[0]["/Annots"][0].get_object(), NullObject)
 
 
 def test_the_same_pdfs_give_the_same_bytes() -> None:
