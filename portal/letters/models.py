@@ -6,9 +6,10 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base, UTCDateTime, utcnow
+from portal.storage import StoredFile
 
 
 class LetterKind(StrEnum):
@@ -22,12 +23,18 @@ class LetterKind(StrEnum):
 
 
 class LetterStatus(StrEnum):
-    """Where a letter stands; only `queued` letters go into the next print batch."""
+    """Where a letter stands; only `queued` letters go into the next print batch.
+
+    `file_damaged`: the stored PDF was missing or did not match its sha256 when the day's batch was made, so the
+    letter was left out rather than stopping every other letter of the day; it waits until staff check its file
+    again (restored from backup: queued for the next batch) or stop it.
+    """
 
     AWAITING_APPROVAL = "awaiting_approval"
     QUEUED = "queued"
     EXPORTED = "exported"
     CANCELLED = "cancelled"
+    FILE_DAMAGED = "file_damaged"
 
 
 class PrintBatch(Base):
@@ -62,3 +69,5 @@ class Letter(Base):
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("letter_print_batch.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     exported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    stored_file: Mapped[StoredFile] = relationship()

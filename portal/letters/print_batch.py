@@ -16,12 +16,20 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from portal import audit
 from portal.db import db, utcnow
 from portal.letters.merged_pdf import MergedPdfWriter
 from portal.letters.models import Letter, LetterStatus, PrintBatch
-from portal.letters.service import mark_exported, read_letter_pdf
+from portal.letters.service import (
+    LetterFileDamaged,
+    letter_file_problem,
+    list_letters,
+    mark_exported,
+    read_letter_pdf,
+    set_aside_damaged,
+)
 
 LOCAL = ZoneInfo("Europe/Stockholm")
 PDF_NAME = "letters.pdf"
@@ -38,13 +46,22 @@ def claim_batch(day: date) -> tuple[PrintBatch, list[Letter]]:
 
     Letters queued until the end of that day and not yet in a batch belong to it; later ones wait for the next
     day's batch. The unique day keeps two exporters from making two batches (the loser reads the winner's).
+    A letter whose stored file is damaged is set aside (`file_damaged`) instead of going in: the batch is fixed
+    once made, and one unreadable file must not keep the rest of the day's letters from the printer.
     """
     batch = db.session.scalar(select(PrintBatch).where(PrintBatch.day == day))
     if batch is None:
-        letters = list(db.session.scalars(
+        queued = db.session.scalars(
             select(Letter).where(Letter.status == LetterStatus.QUEUED, Letter.batch_id.is_(None),
                                  Letter.created_at < _end_of_day_utc(day))
-            .order_by(Letter.id).with_for_update()))
+            .order_by(Letter.id).options(selectinload(Letter.stored_file)).with_for_update()).all()
+        letters = []
+        for letter in queued:
+            problem = letter_file_problem(letter)
+            if problem is None:
+                letters.append(letter)
+            else:
+                set_aside_damaged(letter, problem)
         try:
             with db.session.begin_nested():
                 batch = PrintBatch(day=day, letter_count=len(letters),
@@ -62,7 +79,8 @@ def claim_batch(day: date) -> tuple[PrintBatch, list[Letter]]:
         audit.record("letter.print_batch_again", object_type="letter_print_batch", object_id=batch.id,
                      detail=day.isoformat())
         db.session.commit()
-    letters = list(db.session.scalars(select(Letter).where(Letter.batch_id == batch.id).order_by(Letter.id)))
+    letters = list(db.session.scalars(select(Letter).where(Letter.batch_id == batch.id).order_by(Letter.id)
+                                      .options(selectinload(Letter.stored_file))))
     return batch, letters
 
 
@@ -130,6 +148,16 @@ letters_cli = AppGroup("letters", help="Brev: dagens utskriftsbunt.")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
 def export_command(day: datetime, out_dir: Path) -> None:
     """Skriv dagens utskriftsbunt: letters.pdf och manifest.csv i OUT/<datum>/."""
-    target = export_print_batch(day.date(), out_dir)
+    try:
+        target = export_print_batch(day.date(), out_dir)
+    except LetterFileDamaged as error:
+        # Only a file damaged after its batch was made gets here (earlier ones were set aside): the batch's
+        # contents are fixed, so nothing is written until the file is back.
+        raise click.ClickException(f"{error}. Utskriften för {day:%Y-%m-%d} är inte skriven: återställ filen "
+                                   "från säkerhetskopian och exportera igen.") from error
     click.echo(f"{target / PDF_NAME}")
     click.echo(f"{target / MANIFEST_NAME}")
+    damaged = list_letters(LetterStatus.FILE_DAMAGED)
+    if damaged:
+        click.echo(f"Inte med: {len(damaged)} brev med skadad fil ({', '.join(str(x.id) for x in damaged)}). "
+                   "Återställ filerna och kontrollera breven igen under Brev.", err=True)

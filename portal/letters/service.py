@@ -14,13 +14,17 @@ from portal import audit
 from portal.db import db, utcnow
 from portal.letters.models import Letter, LetterKind, LetterStatus
 from portal.pdf import RenderedPdf
-from portal.storage import StoredFile, get_storage, read_chunks, store_file
+from portal.storage import get_storage, read_chunks, store_file
 
 MAX_LETTER_BYTES = 10 * 1024 * 1024
 
 
 class LetterError(ValueError):
     """A letter cannot be changed as asked."""
+
+
+class LetterFileDamaged(LetterError):
+    """A letter's stored PDF is missing, cannot be read, or does not match the sha256 stored with the letter."""
 
 
 def count_pages(pdf: bytes) -> int:
@@ -60,15 +64,51 @@ def add_letter(*, kind: str, dedup_key: str, person_id: int | None, language: st
 
 
 def read_letter_pdf(letter: Letter) -> bytes:
-    """The stored PDF bytes of a letter, checked against its sha256."""
-    stored = db.session.get(StoredFile, letter.stored_file_id)
-    if stored is None:
-        raise LetterError("the letter's file is missing")
-    with get_storage().open(stored.key) as handle:
-        data = b"".join(read_chunks(handle))
+    """The stored PDF bytes of a letter, checked against its sha256 (LetterFileDamaged when they are not it)."""
+    stored = letter.stored_file
+    try:
+        with get_storage().open(stored.key) as handle:
+            data = b"".join(read_chunks(handle))
+    except OSError as error:
+        raise LetterFileDamaged(f"brev {letter.id}: filen {stored.key} går inte att läsa "
+                                f"({error.strerror or error})") from error
     if hashlib.sha256(data).hexdigest() != letter.sha256:
-        raise LetterError(f"letter {letter.id}: stored file does not match its sha256")
+        raise LetterFileDamaged(f"brev {letter.id}: filen {stored.key} är inte den som sparades (sha256)")
     return data
+
+
+def letter_file_problem(letter: Letter) -> str | None:
+    """Why the letter's stored PDF cannot be printed, or None when it reads back whole."""
+    try:
+        read_letter_pdf(letter)
+    except LetterFileDamaged as error:
+        return str(error)
+    return None
+
+
+def set_aside_damaged(letter: Letter, problem: str) -> None:
+    """Keep a letter whose file is damaged out of printing until staff check it again (no commit)."""
+    letter.status = LetterStatus.FILE_DAMAGED
+    audit.record("letter.file_damaged", person_id=letter.person_id, object_type="letter", object_id=letter.id,
+                 detail=problem)
+
+
+def check_letter_file_again(letter_id: int) -> Letter:
+    """A letter set aside for a damaged file goes back in the print queue once its file reads back whole
+    (commits with an audit event); LetterFileDamaged while it still does not."""
+    letter = db.session.get(Letter, letter_id, with_for_update=True)
+    if letter is None:
+        raise LetterError("brevet finns inte")
+    if letter.status != LetterStatus.FILE_DAMAGED:
+        return letter  # a second click, or another staff member was first
+    problem = letter_file_problem(letter)
+    if problem is not None:
+        db.session.rollback()
+        raise LetterFileDamaged(problem)
+    letter.status = LetterStatus.QUEUED
+    audit.record("letter.file_restored", person_id=letter.person_id, object_type="letter", object_id=letter.id)
+    db.session.commit()
+    return letter
 
 
 def list_letters(status: LetterStatus | None = None, limit: int = 200) -> list[Letter]:
@@ -100,7 +140,8 @@ def approve_letter(letter_id: int) -> Letter:
 
 def cancel_letter(letter_id: int) -> Letter:
     """Stop a letter that has not been exported yet (commits with an audit event)."""
-    return _set_status(letter_id, LetterStatus.CANCELLED, {LetterStatus.AWAITING_APPROVAL, LetterStatus.QUEUED},
+    return _set_status(letter_id, LetterStatus.CANCELLED,
+                       {LetterStatus.AWAITING_APPROVAL, LetterStatus.QUEUED, LetterStatus.FILE_DAMAGED},
                        "letter.cancel")
 
 
@@ -115,7 +156,9 @@ def mark_exported(letters: list[Letter], batch_id: int, at: datetime) -> None:
 def withdraw_letter(letter_id: int) -> bool:
     """Stop a letter that has not been printed yet (no commit); False when it already went to print."""
     letter = db.session.get(Letter, letter_id, with_for_update=True)
-    if letter is None or letter.status not in (LetterStatus.AWAITING_APPROVAL, LetterStatus.QUEUED):
+    # A letter set aside for a damaged file would print once restored: it is stopped too.
+    if letter is None or letter.status not in (LetterStatus.AWAITING_APPROVAL, LetterStatus.QUEUED,
+                                               LetterStatus.FILE_DAMAGED):
         return False
     letter.status = LetterStatus.CANCELLED
     audit.record("letter.cancel", person_id=letter.person_id, object_type="letter", object_id=letter.id,

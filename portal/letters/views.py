@@ -14,7 +14,15 @@ from portal.db import db, utcnow
 from portal.forms import BaseForm
 from portal.letters import print_batch
 from portal.letters.models import Letter, LetterStatus, PrintBatch
-from portal.letters.service import LetterError, approve_letter, cancel_letter, list_letters, read_letter_pdf
+from portal.letters.service import (
+    LetterError,
+    LetterFileDamaged,
+    approve_letter,
+    cancel_letter,
+    check_letter_file_again,
+    list_letters,
+    read_letter_pdf,
+)
 from portal.security import staff_required
 from portal.staff.models import Role
 
@@ -25,7 +33,8 @@ KIND_LABELS = {"outreach_first": "Uppsökande brev", "outreach_second": "Uppsök
                "appointment_changed": "Ändrad tid", "delay_notice": "Besked om försening",
                "application_receipt": "Kvitto på ansökan"}
 STATUS_LABELS = {LetterStatus.AWAITING_APPROVAL: "väntar på granskning", LetterStatus.QUEUED: "klart för utskrift",
-                 LetterStatus.EXPORTED: "utskrivet", LetterStatus.CANCELLED: "stoppat"}
+                 LetterStatus.EXPORTED: "utskrivet", LetterStatus.CANCELLED: "stoppat",
+                 LetterStatus.FILE_DAMAGED: "filen är skadad, inte med i utskrift"}
 
 
 class ActionForm(BaseForm):
@@ -58,8 +67,9 @@ def preview(letter_id: int) -> Response:
         abort(404)
     try:
         data = read_letter_pdf(letter)
-    except LetterError:
-        abort(500)
+    except LetterFileDamaged as error:
+        flash(f"Brevet går inte att visa: {error}.", "error")
+        return redirect(url_for(".list_page"))
     audit.record("letter.read", person_id=letter.person_id, object_type="letter", object_id=letter.id)
     db.session.commit()
     return Response(data, mimetype="application/pdf",
@@ -73,7 +83,8 @@ def change(letter_id: int, action: str) -> Response:
     if not ActionForm().validate_on_submit():
         abort(400)
     handlers = {"godkann": (approve_letter, "Brevet är godkänt och går med nästa utskrift."),
-                "stoppa": (cancel_letter, "Brevet är stoppat och skrivs inte ut.")}
+                "stoppa": (cancel_letter, "Brevet är stoppat och skrivs inte ut."),
+                "kontrollera": (check_letter_file_again, "Brevets fil är hel igen. Brevet går med nästa utskrift.")}
     if action not in handlers or db.session.get(Letter, letter_id) is None:
         abort(404)
     handler, message = handlers[action]
@@ -99,6 +110,11 @@ def make_batch() -> Response:
         return redirect(url_for(".list_page"))
     _batch, letters = print_batch.claim_batch(day)
     flash(f"Utskriften för {day.isoformat()} har {len(letters)} brev.", "success")
+    damaged = list_letters(LetterStatus.FILE_DAMAGED)
+    if damaged:
+        flash(f"{len(damaged)} brev är inte med eftersom deras filer är skadade: "
+              f"{', '.join(str(x.id) for x in damaged)}. Be IT återställa filerna från säkerhetskopian och "
+              "tryck sedan Kontrollera filen igen vid brevet.", "error")
     return redirect(url_for(".list_page"))
 
 
@@ -121,6 +137,11 @@ def batch_file(day: str, name: str) -> Response:
         handle = tempfile.TemporaryFile()  # noqa: SIM115  # the response closes it once it is sent
         try:
             print_batch.write_letters_pdf(wanted, letters, handle)
+        except LetterFileDamaged as error:
+            handle.close()
+            flash(f"Utskriften för {wanted.isoformat()} går inte att ladda ner: {error}. Be IT återställa filen "
+                  "från säkerhetskopian och ladda ner igen.", "error")
+            return redirect(url_for(".list_page"))
         except BaseException:
             handle.close()
             raise

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 from portal.pdf import html_to_pdf
@@ -26,3 +27,13 @@ def letter_pdf(marker: str, pages: int = 1) -> bytes:
     html = ("<!doctype html><html><head><style>@page { size: A4 } .p { page-break-after: always }"
             ".p:last-child { page-break-after: auto }</style></head><body>" + body + "</body></html>")
     return html_to_pdf(html)
+
+
+def stored_letter_path(app: Any, letter: Any) -> Path:
+    """Where the letter's PDF lies in the app's storage (to damage it, as a failing disk would)."""
+    from portal.db import db
+    from portal.storage import StoredFile
+
+    key = db.session.get(StoredFile, letter.stored_file_id).key
+    (path,) = Path(app.config["STORAGE_DIR"]).rglob(key)
+    return path

@@ -80,3 +80,43 @@ def test_print_batch_from_the_page_and_every_download_is_logged(app: Flask, clie
     assert db.session.get(Letter, letter.id).status == LetterStatus.EXPORTED  # type: ignore[union-attr]
     assert client.get("/staff/brev/utskrift/2001-01-01/letters.pdf").status_code == 404
     assert client.get(f"/staff/brev/utskrift/{day}/..%2f..%2fetc").status_code == 404
+
+
+def test_a_damaged_letter_is_shown_left_out_and_can_be_checked_again(app: Flask, client: FlaskClient) -> None:
+    from portal.db import utcnow
+    from portal.letters.print_batch import LOCAL
+    from tests.letters.factories import stored_letter_path
+
+    whole, damaged = _letter("k1"), _letter("k2")
+    for letter in (whole, damaged):
+        service.approve_letter(letter.id)
+    path = stored_letter_path(app, damaged)
+    original = path.read_bytes()
+    path.write_bytes(original[:-100])
+    _login(client)
+    day = utcnow().astimezone(LOCAL).date().isoformat()
+    made = submit(client, "/staff/brev/", {"day": day}, action="/staff/brev/utskrift", follow_redirects=True)
+    text = made.get_data(as_text=True)
+    assert "Utskriften för " + day + " har 1 brev." in text
+    assert f"1 brev är inte med eftersom deras filer är skadade: {damaged.id}." in text
+    soup = get_page(client, "/staff/brev/?status=file_damaged")
+    row = soup.find("td", string="REF-k2").find_parent("tr")  # type: ignore[union-attr]
+    assert "filen är skadad" in row.get_text()
+    assert row.find("button", string=f"Kontrollera filen igen, brev {damaged.id}") is not None
+    # Preview says why instead of failing; checking again while the file is still wrong says so.
+    shown = client.get(f"/staff/brev/{damaged.id}.pdf", follow_redirects=True)
+    assert shown.status_code == 200 and "Brevet går inte att visa" in shown.get_data(as_text=True)
+    again = submit(client, "/staff/brev/", {}, action=f"/staff/brev/{damaged.id}/kontrollera", follow_redirects=True)
+    assert "Det gick inte" in again.get_data(as_text=True)
+    path.write_bytes(original)
+    restored = submit(client, "/staff/brev/", {}, action=f"/staff/brev/{damaged.id}/kontrollera",
+                      follow_redirects=True)
+    assert "Brevets fil är hel igen" in restored.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Letter, damaged.id).status == LetterStatus.QUEUED  # type: ignore[union-attr]
+    # A file damaged after its batch was made: the download says so and which letter, and sends no PDF.
+    stored_letter_path(app, whole).write_bytes(b"%PDF-1.7 broken")
+    download = client.get(f"/staff/brev/utskrift/{day}/letters.pdf")
+    assert download.status_code == 302
+    page = client.get("/staff/brev/").get_data(as_text=True)
+    assert f"går inte att ladda ner: brev {whole.id}" in page

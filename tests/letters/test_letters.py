@@ -1,4 +1,4 @@
-"""Letters: stored once per key, the review gate, and a byte-identical daily print batch."""
+"""Letters: stored once per key, the review gate, a byte-identical daily print batch, and damaged files."""
 
 from __future__ import annotations
 
@@ -12,11 +12,12 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+from portal.audit import AuditEvent
 from portal.db import db
 from portal.letters import print_batch, service
 from portal.letters.models import Letter, LetterStatus, PrintBatch
 from tests.factories import create_person
-from tests.letters.factories import letter_pdf
+from tests.letters.factories import letter_pdf, stored_letter_path
 
 
 def today() -> date:
@@ -105,3 +106,83 @@ def test_cli_exports_a_day(app: Flask, runner: object, tmp_path: Path) -> None:
     assert len((folder / "manifest.csv").read_text().splitlines()) == 2
     bad = runner.invoke(args=["letters", "export", "--date", "2026-13-01", "--out", str(tmp_path)])  # type: ignore[attr-defined]
     assert bad.exit_code != 0
+
+
+def test_a_damaged_letter_is_set_aside_and_the_rest_of_the_day_prints(app: Flask, tmp_path: Path) -> None:
+    whole = add("Brev-helt", reference="R1")
+    changed = add("Brev-andrat", reference="R2")
+    missing = add("Brev-borta", reference="R3")
+    last = add("Brev-sist", pages=2, reference="R4")
+    db.session.commit()
+    original = stored_letter_path(app, changed).read_bytes()
+    stored_letter_path(app, changed).write_bytes(original[:-200])  # a file cut short on a failing disk
+    stored_letter_path(app, missing).unlink()
+
+    folder = print_batch.export_print_batch(today(), tmp_path / "a")
+    subprocess.run(["qpdf", "--check", str(folder / "letters.pdf")], check=True, capture_output=True)
+    pages = page_texts(folder / "letters.pdf")
+    assert len(pages) == 4 and "Brev-helt sida 1" in pages[0] and "Brev-sist sida 2" in pages[3]
+    rows = (folder / "manifest.csv").read_text(encoding="utf-8").splitlines()[1:]
+    assert [row.split(";")[0] for row in rows] == [str(whole.id), str(last.id)]
+    batch = db.session.scalar(select(PrintBatch))
+    assert batch is not None and (batch.letter_count, batch.pages) == (2, 4)
+    db.session.expire_all()
+    assert (changed.status, missing.status) == (LetterStatus.FILE_DAMAGED, LetterStatus.FILE_DAMAGED)
+    assert changed.batch_id is None and missing.batch_id is None
+    events = {e.object_id: e.detail for e in db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "letter.file_damaged"))}
+    assert set(events) == {str(changed.id), str(missing.id)}
+    assert "sha256" in events[str(changed.id)] and "går inte att läsa" in events[str(missing.id)]
+
+    # Still damaged: checking again changes nothing. Restored from backup: queued for the next batch.
+    with pytest.raises(service.LetterFileDamaged):
+        service.check_letter_file_again(changed.id)
+    assert db.session.get(Letter, changed.id).status == LetterStatus.FILE_DAMAGED  # type: ignore[union-attr]
+    stored_letter_path(app, changed).write_bytes(original)
+    assert service.check_letter_file_again(changed.id).status == LetterStatus.QUEUED
+    assert service.check_letter_file_again(changed.id).status == LetterStatus.QUEUED  # a second click
+    assert db.session.query(AuditEvent).filter_by(action="letter.file_restored").count() == 1
+    assert service.cancel_letter(missing.id).status == LetterStatus.CANCELLED
+    # The day's batch is what it was; the restored letter goes with the next day's.
+    again = print_batch.export_print_batch(today(), tmp_path / "b")
+    assert (again / "letters.pdf").read_bytes() == (folder / "letters.pdf").read_bytes()
+    tomorrow = print_batch.export_print_batch(date.fromordinal(today().toordinal() + 1), tmp_path / "c")
+    assert "Brev-andrat sida 1" in page_texts(tomorrow / "letters.pdf")[0]
+
+
+def test_a_letter_damaged_after_its_batch_was_made_stops_the_export_with_a_clear_error(
+        app: Flask, runner: object, tmp_path: Path) -> None:
+    letter = add("Brev-senare")
+    db.session.commit()
+    day = today().isoformat()
+    first = runner.invoke(args=["letters", "export", "--date", day, "--out", str(tmp_path / "a")])  # type: ignore[attr-defined]
+    assert first.exit_code == 0, first.output
+    stored_letter_path(app, letter).write_bytes(b"%PDF-1.7 not the letter")
+    out = tmp_path / "b"
+    result = runner.invoke(args=["letters", "export", "--date", day, "--out", str(out)])  # type: ignore[attr-defined]
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"brev {letter.id}" in result.output and "återställ filen från säkerhetskopian" in result.output
+    assert not any(path.is_file() for path in out.rglob("*"))  # no half-written print file
+    db.session.expire_all()
+    assert db.session.get(Letter, letter.id).status == LetterStatus.EXPORTED  # type: ignore[union-attr]
+
+
+def test_cli_names_the_letters_left_out(app: Flask, runner: object, tmp_path: Path) -> None:
+    add("Brev-ok")
+    damaged = add("Brev-skadat")
+    db.session.commit()
+    stored_letter_path(app, damaged).unlink()
+    result = runner.invoke(args=["letters", "export", "--date", today().isoformat(), "--out", str(tmp_path)])  # type: ignore[attr-defined]
+    assert result.exit_code == 0, result.output
+    assert f"Inte med: 1 brev med skadad fil ({damaged.id})" in result.output
+
+
+def test_protection_stops_a_letter_set_aside_for_its_file(app: Flask, tmp_path: Path) -> None:
+    # Restored and checked again, it would print with the address that protection must keep off paper.
+    letter = add("Brev-adress")
+    db.session.commit()
+    stored_letter_path(app, letter).unlink()
+    print_batch.claim_batch(today())
+    assert letter.status == LetterStatus.FILE_DAMAGED
+    assert service.withdraw_letter(letter.id) is True
+    assert letter.status == LetterStatus.CANCELLED
