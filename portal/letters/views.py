@@ -112,9 +112,9 @@ def make_batch() -> Response:
     flash(f"Utskriften för {day.isoformat()} har {len(letters)} brev.", "success")
     damaged = list_letters(LetterStatus.FILE_DAMAGED)
     if damaged:
-        flash(f"{len(damaged)} brev är inte med eftersom deras filer är skadade: "
-              f"{', '.join(str(x.id) for x in damaged)}. Be IT återställa filerna från säkerhetskopian och "
-              "tryck sedan Kontrollera filen igen vid brevet.", "error")
+        flash(f"Inte med i utskriften eftersom filen är skadad: brev {', '.join(str(x.id) for x in damaged)}. "
+              "Be IT återställa filen från säkerhetskopian och tryck sedan Kontrollera filen igen vid brevet.",
+              "error")
     return redirect(url_for(".list_page"))
 
 

@@ -98,7 +98,7 @@ def test_a_damaged_letter_is_shown_left_out_and_can_be_checked_again(app: Flask,
     made = submit(client, "/staff/brev/", {"day": day}, action="/staff/brev/utskrift", follow_redirects=True)
     text = made.get_data(as_text=True)
     assert "Utskriften för " + day + " har 1 brev." in text
-    assert f"1 brev är inte med eftersom deras filer är skadade: {damaged.id}." in text
+    assert f"Inte med i utskriften eftersom filen är skadad: brev {damaged.id}." in text
     soup = get_page(client, "/staff/brev/?status=file_damaged")
     row = soup.find("td", string="REF-k2").find_parent("tr")  # type: ignore[union-attr]
     assert "filen är skadad" in row.get_text()
