@@ -13,6 +13,7 @@ from portal import audit
 from portal.db import db, utcnow
 from portal.forms import BaseForm
 from portal.letters import print_batch
+from portal.letters.labels import KIND_LABELS, STATUS_LABELS
 from portal.letters.models import Letter, LetterStatus, PrintBatch
 from portal.letters.service import (
     LetterError,
@@ -28,14 +29,6 @@ from portal.staff.models import Role
 
 bp = Blueprint("staff_letters", __name__, url_prefix="/staff/brev", template_folder="templates")
 READERS = (Role.RECEPTION, Role.OUTREACH)
-
-KIND_LABELS = {"outreach_first": "Uppsökande brev", "outreach_second": "Uppsökande brev, andra försöket",
-               "appointment_changed": "Ändrad tid", "delay_notice": "Besked om försening",
-               "application_receipt": "Kvitto på ansökan"}
-STATUS_LABELS = {LetterStatus.AWAITING_APPROVAL: "väntar på granskning", LetterStatus.QUEUED: "klart för utskrift",
-                 LetterStatus.EXPORTED: "utskrivet", LetterStatus.CANCELLED: "stoppat",
-                 LetterStatus.FILE_DAMAGED: "filen är skadad, inte med i utskrift"}
-
 
 class ActionForm(BaseForm):
     """A button that changes a letter; CSRF only."""

@@ -75,6 +75,28 @@ def test_notice_page_shows_the_case_as_one_timeline_and_logs_the_read(app: Flask
         client, f"/staff/notices/{notice.id}").get_text(" ")
 
 
+def test_the_timeline_tells_whether_a_letter_went_to_print(app: Flask, client: FlaskClient) -> None:
+    from portal.letters import print_batch
+    from portal.letters.models import Letter
+    from tests.letters.factories import stored_letter_path
+
+    _login(client)
+    import_rows(row(referens="PRINTED"), row(referens="DAMAGED", personnummer="202503082386", adress="Annan väg 2"))
+    run_pass()
+    printed, damaged = notice_by_reference("PRINTED"), notice_by_reference("DAMAGED")
+    assert "Första brevet : brev skapat, klart för utskrift" in get_page(
+        client, f"/staff/notices/{printed.id}").get_text(" ")
+    letter = db.session.scalar(select(Letter).where(Letter.dedup_key == f"notice:{damaged.id}:outreach_first"))
+    assert letter is not None
+    stored_letter_path(app, letter).unlink()
+    day = print_batch.utcnow().astimezone(print_batch.LOCAL).date()
+    print_batch.claim_batch(day)
+    text = get_page(client, f"/staff/notices/{printed.id}").get_text(" ")
+    assert f"Första brevet : brev skapat, utskrivet {day.isoformat()}" in text
+    text = get_page(client, f"/staff/notices/{damaged.id}").get_text(" ")
+    assert "Första brevet : brev skapat, filen är skadad, inte med i utskrift" in text
+
+
 def test_protected_identity_never_shows_the_address(app: Flask, client: FlaskClient) -> None:
     _login(client)
     create_person(personnummer="202503082386", protection=Protection.CONFIDENTIALITY_MARKING)
