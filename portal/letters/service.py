@@ -8,7 +8,7 @@ from datetime import datetime
 
 from flask import current_app
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal import audit
 from portal.db import db, utcnow
@@ -117,6 +117,11 @@ def list_letters(status: LetterStatus | None = None, limit: int = 200) -> list[L
     if status is not None:
         query = query.where(Letter.status == status)
     return list(db.session.scalars(query))
+
+
+def count_letters(status: LetterStatus) -> int:
+    """How many letters have this status."""
+    return db.session.scalar(select(func.count()).select_from(Letter).where(Letter.status == status)) or 0
 
 
 def _set_status(letter_id: int, new: LetterStatus, allowed: set[LetterStatus], action: str) -> Letter:

@@ -21,6 +21,7 @@ from portal.letters.service import (
     approve_letter,
     cancel_letter,
     check_letter_file_again,
+    count_letters,
     list_letters,
     read_letter_pdf,
 )
@@ -48,7 +49,8 @@ def list_page() -> str:
     status = _status_arg()
     return render_template("letters/list.html", letters=list_letters(status), status=status,
                            kind_labels=KIND_LABELS, status_labels=STATUS_LABELS, form=ActionForm(),
-                           batches=print_batch.list_batches(), today=utcnow().astimezone(print_batch.LOCAL).date())
+                           batches=print_batch.list_batches(), today=utcnow().astimezone(print_batch.LOCAL).date(),
+                           damaged=count_letters(LetterStatus.FILE_DAMAGED))
 
 
 @bp.route("/<int:letter_id>.pdf")

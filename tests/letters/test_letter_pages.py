@@ -99,6 +99,9 @@ def test_a_damaged_letter_is_shown_left_out_and_can_be_checked_again(app: Flask,
     text = made.get_data(as_text=True)
     assert "Utskriften för " + day + " har 1 brev." in text
     assert f"Inte med i utskriften eftersom filen är skadad: brev {damaged.id}." in text
+    banner = get_page(client, "/staff/brev/").find("div", class_="notice--error")
+    assert banner is not None and "1 brev är inte med i utskrift" in banner.get_text()
+    assert banner.find("a", string="visa breven med skadad fil")["href"] == "/staff/brev/?status=file_damaged"  # type: ignore[index]
     soup = get_page(client, "/staff/brev/?status=file_damaged")
     row = soup.find("td", string="REF-k2").find_parent("tr")  # type: ignore[union-attr]
     assert "filen är skadad" in row.get_text()
@@ -114,6 +117,7 @@ def test_a_damaged_letter_is_shown_left_out_and_can_be_checked_again(app: Flask,
     assert "Brevets fil är hel igen" in restored.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Letter, damaged.id).status == LetterStatus.QUEUED  # type: ignore[union-attr]
+    assert get_page(client, "/staff/brev/").find("div", class_="notice--error") is None
     # A file damaged after its batch was made: the download says so and which letter, and sends no PDF.
     stored_letter_path(app, whole).write_bytes(b"%PDF-1.7 broken")
     download = client.get(f"/staff/brev/utskrift/{day}/letters.pdf")
