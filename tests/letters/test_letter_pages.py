@@ -15,7 +15,7 @@ from portal.letters.models import Letter, LetterStatus
 from portal.staff.models import Role
 from tests.factories import PASSWORD, create_person, create_staff_user
 from tests.letters.factories import letter_pdf
-from tests.pages import get_page, login_staff, submit
+from tests.pages import get_page, login_staff, parse, submit
 
 
 @pytest.fixture
@@ -98,8 +98,7 @@ def test_a_damaged_letter_is_shown_left_out_and_can_be_checked_again(app: Flask,
     made = submit(client, "/staff/brev/", {"day": day}, action="/staff/brev/utskrift", follow_redirects=True)
     text = made.get_data(as_text=True)
     assert "Utskriften för " + day + " har 1 brev." in text
-    assert f"Inte med i utskriften eftersom filen är skadad: brev {damaged.id}." in text
-    banner = get_page(client, "/staff/brev/").find("div", class_="notice--error")
+    banner = parse(made).find("div", class_="notice--error")
     assert banner is not None and "1 brev är inte med i utskrift" in banner.get_text()
     assert banner.find("a", string="visa breven med skadad fil")["href"] == "/staff/brev/?status=file_damaged"  # type: ignore[index]
     soup = get_page(client, "/staff/brev/?status=file_damaged")
