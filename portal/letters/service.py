@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Callable
 from datetime import datetime
 
 from flask import current_app
@@ -96,19 +97,8 @@ def set_aside_damaged(letter: Letter, problem: str) -> None:
 def check_letter_file_again(letter_id: int) -> Letter:
     """A letter set aside for a damaged file goes back in the print queue once its file reads back whole
     (commits with an audit event); LetterFileDamaged while it still does not."""
-    letter = db.session.get(Letter, letter_id, with_for_update=True)
-    if letter is None:
-        raise LetterError("brevet finns inte")
-    if letter.status != LetterStatus.FILE_DAMAGED:
-        return letter  # a second click, or another staff member was first
-    problem = letter_file_problem(letter)
-    if problem is not None:
-        db.session.rollback()
-        raise LetterFileDamaged(problem)
-    letter.status = LetterStatus.QUEUED
-    audit.record("letter.file_restored", person_id=letter.person_id, object_type="letter", object_id=letter.id)
-    db.session.commit()
-    return letter
+    return _set_status(letter_id, LetterStatus.QUEUED, {LetterStatus.FILE_DAMAGED}, "letter.file_restored",
+                       check=read_letter_pdf)
 
 
 def list_letters(status: LetterStatus | None = None, limit: int = 200) -> list[Letter]:
@@ -124,7 +114,9 @@ def count_letters(status: LetterStatus) -> int:
     return db.session.scalar(select(func.count()).select_from(Letter).where(Letter.status == status)) or 0
 
 
-def _set_status(letter_id: int, new: LetterStatus, allowed: set[LetterStatus], action: str) -> Letter:
+def _set_status(letter_id: int, new: LetterStatus, allowed: set[LetterStatus], action: str,
+                check: Callable[[Letter], object] | None = None) -> Letter:
+    """Move a letter on under its row lock; a second click changes nothing. `check` may refuse with LetterError."""
     letter = db.session.get(Letter, letter_id, with_for_update=True)
     if letter is None:
         raise LetterError("brevet finns inte")
@@ -132,6 +124,8 @@ def _set_status(letter_id: int, new: LetterStatus, allowed: set[LetterStatus], a
         return letter
     if letter.status not in allowed:
         raise LetterError(f"brevet har status {letter.status}")
+    if check is not None:
+        check(letter)
     letter.status = new
     audit.record(action, person_id=letter.person_id, object_type="letter", object_id=letter.id)
     db.session.commit()

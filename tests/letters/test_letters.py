@@ -143,6 +143,8 @@ def test_a_damaged_letter_is_set_aside_and_the_rest_of_the_day_prints(app: Flask
     assert service.check_letter_file_again(changed.id).status == LetterStatus.QUEUED  # a second click
     assert db.session.query(AuditEvent).filter_by(action="letter.file_restored").count() == 1
     assert service.cancel_letter(missing.id).status == LetterStatus.CANCELLED
+    with pytest.raises(service.LetterError, match="status cancelled"):  # stopped meanwhile: it stays stopped
+        service.check_letter_file_again(missing.id)
     # The day's batch is what it was; the restored letter goes with the next day's.
     again = print_batch.export_print_batch(today(), tmp_path / "b")
     assert (again / "letters.pdf").read_bytes() == (folder / "letters.pdf").read_bytes()
