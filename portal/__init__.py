@@ -22,7 +22,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from portal.extensions import babel, csrf, db, limiter
     from portal.identity import oidc
 
+    if app.config.get("TRUSTED_PROXIES"):
+        # Behind that many proxies, the client's address and scheme come from their X-Forwarded-For and
+        # X-Forwarded-Proto: rate limits, the audit log, throttling and secure-request checks see the resident,
+        # not the proxy. Without the setting those headers are ignored (anyone could send them).
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+
+    from portal import sessions
+
     db.init_app(app)
+    sessions.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     limiter.init_app(app)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask import has_request_context, request, session
+from flask import g, has_request_context, request, session
 from sqlalchemy import ForeignKey, String, Text, bindparam, event, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -81,8 +81,11 @@ def _refuse_audit_changes(session: Session, flush_context: Any, instances: Any) 
 
 def _actor() -> tuple[str, int | None, str]:
     if has_request_context():
+        staff = g.get("staff")
+        if staff is not None:
+            return "staff", int(staff.id), str(staff.email)
         if session.get("staff_id"):
-            return "staff", int(session["staff_id"]), str(session.get("staff_email", ""))
+            return "staff", int(session["staff_id"]), ""
         if session.get("person_id"):
             return "resident", int(session["person_id"]), "resident"
         return "anonymous", None, "anonymous"

@@ -18,7 +18,7 @@ from portal.identity.service import (
     login_resident,
 )
 from portal.personnummer import InvalidIdentityNumber
-from portal.security import public, safe_next, start_session
+from portal.security import end_session, public, safe_next, start_session
 
 bp = Blueprint("identity", __name__, url_prefix="/<lang>", template_folder="templates")
 bp.url_value_preprocessor(pull_lang)
@@ -102,9 +102,9 @@ def eid_callback() -> Response:
 @bp.route("/logga-ut", methods=["POST"])
 @public
 def logout() -> Response:
-    """End the resident's session."""
+    """End the resident's session, in the store too: a copy of the cookie opens nothing afterwards."""
     language = current_language()
-    session.clear()
+    end_session()
     session["language"] = language
     flash(str(messages.LOGGED_OUT), "info")
     return redirect(url_for("public.start"))
