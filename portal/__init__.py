@@ -65,6 +65,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.identity.views import bp as identity_bp
     from portal.public.views import bp as public_bp
     from portal.public.views import root
+    from portal.staff.account_views import bp as staff_accounts_bp
     from portal.staff.audit_views import bp as staff_audit_bp
     from portal.staff.models import Role
     from portal.staff.views import add_home_link
@@ -75,6 +76,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(identity_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(staff_audit_bp)
+    app.register_blueprint(staff_accounts_bp)
     from portal.statistics import intake_stats
     from portal.statistics.tables import add_section
     from portal.statistics.views import READERS
@@ -84,6 +86,7 @@ def _register_blueprints(app: Flask) -> None:
     add_section("intake", "Mottagningen", intake_stats.build)
     add_home_link(frozenset(READERS), "statistics.overview", "Statistik")
     add_home_link(frozenset({Role.ADMIN}), "staff_audit.review", "Granska åtkomstloggen")
+    add_home_link(frozenset({Role.ADMIN}), "staff_accounts.list_page", "Personalkonton")
 
     from portal import intake
 

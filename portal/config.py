@@ -254,6 +254,10 @@ def load(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": not development,
         "SESSION_COOKIE_NAME": "portal_session",
         "WTF_CSRF_TIME_LIMIT": None,
+        # Flask-WTF's extra check on HTTPS wants a Referer from the same site, and our pages send none
+        # (Referrer-Policy: no-referrer): behind a trusted TLS proxy every form would fail. The CSRF token and the
+        # SameSite=Lax cookie protect the forms.
+        "WTF_CSRF_SSL_STRICT": False,
         "UPLOAD_MAX_BYTES": upload_max_bytes,
         # The whole request may be a little larger than one file (the form around it); anything bigger is
         # refused from its Content-Length before a byte of the body is read.

@@ -14,5 +14,6 @@ from portal.storage import StoredFile
 
 __all__ = ["Application", "AuditChainHead", "AuditEvent", "Booking", "CalendarSettings", "ChecklistItem",
            "ClosedDay", "DelayNotice", "Document", "Handoff", "IntakeEvent", "IntakeItem", "IntakeMeeting", "JobRun",
-           "Letter", "LoginThrottle", "MeetingDecision", "Person", "PrintBatch", "RecoveryCode", "StaffUser", "StoredFile",
+           "Letter", "LoginThrottle", "MeetingDecision", "Person", "PrintBatch", "RecoveryCode", "StaffUser",
+           "StoredFile",
            "WebSession"]

@@ -11,7 +11,7 @@ from portal.extensions import limiter
 from portal.security import current_role, end_session, public, safe_next, staff_required, start_session
 from portal.staff import mfa as second_factor
 from portal.staff import service
-from portal.staff.forms import CodeForm, StaffLoginForm
+from portal.staff.forms import CodeForm, NewPasswordForm, StaffLoginForm
 from portal.staff.models import Role, StaffUser, grants
 
 bp = Blueprint("staff", __name__, url_prefix="/staff", template_folder="templates")
@@ -151,3 +151,23 @@ def home() -> str:
     assert role is not None  # staff_required
     links = [(endpoint, label) for roles, endpoint, label in HOME_LINKS if grants(role, roles)]
     return render_template("staff/home.html", role=role, links=links)
+
+
+@bp.route("/nytt-losenord/<token>", methods=["GET", "POST"])
+@public
+@limiter.limit("10 per minute", methods=["POST"])
+def set_password(token: str) -> Response | str | tuple[str, int]:
+    """The one-time link from a password reset: the person sets their own new password, then logs in."""
+    if service.user_for_reset_token(token) is None:
+        return render_template("staff/set_password.html", form=None), 404
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            service.set_password_with_token(token, form.password.data or "")
+        except service.StaffError as error:
+            form.password.errors = [str(error)]
+            return render_template("staff/set_password.html", form=form), 400
+        end_session()
+        flash("Lösenordet är sparat. Logga in med det nya lösenordet.", "info")
+        return redirect(url_for(".login"))
+    return render_template("staff/set_password.html", form=form), 400 if form.errors else 200
