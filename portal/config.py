@@ -134,7 +134,8 @@ def secret_key_problem(secret: str) -> str | None:
 def _random_bytes(secret: str) -> float:
     """How many random bytes a key can hold at most, judged by its alphabet (hex 4 bits a character, base64 6,
     anything else 6.5), and none at all when its characters repeat like a pattern (less than half the entropy its
-    alphabet allows: 'x' * 64, 'abab...'): `secrets.token_hex(32)` and `token_urlsafe(32)` give 32."""
+    alphabet allows: 'x' * 64), counting a repeated block once: `secrets.token_hex(32)` and `token_urlsafe(32)`
+    give 32."""
     import math
     import string
     from collections import Counter
@@ -145,6 +146,9 @@ def _random_bytes(secret: str) -> float:
         alphabet_bits = 6.0
     else:
         alphabet_bits = math.log2(95)
+    # A key that repeats a shorter block ('0123456789abcdef' * 4) holds no more than that block.
+    period = next((p for p in range(1, len(secret) // 2 + 1) if secret[p:] == secret[:-p]), len(secret))
+    secret = secret[:period]
     counts = Counter(secret)
     observed = -sum(n / len(secret) * math.log2(n / len(secret)) for n in counts.values())
     if observed < alphabet_bits / 2:
