@@ -16,16 +16,19 @@ import hashlib
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, abort, current_app, has_request_context, request
 from flask_session.base import ServerSideSession, ServerSideSessionInterface
 from sqlalchemy import LargeBinary, String, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db import Base, UTCDateTime, db, utcnow
 
 SID_BYTES = 32
+# Set in a request's environ when its session could not be read (the database is unreachable).
+STORE_UNAVAILABLE = "portal.session_store_unavailable"
 
 
 class WebSession(Base):
@@ -56,29 +59,57 @@ class DatabaseSessionInterface(_HashedKeys, ServerSideSessionInterface):
     session_class = ServerSideSession
     ttl = True  # expiry is checked on every read; `purge_expired` (the scheduler's daily job) removes old rows
 
+    # When the database cannot be reached: a session that cannot be read is empty for a GET and makes a POST the
+    # 500 page (portal.security.check_session); a write that fails is logged and lost (the page already made is
+    # still sent); a delete that fails is logged, and the row ends with its store time (at most an hour).
+
     def _retrieve_session_data(self, store_id: str) -> dict[str, Any] | None:
-        with db.engine.connect() as conn:
-            row = conn.execute(select(WebSession.data, WebSession.expires_at)
-                               .where(WebSession.store_id == store_id)).first()
+        try:
+            with db.engine.connect() as conn:
+                row = conn.execute(select(WebSession.data, WebSession.expires_at)
+                                   .where(WebSession.store_id == store_id)).first()
+        except SQLAlchemyError:
+            current_app.logger.exception("the session store cannot be read")
+            if has_request_context():
+                request.environ[STORE_UNAVAILABLE] = True
+            return None
         if row is None or row.expires_at <= utcnow():
             return None
         assert self.serializer is not None
         return dict(self.serializer.decode(bytes(row.data)))
 
     def _delete_session(self, store_id: str) -> None:
-        with db.engine.begin() as conn:
-            conn.execute(delete(WebSession).where(WebSession.store_id == store_id))
+        try:
+            with db.engine.begin() as conn:
+                conn.execute(delete(WebSession).where(WebSession.store_id == store_id))
+        except SQLAlchemyError:
+            current_app.logger.exception("a session could not be deleted from the store")
 
     def _upsert_session(self, session_lifetime: timedelta, session: ServerSideSession, store_id: str) -> None:
         assert self.serializer is not None
         values = {"store_id": store_id, "data": self.serializer.encode(session),
                   "expires_at": utcnow() + session_lifetime}
+        try:
+            self._write(values)
+        except SQLAlchemyError:
+            current_app.logger.exception("a session could not be written to the store")
+
+    @staticmethod
+    def _write(values: dict[str, Any]) -> None:
         with db.engine.begin() as conn:
             insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
             statement = insert(WebSession).values(**values)
             conn.execute(statement.on_conflict_do_update(
                 index_elements=[WebSession.store_id],
                 set_={"data": statement.excluded.data, "expires_at": statement.excluded.expires_at}))
+
+
+def refuse_posts_without_their_session() -> None:
+    """The database is down: a page that needs none is still shown (as to a visitor without a session), but a
+    form sent in it cannot be checked against its session and gets the 500 page (before the CSRF check, which
+    would call it a stale page)."""
+    if request.environ.get(STORE_UNAVAILABLE) and request.method not in ("GET", "HEAD"):
+        abort(500)
 
 
 def _redis_interface(app: Flask, url: str) -> ServerSideSessionInterface:
@@ -100,6 +131,7 @@ def init_app(app: Flask) -> None:
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(minutes=idle + 1)
     # Write a session only when it changed (the last activity is kept to the half minute).
     app.config["SESSION_REFRESH_EACH_REQUEST"] = False
+    app.before_request(refuse_posts_without_their_session)
     url = app.config.get("SESSION_STORAGE_URL") or ""
     if url.startswith(("redis://", "rediss://", "unix://")):
         app.session_interface = _redis_interface(app, url)

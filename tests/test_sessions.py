@@ -429,7 +429,7 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Any:
         try:
             client.ping()
             break
-        except Exception:  # noqa: BLE001 - not up yet
+        except Exception:  # not up yet
             time.sleep(0.05)
     yield f"redis://127.0.0.1:{port}/0"
     process.terminate()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
@@ -57,9 +59,14 @@ def _address() -> str:
     return (request.remote_addr or "")[:45]
 
 
-def _throttle_settings() -> dict[str, int]:
-    return {"max_failures": current_app.config["LOGIN_MAX_FAILURES"],
-            "lock_minutes": current_app.config["LOGIN_LOCK_MINUTES"]}
+class _ThrottleSettings(TypedDict):
+    max_failures: int
+    lock_minutes: int
+
+
+def _throttle_settings() -> _ThrottleSettings:
+    return {"max_failures": int(current_app.config["LOGIN_MAX_FAILURES"]),
+            "lock_minutes": int(current_app.config["LOGIN_LOCK_MINUTES"])}
 
 
 def _finish_login(user: StaffUser) -> None:
