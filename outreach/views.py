@@ -38,7 +38,7 @@ from outreach.rules import days_left
 from portal import audit
 from portal.db import db
 from portal.intake.service import local_today
-from portal.security import staff_required
+from portal.security import current_role, staff_required
 from portal.staff.models import Role
 
 bp = Blueprint("outreach", __name__, url_prefix="/staff/notices", template_folder="templates")
@@ -82,7 +82,7 @@ def _visible(notice_id: int) -> Notice:
     if notice is None:
         abort(404)
     # A caseworker reaches the page from the e-mail about their client: only notices sent to a caseworker.
-    if session.get("staff_role") == Role.CASEWORKER and notice.outcome != Outcome.KNOWN_CLIENT:
+    if current_role() == Role.CASEWORKER and notice.outcome != Outcome.KNOWN_CLIENT:
         abort(404)
     return notice
 
