@@ -55,6 +55,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.public.views import root
     from portal.staff.audit_views import bp as staff_audit_bp
     from portal.staff.models import Role
+    from portal.staff.subject_access_views import bp as staff_subject_access_bp
     from portal.staff.views import add_home_link
     from portal.staff.views import bp as staff_bp
 
@@ -63,6 +64,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(identity_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(staff_audit_bp)
+    app.register_blueprint(staff_subject_access_bp)
     from portal.statistics import intake_stats
     from portal.statistics.tables import add_section
     from portal.statistics.views import READERS
@@ -72,6 +74,7 @@ def _register_blueprints(app: Flask) -> None:
     add_section("intake", "Mottagningen", intake_stats.build)
     add_home_link(frozenset(READERS), "statistics.overview", "Statistik")
     add_home_link(frozenset({Role.ADMIN}), "staff_audit.review", "Granska åtkomstloggen")
+    add_home_link(frozenset({Role.ADMIN}), "staff_subject_access.export_page", "Registerutdrag för en person")
 
     from portal import intake
 

@@ -210,28 +210,29 @@ def person_group() -> None:
 
 @person_group.command("export")
 @click.argument("personnummer")
-def person_export(personnummer: str) -> None:
-    """Export everything held about a person (subject-access request) as JSON on standard output."""
-    import json
-
-    from portal import audit
-    from portal.audit_review import export_person
-    from portal.db import db
-    from portal.people import get_person_by_personnummer
-    from portal.personnummer import InvalidIdentityNumber, parse
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the ZIP (export.json, export.pdf, files/…) here; without it, the JSON is printed.")
+def person_export(personnummer: str, out: Path | None) -> None:
+    """Export everything held about a person (subject-access request, GDPR art. 15); the export is audit-logged."""
+    from portal import subject_access
 
     try:
-        number = parse(personnummer)
-    except InvalidIdentityNumber as error:
+        person = subject_access.find_person(personnummer)
+    except subject_access.InvalidIdentityNumber as error:
         raise click.ClickException("Ogiltigt personnummer.") from error
-    person = get_person_by_personnummer(number.digits)
     if person is None:
         raise click.ClickException("Personen finns inte i systemet.")
-    data = export_person(person)
-    audit.record("person.export", person_id=person.id, object_type="person", object_id=person.id,
-                 actor=("system", None, "cli"))
-    db.session.commit()
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    export = subject_access.build_export(person)
+    if out is None:
+        subject_access.record_export(person, actor=("system", None, "cli"))
+        click.echo(subject_access.export_json(export).decode("utf-8"))
+        return
+    with out.open("wb") as target:
+        problems = subject_access.write_archive(export, target)
+    subject_access.record_export(person, actor=("system", None, "cli"))
+    for problem in problems:
+        click.echo(f"Saknas i arkivet: {problem}", err=True)
+    click.echo(f"Registerutdraget är skrivet: {out} ({len(export.files) - len(problems)} filer).")
 
 
 @click.command("backup")
