@@ -15,7 +15,11 @@ from sqlalchemy import or_, select
 
 from outreach.notices.models import Attempt, KnownClient, Notice, NoticeAction
 from portal.db import db
-from portal.subject_access import Export, register_section
+from portal.subject_access import Export, register_section, register_value_labels
+
+# How a notice reached us.
+CHANNEL_LABELS = {"file": "Fil från hyresvärden", "api": "Hyresvärdens system (API)",
+                  "staff": "Inskriven av oss från papper"}
 
 
 def _notice_ids(export: Export) -> set[int]:
@@ -50,6 +54,16 @@ def collect_known_client(export: Export) -> list[dict[str, Any]]:
 
 
 def init_app() -> None:
-    """Add the sections to the export (from outreach.init_app)."""
+    """Add the sections, and outreach's codes in words for the PDF, to the export (from outreach.init_app)."""
+    from outreach import forms, timeline, views
+
     register_section("notices", "Underrättelser om risk för vräkning", collect_notices)
     register_section("known_client", "Registret över aktuella klienter", collect_known_client)
+    for table, column, labels in (
+            ("notice", "kind", views.KIND_LABELS), ("notice", "outcome", views.OUTCOME_LABELS),
+            ("notice", "decision", forms.DECISION_LABELS), ("notice", "children", forms.CHILDREN_LABELS),
+            ("notice", "tenancy_outcome", forms.TENANCY_LABELS), ("notice", "channel", CHANNEL_LABELS),
+            ("notice_action", "kind", timeline.ACTION_LABELS),
+            ("notice_action", "status", {"pending": "Väntar", "done": "Klart"}),
+            ("notice_attempt", "channel", forms.CHANNEL_LABELS), ("notice_attempt", "result", forms.RESULT_LABELS)):
+        register_value_labels(table, column, labels)

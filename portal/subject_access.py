@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import IO, Any
@@ -89,6 +89,7 @@ class Export:
         for column in table.primary_key:
             self.contents.setdefault(table.name, set()).add(values[column.name])
         values.update(extra)
+        values["table"] = table.name  # which register the record is from (no column is named so)
         return values
 
     def add_file(self, folder: str, ident: int, stored_file: StoredFile) -> str:
@@ -108,12 +109,19 @@ class Section:
 
 
 SECTIONS: list[Section] = []
+# Plain Swedish for stored codes in the PDF, per (table, column): {"submitted": "Skickad, vi går igenom den"}.
+VALUE_LABELS: dict[tuple[str, str], Mapping[Any, Any]] = {}
 
 
 def register_section(key: str, title: str, collect: Callable[[Export], list[dict[str, Any]]]) -> None:
     """Let an area add what it holds about a person (called from the area's init_app; once per key)."""
     if all(existing.key != key for existing in SECTIONS):
         SECTIONS.append(Section(key, title, collect))
+
+
+def register_value_labels(table: str, column: str, labels: Mapping[Any, Any]) -> None:
+    """Let an area say in words what its stored codes mean, for the PDF (the JSON keeps the codes)."""
+    VALUE_LABELS[(table, column)] = labels
 
 
 def find_person(personnummer: str) -> Person | None:
@@ -244,10 +252,18 @@ def export_json(export: Export) -> bytes:
 def export_pdf(export: Export) -> bytes:
     """The export as a readable PDF in Swedish (portal.pdf: WeasyPrint from an HTML template)."""
     from portal.pdf import render_pdf
-    from portal.subject_access_labels import field_label, format_value
+    from portal.subject_access_labels import field_label, format_value, part_label, register_core_labels
+
+    register_core_labels()
+
+    def readable(table: str | None, column: str, value: Any) -> str:
+        labels = VALUE_LABELS.get((table or "", column))
+        if labels is not None and isinstance(value, str) and value in labels:
+            return str(labels[value])
+        return format_value(value)
 
     return render_pdf("subject_access/export_pdf.html", language="sv", export=export, data=export.data,
-                      sections=sections(), field_label=field_label, format_value=format_value)
+                      sections=sections(), field_label=field_label, part_label=part_label, readable=readable)
 
 
 def write_archive(export: Export, target: IO[bytes]) -> list[str]:

@@ -36,6 +36,17 @@ FIELD_LABELS = {
     "note": "Anteckning", "unit": "Enhet", "caseworker": "Handläggare", "imported_at": "Inläst",
     "pages": "Sidor", "exported_at": "Skickat till tryck", "delivered_at": "Levererat", "held_on": "Mötesdag",
     "decided_by_id": "Beslutat av (medarbetare)", "caseworker_id": "Handläggare (medarbetare)",
+    "application_id": "Ansökan", "notice_id": "Underrättelse", "item_id": "Ärende i mottagningen",
+    "landlord_orgnr": "Hyresvärdens organisationsnummer", "landlord_contact": "Hyresvärdens kontakt",
+    "flat_number": "Lägenhetsnummer", "flat_size": "Lägenhetens storlek", "eviction_text": "Avhysning (som angavs)",
+    "amount_ore": "Skuld i öre", "corrects_reference": "Rättar referens", "superseded": "Ersatt av rättelse",
+    "out_of_area": "Utanför området", "priority": "Prioritet", "escalated_at": "Eskalerad",
+    "escalation_reason": "Skäl för eskalering", "staff_id": "Medarbetare", "interpreter_needed": "Tolk behövs",
+    "handoff_id": "Överlämningens id", "attempts": "Leveransförsök", "meeting_id": "Intagsmöte",
+    "target": "Mottagare", "last_error": "Senaste fel",
+    "template_version": "Mallversion", "file_sha256": "Filens kontrollsumma", "file_size": "Filens storlek (byte)",
+    "file_name": "Filnamn", "checklist_item": "Handling", "application": "Ansökan", "done_at": "Klart",
+    "sent_by_id": "Skickat av (medarbetare)", "requested_by_id": "Begärt av (medarbetare)",
 }
 
 SECTION_PARTS = {"checklist": "Handlingar som behövs", "messages": "Meddelanden", "events": "Historik",
@@ -46,7 +57,12 @@ SECTION_PARTS = {"checklist": "Handlingar som behövs", "messages": "Meddelanden
 
 def field_label(name: str) -> str:
     """The Swedish label of a field, or the field's own name."""
-    return FIELD_LABELS.get(name) or SECTION_PARTS.get(name) or name
+    return FIELD_LABELS.get(name) or name
+
+
+def part_label(name: str) -> str:
+    """The Swedish heading of the records nested in another (a notice's attempts), or the key itself."""
+    return SECTION_PARTS.get(name) or name
 
 
 def format_value(value: Any) -> str:
@@ -69,3 +85,39 @@ def format_value(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(format_value(v) for v in value) or "–"
     return str(value)
+
+
+PROTECTION_LABELS = {"none": "inga", "sekretessmarkering": "sekretessmarkering",
+                     "skyddad_folkbokforing": "skyddad folkbokföring",
+                     "fingerade_personuppgifter": "fingerade personuppgifter"}
+
+
+def register_core_labels() -> None:
+    """Portal's own codes in words, from the label tables its pages already use."""
+    from portal.applications import labels as application_labels
+    from portal.booking.staff_views import PURPOSE_LABELS
+    from portal.booking.staff_views import STATUS_LABELS as BOOKING_STATUS
+    from portal.intake import labels as intake_labels
+    from portal.intake.delay import REASON_LABELS as DELAY_REASONS
+    from portal.letters import labels as letter_labels
+    from portal.subject_access import register_value_labels
+
+    for table, column, labels in (
+            ("person", "protection", PROTECTION_LABELS),
+            ("application", "status", application_labels.STATUS_LABELS),
+            ("application", "kind", {"first": "Nyansökan", "repeat": "Återansökan"}),
+            ("checklist_item", "state", application_labels.ITEM_STATE_LABELS),
+            ("checklist_item", "person_role", application_labels.ROLE_LABELS),
+            ("application_message", "author", {"resident": "Du", "staff": "Mottagningen"}),
+            ("document", "status", {"received": "Mottagen", "accepted": "Godkänd", "rejected": "Ny kopia behövs"}),
+            ("intake_item", "state", intake_labels.STATE_LABELS),
+            ("intake_item", "source", intake_labels.SOURCE_LABELS),
+            ("intake_item", "urgency", intake_labels.URGENCY_LABELS),
+            ("intake_item", "close_reason", intake_labels.CLOSE_REASONS),
+            ("intake_event", "kind", intake_labels.EVENT_LABELS),
+            ("intake_delay_notice", "reason", DELAY_REASONS),
+            ("booking", "status", BOOKING_STATUS),
+            ("booking", "purpose", PURPOSE_LABELS),
+            ("letter", "kind", letter_labels.KIND_LABELS),
+            ("letter", "status", letter_labels.STATUS_LABELS)):
+        register_value_labels(table, column, labels)
