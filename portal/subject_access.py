@@ -207,9 +207,20 @@ def _collect_letters(export: Export) -> list[dict[str, Any]]:
                                              .order_by(Letter.id))]
 
 
+# Audit events name their object by type and id; the type is the table's name, except here.
+OBJECT_TYPES = {"intake_delay_notice": "delay_notice"}
+
+
 def _collect_access_log(export: Export) -> list[dict[str, Any]]:
+    """Events with the person, and events about any record in the export that were written without the person
+    (a notice read before the pipeline linked it to them is still a read of their data)."""
+    about = [AuditEvent.person_id == export.person.id]
+    for table, ids in export.contents.items():
+        if table != "audit_event":
+            about.append((AuditEvent.object_type == OBJECT_TYPES.get(table, table))
+                         & AuditEvent.object_id.in_(sorted(str(i) for i in ids)))
     return [export.row(event) for event in db.session.scalars(
-        select(AuditEvent).where(AuditEvent.person_id == export.person.id).order_by(AuditEvent.chain_seq))]
+        select(AuditEvent).where(or_(*about)).order_by(AuditEvent.chain_seq))]
 
 
 # Portal's own parts, in the order the PDF shows them; registered sections (notices) come after the letters.
