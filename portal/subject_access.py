@@ -247,7 +247,9 @@ def build_export(person: Person) -> Export:
     export.intake_item_ids = set(db.session.scalars(select(IntakeItem.id).where(IntakeItem.person_id == person.id)))
     export.data["format"] = FORMAT
     export.data["made_at"] = utcnow().isoformat()
-    export.data["person"] = export.row(person)
+    # Named, not only dumped with the columns: the protection stays in the export however Person comes to
+    # hold it (a column today, possibly derived from its sources later).
+    export.data["person"] = export.row(person, protection=jsonable(person.protection))
     for section in sections():
         export.data[section.key] = section.collect(export)
     export.data["tables"] = {table: sorted(ids, key=str) for table, ids in sorted(export.contents.items())}
