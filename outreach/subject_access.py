@@ -53,7 +53,7 @@ def collect_known_client(export: Export) -> list[dict[str, Any]]:
         select(KnownClient).where(KnownClient.personnummer == export.person.personnummer))]
 
 
-def init_app() -> None:
+def register_export_sections() -> None:
     """Add the sections, and outreach's codes in words for the PDF, to the export (from outreach.init_app)."""
     from outreach import forms, timeline, views
 

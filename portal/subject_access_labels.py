@@ -46,6 +46,8 @@ FIELD_LABELS = {
     "target": "Mottagare", "last_error": "Senaste fel",
     "template_version": "Mallversion", "file_sha256": "Filens kontrollsumma", "file_size": "Filens storlek (byte)",
     "file_name": "Filnamn", "checklist_item": "Handling", "application": "Ansökan", "done_at": "Klart",
+    "protection_source": "Skyddet angavs av", "protected_at": "Skyddad sedan", "name_check": "Namnkontroll",
+    "address_printed": "Brevet har adressen", "withheld": "Hålls inne (skyddad adress)",
     "sent_by_id": "Skickat av (medarbetare)", "requested_by_id": "Begärt av (medarbetare)",
 }
 
@@ -89,7 +91,8 @@ def format_value(value: Any) -> str:
 
 PROTECTION_LABELS = {"none": "inga", "sekretessmarkering": "sekretessmarkering",
                      "skyddad_folkbokforing": "skyddad folkbokföring",
-                     "fingerade_personuppgifter": "fingerade personuppgifter"}
+                     "fingerade_personuppgifter": "fingerade personuppgifter",
+                     "skyddad_niva_okand": "skyddade personuppgifter (nivån är inte känd)"}
 
 
 def register_core_labels() -> None:
