@@ -276,7 +276,28 @@ def export_pdf(export: Export) -> bytes:
         return format_value(value)
 
     return render_pdf("subject_access/export_pdf.html", language="sv", export=export, data=export.data,
-                      sections=sections(), field_label=field_label, part_label=part_label, readable=readable)
+                      sections=sections(), field_label=field_label, part_label=part_label, readable=readable,
+                      answers_in_words=_answers_in_words(export))
+
+
+def _answers_in_words(export: Export) -> dict[int, list[tuple[str, list[tuple[str, str]]]]]:
+    """Each application's answers as the resident saw them on the check-your-answers page (question and answer
+    in words, in Swedish), for the PDF; the JSON keeps them as stored."""
+    from flask_babel import force_locale
+
+    from portal.applications import labels
+    from portal.applications.service import step_context
+
+    words: dict[int, list[tuple[str, list[tuple[str, str]]]]] = {}
+    with force_locale("sv"):
+        for application in db.session.scalars(select(Application).where(
+                Application.id.in_(export.contents.get("application", set())))):
+            month = (application.answers.get("month") or {}).get("month")
+            choices = [(month, labels.month_text(month))] if month else []
+            words[application.id] = [
+                (str(section.step.title), [(row.label, row.value) for row in section.rows])
+                for section in labels.answer_sections(application, step_context(application), choices)]
+    return words
 
 
 def write_archive(export: Export, target: IO[bytes]) -> list[str]:

@@ -229,6 +229,7 @@ def test_the_archive_holds_the_json_a_readable_swedish_pdf_and_the_files(app: Fl
     for letter in export.data["letters"]:
         assert archive.read(letter["file"]).startswith(b"%PDF")
     text = _pdf_text(archive.read("export.pdf"), tmp_path)
+    assert "Gatuadress" in text and "Hur bor du?" in text  # the answers in words, as the resident was asked
     for expected in ("Registerutdrag", "Amina Hassan", "HV-EXPORT-1", "KFM-EXPORT-2", "Svarsvägen 77",
                      "Underrättelser om risk för vräkning", "Pratade med Amina", "Tack, vi har fått kontoutdraget",
                      "Hyresgästens namn", "Kontakt tagen", "Fick kontakt", "Fördelat"):
