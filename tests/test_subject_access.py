@@ -40,7 +40,7 @@ from tests.documents import samples
 from tests.documents.factories import upload
 from tests.factories import PASSWORD, create_person, create_staff_user
 from tests.outreach.factories import import_rows, notice_by_reference, row
-from tests.pages import login_staff, submit
+from tests.pages import get_page, login_staff, submit
 
 PERSONNUMMER = "201701012393"
 OTHER = "202503082386"
@@ -280,6 +280,8 @@ def test_admin_page_downloads_the_zip_and_the_read_is_logged(client: FlaskClient
     create_staff_user(email="admin@example.org", role=Role.ADMIN)
     login_staff(client, "admin@example.org", PASSWORD)
     assert "Registerutdrag" in client.get("/staff/").get_data(as_text=True)
+    form = get_page(client, "/staff/registerutdrag/", lang="sv").find("form", method="post")
+    assert form is not None and form.find("input", attrs={"name": "personnummer"}) is not None
     response = submit(client, "/staff/registerutdrag/", {"personnummer": "20170101-2393"})
     assert response.status_code == 200 and response.mimetype == "application/zip"
     assert PERSONNUMMER not in response.headers["Content-Disposition"]
