@@ -82,6 +82,10 @@ class AboutForm(StepForm):
                         description=_l("Vi skickar bara en påminnelse och besked om att det finns något nytt. "
                                        "Du läser det när du loggar in."))
     interpreter = ChoiceField(_l("Behöver du tolk när vi pratar med dig?"), choices=YES_NO)
+    protected_identity = ChoiceField(
+        _l("Har du skyddade personuppgifter? (frivilligt)"), choices=YES_NO, required=False,
+        description=_l("Till exempel skyddad folkbokföring eller sekretessmarkering. Då visar eller skickar vi "
+                       "aldrig din adress, och vi skickar inga brev till den."))
     interpreter_language = StringField(_l("Vilket språk ska tolken tala? (frivilligt)"))
     urgent = ChoiceField(_l("Är din situation akut?"), choices=[
         ("no", _l("Nej")),
