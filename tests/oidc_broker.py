@@ -93,7 +93,7 @@ def oidc_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Broker]:
     }
     started = time.monotonic()
     with log.open("wb") as out:
-        process = subprocess.Popen([node, "server.js"], cwd=PROVIDER_DIR, env=env, stdout=out,  # noqa: S603
+        process = subprocess.Popen([node, "server.js"], cwd=PROVIDER_DIR, env=env, stdout=out,
                                    stderr=subprocess.STDOUT)
     try:
         deadline = started + 20

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import requests
 from authlib.integrations.base_client.errors import OAuthError
-from joserfc.errors import JoseError
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from joserfc.errors import JoseError
 from werkzeug.wrappers import Response
 
 from portal import messages
