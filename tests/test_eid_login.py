@@ -250,3 +250,15 @@ def test_assurance_levels_are_ranked() -> None:
     assert loa_rank(LOA + "loa4") > loa_rank(LOA + "loa3") > loa_rank(LOA + "loa2") > 0
     assert loa_rank(LOA + "eidas-sub") == loa_rank(LOA + "loa3")
     assert loa_rank(LOA + "uncertified-loa3") == loa_rank("urn:example:unknown") == loa_rank("") == 0
+
+
+def test_production_refuses_a_minimum_it_cannot_rank() -> None:
+    import secrets
+
+    from portal import config
+
+    settings = config.load({"PORTAL_ENV": "production", "PORTAL_SECRET_KEY": secrets.token_hex(32),
+                            "PORTAL_DEV_LOGIN": "off", "PORTAL_OIDC_MIN_LOA": "loa3"})
+    with pytest.raises(config.ConfigError, match="PORTAL_OIDC_MIN_LOA"):
+        config.check_safe(settings)
+    assert config.load({})["OIDC_MIN_LOA"] == LOA + "loa3"
