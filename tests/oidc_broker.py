@@ -158,6 +158,14 @@ class Resident:
                 response.url = url
                 return response
 
+    def back_from_broker(self, url: str) -> str:
+        """Where the broker's redirects (if any) finally send the browser back to the portal."""
+        if not url.startswith(self.broker.issuer):
+            return url
+        back = self.at_broker(url)
+        assert str(back.url).startswith(PORTAL + "/"), back.url
+        return str(back.url)
+
     def identify(self, login_page: requests.Response, account: str) -> str:
         """Identify at the broker's login page as `account`; returns the redirect back to the portal."""
         assert login_page.status_code == 200, login_page.text
