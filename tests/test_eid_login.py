@@ -89,7 +89,7 @@ def test_whole_login_state_nonce_pkce_code_and_checked_id_token(resident: Reside
     assert event.person_id == person.id
     assert event.detail == f"method=eid loa={LOA}loa3"
     # The resident is in: a resident-only page opens.
-    assert resident.client.get("/sv/ansokan/").status_code != 302
+    assert resident.client.get("/sv/ansokan/").status_code == 200
 
 
 def test_a_wrong_state_is_refused(resident: Resident, app: Flask) -> None:
