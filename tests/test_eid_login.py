@@ -146,6 +146,20 @@ def test_an_id_token_that_fails_a_check_is_refused(resident: Resident, broker: B
     assert get_person_by_personnummer(PERSONNUMMER) is None
 
 
+def test_an_answer_without_an_id_token_is_refused(resident: Resident, broker: Broker, app: Flask,
+                                                  caplog: pytest.LogCaptureFixture) -> None:
+    """Without an ID token nothing the broker says is signed: the portal must not fall back on the userinfo
+    endpoint (which the old code did, skipping every ID-token check)."""
+    callback = resident.authorise(PERSONNUMMER)
+    broker.change_next_id_token(without_id_token=True)
+    with caplog.at_level(logging.WARNING):
+        response = resident.back_to_portal(callback)
+    assert "misslyckades" in refusal(response, status=400)
+    assert "no id token" in caplog.text
+    assert not logged_in(resident.client)
+    assert logins() == []
+
+
 def test_an_unchanged_id_token_signed_again_is_accepted(resident: Resident, broker: Broker, app: Flask) -> None:
     """The control for the checks above: the test broker's re-signing alone breaks nothing."""
     callback = resident.authorise(PERSONNUMMER)

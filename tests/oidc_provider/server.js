@@ -8,7 +8,8 @@
 // any other id is taken as a personnummer at LoA 3. POST /_test/next-token changes the ID token of the next token
 // response the way a broken or hostile broker would, and signs it again: {"issued_seconds_ago": N} moves iat,
 // exp and auth_time N seconds back (an expired token), {"claims": {...}} overrides claims (another aud, iss or
-// nonce), {"foreign_key": true} signs with a key the broker never published. POST /_test/reset forgets all of it.
+// nonce), {"foreign_key": true} signs with a key the broker never published, {"without_id_token": true} leaves
+// it out of the answer. POST /_test/reset forgets all of it.
 // Nothing here listens beyond 127.0.0.1.
 import { createPrivateKey, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import http from 'node:http';
@@ -181,7 +182,11 @@ function tamperedTokenResponse(req, res, change) {
     let body = Buffer.concat(chunks).toString('utf8');
     if (res.statusCode === 200) {
       const answer = JSON.parse(body);
-      answer.id_token = rewriteIdToken(answer.id_token, change);
+      if (change.without_id_token) {
+        delete answer.id_token;
+      } else {
+        answer.id_token = rewriteIdToken(answer.id_token, change);
+      }
       body = JSON.stringify(answer);
     }
     res.setHeader('Content-Length', Buffer.byteLength(body));
