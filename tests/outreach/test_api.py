@@ -90,7 +90,7 @@ def test_openapi_document_describes_the_endpoint(client: FlaskClient) -> None:
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200 and response.json is not None
     post = response.json["paths"]["/api/v1/notices"]["post"]
-    assert set(post["responses"]) == {"200", "201", "401", "403", "413", "422", "429"}
+    assert set(post["responses"]) == {"200", "201", "400", "401", "403", "413", "422", "429"}
     assert "hyresgast_namn" in response.json["components"]["schemas"]["Notice"]["properties"]
 
 
