@@ -102,3 +102,15 @@ class ApiKeyForm(BaseForm):
     landlord_name = StringField("Hyresvärd", validators=[InputRequired(message="Fyll i hyresvärdens namn."),
                                                          staff_length(200)])
     landlord_orgnr = StringField("Organisationsnummer (frivilligt)", validators=[staff_length(20)])
+
+
+NAME_CHOICES = (("notice", "Namnet på underrättelsen stämmer (namnet vi har ändras)"),
+                ("held", "Namnet vi har stämmer (felskrivet på underrättelsen)"),
+                ("wrong_number", "Personnumret är fel (matcha personen manuellt)"))
+
+
+class NameForm(BaseForm):
+    """Staff settle a tenant name that differs from the name held for the personnummer."""
+
+    choice = RadioField("Vilket stämmer?", choices=list(NAME_CHOICES),
+                        validators=[InputRequired(message="Välj vilket namn som stämmer.")])

@@ -67,6 +67,19 @@ def same_household(a_personnummer: str | None, a_name: str, b_personnummer: str 
     return fold(a_name) == fold(b_name)
 
 
+def _name_parts(name: str) -> set[str]:
+    return {part for part in re.split(r"[^\w]+", fold(name)) if part}
+
+
+def names_agree(held: str, given: str) -> bool:
+    """True when two spellings name the same person: case, accents, order and a left-out middle name aside
+    ('Amina Yusuf Ali' agrees with 'ALI, Amina'); a different first or last name does not."""
+    a, b = _name_parts(held), _name_parts(given)
+    if not a or not b:
+        return True
+    return a <= b or b <= a
+
+
 def parse_area(setting: str) -> tuple[str, ...]:
     """PORTAL_OUTREACH_POSTAL_CODES: comma-separated postal codes or prefixes ('116,118,12345')."""
     return tuple(part for part in (re.sub(r"\D", "", piece) for piece in setting.split(",")) if part)

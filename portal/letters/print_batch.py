@@ -54,7 +54,7 @@ def claim_batch(day: date) -> tuple[PrintBatch, list[Letter]]:
     if batch is None:
         queued = db.session.scalars(
             select(Letter).where(Letter.status == LetterStatus.QUEUED, Letter.batch_id.is_(None),
-                                 Letter.created_at < _end_of_day_utc(day))
+                                 Letter.withheld.is_(False), Letter.created_at < _end_of_day_utc(day))
             .order_by(Letter.id).options(selectinload(Letter.stored_file)).with_for_update()).all()
         letters = []
         for letter in queued:
@@ -80,8 +80,10 @@ def claim_batch(day: date) -> tuple[PrintBatch, list[Letter]]:
         audit.record("letter.print_batch_again", object_type="letter_print_batch", object_id=batch.id,
                      detail=day.isoformat())
         db.session.commit()
-    letters = list(db.session.scalars(select(Letter).where(Letter.batch_id == batch.id).order_by(Letter.id)
-                                      .options(selectinload(Letter.stored_file))))
+    # A letter withheld since (its address became secret) is never printed again, not even in a reprint of its
+    # day: that reprint differs from the first by exactly the withheld letters.
+    letters = list(db.session.scalars(select(Letter).where(Letter.batch_id == batch.id, Letter.withheld.is_(False))
+                                      .order_by(Letter.id).options(selectinload(Letter.stored_file))))
     return batch, letters
 
 

@@ -56,4 +56,5 @@ def notice_by_reference(reference: str) -> Notice:
 def numbered_rows(count: int, *, start: int = 0) -> list[str]:
     """`count` distinct unknown-person notices for different flats (Skatteverket test numbers, reused)."""
     return [row(referens=f"BULK-{index}", personnummer=TEST_NUMBERS[index % len(TEST_NUMBERS)],
-                adress=f"Testgatan {index}", namn=f"Person {index}") for index in range(start, start + count)]
+                adress=f"Testgatan {index}", namn=f"Person {index % len(TEST_NUMBERS)}")
+            for index in range(start, start + count)]
