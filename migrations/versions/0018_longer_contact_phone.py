@@ -1,7 +1,7 @@
 """a contact phone answer holds 100 characters: residents write two numbers and when to call
 
 Revision ID: 0018
-Revises: 0015
+Revises: 0016
 """
 
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0018'
-down_revision = '0015'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 
