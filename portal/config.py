@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from portal import bounds
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
 SUPPORTED_LANGUAGES = ("sv", "en", "ar", "fa", "so", "ti", "fi", "uk")
@@ -205,6 +207,9 @@ def load(environ: dict[str, str] | None = None) -> dict[str, Any]:
         # The whole request may be a little larger than one file (the form around it); anything bigger is
         # refused from its Content-Length before a byte of the body is read.
         "MAX_CONTENT_LENGTH": upload_max_bytes + 5 * 1024 * 1024,
+        # Werkzeug refuses a form with more parts, or more text outside its files, with 413 while parsing it.
+        "MAX_FORM_PARTS": bounds.MAX_FORM_PARTS,
+        "MAX_FORM_MEMORY_SIZE": bounds.MAX_FORM_MEMORY,
         "BABEL_DEFAULT_LOCALE": languages[0] if languages else "sv",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),

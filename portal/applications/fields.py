@@ -16,6 +16,7 @@ from wtforms import Field, RadioField, SelectMultipleField, StringField, widgets
 from wtforms.validators import ValidationError
 
 from portal import messages
+from portal.bounds import resident_length
 
 AMOUNT_INVALID = _l("Skriv ett belopp i kronor med siffror, till exempel 4 500 eller 4 500,50.")
 AMOUNT_TOO_LARGE = _l("Beloppet är för stort. Kontrollera siffrorna.")
@@ -25,6 +26,7 @@ POSTCODE_INVALID = _l("Skriv postnumret med fem siffror, till exempel 123 45.")
 COUNT_INVALID = _l("Skriv ett antal med siffror, till exempel 2.")
 CHOOSE_ONE = _l("Välj ett av alternativen.")
 CHOOSE_SOME = _l("Välj minst ett alternativ.")
+AMOUNT_LENGTH = 30
 
 
 
@@ -70,6 +72,8 @@ class AmountField(StringField):
     """An amount in kronor; the stored answer is a decimal string ('12500' or '12500.50')."""
 
     def __init__(self, *args: Any, required: bool = False, **kwargs: Any) -> None:
+        # An amount as typed ('12 500,50 kr') is short; the limit only keeps a pasted page out of the answers.
+        kwargs.setdefault("validators", [resident_length(AMOUNT_LENGTH)])
         super().__init__(*args, **kwargs)
         self.required = required
         self.amount: Decimal | None = None

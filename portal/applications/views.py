@@ -18,6 +18,7 @@ from portal.applications import labels, messages, receipt, service
 from portal.applications.area import referral_for
 from portal.applications.models import OUTSTANDING, Application, ItemState, Kind, Status
 from portal.applications.questions import STEPS, STEPS_BY_SLUG, first_unanswered, next_step, previous_step
+from portal.bounds import MAX_FILES_PER_REQUEST
 from portal.forms import BaseForm
 from portal.i18n import add_lang, current_language, pull_lang
 from portal.security import resident_required
@@ -204,6 +205,10 @@ def document(application_id: int, item_id: int) -> Response | str | tuple[str, i
         files = [upload for upload in request.files.getlist("files") if upload.filename]
         if not files:
             problems.append(_("Välj minst en fil att ladda upp."))
+        elif len(files) > MAX_FILES_PER_REQUEST:
+            problems.append(_("Du kan ladda upp högst %(max)s filer åt gången. Ingen av filerna sparades. "
+                              "Dela upp dem och försök igen.", max=MAX_FILES_PER_REQUEST))
+            files = []
         saved = 0
         for upload in files:
             try:

@@ -30,6 +30,7 @@ from portal.letters.service import (
     read_letter_pdf,
     set_aside_damaged,
 )
+from portal.spreadsheet import safe_row
 
 LOCAL = ZoneInfo("Europe/Stockholm")
 PDF_NAME = "letters.pdf"
@@ -115,7 +116,8 @@ def manifest_csv(letters: list[Letter]) -> bytes:
     out = csv.writer(buffer, delimiter=";", lineterminator="\n")
     out.writerow(["letter_id", "notice_referens", "pages", "language", "sha256"])
     for letter in letters:
-        out.writerow([letter.id, letter.reference, letter.pages, letter.language, letter.sha256])
+        # A landlord writes the reference: a formula in it must not run in the print shop's spreadsheet.
+        out.writerow(safe_row([letter.id, letter.reference, letter.pages, letter.language, letter.sha256]))
     return buffer.getvalue().encode("utf-8")
 
 
