@@ -13,9 +13,9 @@ from outreach.notices.parse import NoticeInput, read_notice, sender_key
 from outreach.notices.service import Stored, store_inputs
 from outreach.openapi import document
 from portal import audit
+from portal.clock import local_today
 from portal.db import db, utcnow
 from portal.extensions import csrf, limiter
-from portal.intake.service import local_today
 from portal.security import public
 
 bp = Blueprint("notice_api", __name__, url_prefix="/api/v1")

@@ -12,13 +12,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from outreach.notices.models import Children, Notice, NoticeKind
 from portal.bounds import column_limit, control_character
+from portal.clock import LOCAL_TZ
 from portal.personnummer import InvalidIdentityNumber, Problem, parse
-
-LOCAL_TZ = ZoneInfo("Europe/Stockholm")
 
 # English aliases accepted by the API (documented in the OpenAPI document) and by files.
 ALIASES = {

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import Field, RadioField, SelectMultipleField, StringField, widgets
 from wtforms.validators import ValidationError
 
-from portal import messages
+from portal import clock, messages
 from portal.bounds import resident_length
 
 AMOUNT_INVALID = _l("Skriv ett belopp i kronor med siffror, till exempel 4 500 eller 4 500,50.")
@@ -63,7 +63,7 @@ def parse_date(text: str, *, today: date | None = None) -> date:
     if not match:
         raise ValueError(text)
     value = date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-    if value > (today or datetime.now(UTC).date()):
+    if value > (today or clock.local_today()):  # the Swedish date, not UTC's
         raise OverflowError(text)
     return value
 

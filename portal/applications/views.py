@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -14,6 +13,7 @@ from werkzeug.wrappers import Response
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from portal import clock
 from portal.applications import labels, messages, receipt, service
 from portal.applications.area import referral_for
 from portal.applications.models import OUTSTANDING, Application, ItemState, Kind, Status
@@ -27,7 +27,7 @@ bp = Blueprint("applications", __name__, url_prefix="/<lang>/ansokan", template_
 bp.url_value_preprocessor(pull_lang)
 bp.url_defaults(add_lang)
 
-LOCAL_TZ = ZoneInfo("Europe/Stockholm")
+
 
 
 class ActionForm(BaseForm):
@@ -62,7 +62,7 @@ def _next_month(day: date) -> date:
 
 def month_choices(stored: str | None = None) -> list[tuple[str, str]]:
     """This month and the next (and a month chosen earlier), named in the current language."""
-    first = datetime.now(LOCAL_TZ).date().replace(day=1)
+    first = clock.local_today().replace(day=1)
     values = [first.strftime("%Y-%m"), _next_month(first).strftime("%Y-%m")]
     if stored and stored not in values:
         values.insert(0, stored)

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import BinaryIO
-from zoneinfo import ZoneInfo
 
 import click
 from flask.cli import AppGroup
@@ -19,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from portal import audit
+from portal.clock import LOCAL_TZ
 from portal.db import db, utcnow
 from portal.letters.merged_pdf import MergedPdfWriter
 from portal.letters.models import Letter, LetterStatus, PrintBatch
@@ -32,7 +32,7 @@ from portal.letters.service import (
 )
 from portal.spreadsheet import safe_row
 
-LOCAL = ZoneInfo("Europe/Stockholm")
+LOCAL = LOCAL_TZ
 PDF_NAME = "letters.pdf"
 MANIFEST_NAME = "manifest.csv"
 A4 = (595.2756, 841.8898)

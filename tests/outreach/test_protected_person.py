@@ -18,8 +18,8 @@ from sqlalchemy import select
 from outreach.notices.models import NameCheck, Notice, Outcome
 from outreach.pipeline import run_pass
 from portal.audit_review import month_report
+from portal.clock import local_today
 from portal.db import db
-from portal.intake.service import local_today
 from portal.letters import print_batch
 from portal.letters.models import Letter, LetterStatus
 from portal.people import get_person_by_personnummer
