@@ -21,8 +21,8 @@ from outreach.notices.models import (
 from outreach.notices.service import apply_rules
 from outreach.protection import protect_notice
 from portal import audit
+from portal.clock import local_today
 from portal.db import db, utcnow
-from portal.intake.service import local_today
 from portal.people import Person
 
 

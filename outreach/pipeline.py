@@ -23,9 +23,10 @@ from outreach.actions import add_action, escalate, forget, preload
 from outreach.notices.known_clients import KnownClient
 from outreach.notices.models import ActionKind, ActionStatus, NameCheck, Notice, NoticeAction, NoticeKind, Outcome
 from outreach.notices.service import apply_rules
+from portal.clock import local_today
 from portal.db import db
 from portal.intake.models import IntakeItem, Source, Urgency
-from portal.intake.service import add_intake_item, local_today, set_legal_deadline
+from portal.intake.service import add_intake_item, set_legal_deadline
 from portal.people import Person, get_or_add_person
 
 log = logging.getLogger("outreach.pipeline")

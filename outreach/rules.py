@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from outreach.notices.models import NoticeKind
-from outreach.notices.parse import LOCAL_TZ, fold
+from outreach.notices.parse import fold
+from portal.clock import LOCAL_TZ
 from portal.workdays import legal_deadline
 
 RECOVERY_WEEKS = 3

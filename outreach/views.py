@@ -38,8 +38,8 @@ from outreach.notices.models import (
 from outreach.notices.service import case_notices, get_notice
 from outreach.rules import days_left
 from portal import audit
+from portal.clock import local_today
 from portal.db import db
-from portal.intake.service import local_today
 from portal.people import Person
 from portal.protection import PROTECTED_ADDRESS_TEXT
 from portal.security import staff_required

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask, current_app
@@ -206,6 +207,51 @@ def audit_report(month: str) -> None:
 @click.group("person", cls=AppGroup)
 def person_group() -> None:
     """A person's data."""
+
+
+def _person_or_fail(personnummer: str) -> Any:
+    from portal.people import get_person_by_personnummer
+    from portal.personnummer import InvalidIdentityNumber, parse
+
+    try:
+        number = parse(personnummer)
+    except InvalidIdentityNumber as error:
+        raise click.ClickException("Ogiltigt personnummer.") from error
+    person = get_person_by_personnummer(number.digits)
+    if person is None:
+        raise click.ClickException("Personen finns inte i systemet.")
+    return person
+
+
+@person_group.command("protect")
+@click.argument("personnummer")
+@click.option("--level", type=click.Choice(["sekretessmarkering", "skyddad_folkbokforing",
+                                            "fingerade_personuppgifter", "skyddad_niva_okand"]),
+              default="skyddad_niva_okand", show_default=True)
+def person_protect(personnummer: str, level: str) -> None:
+    """Mark a person protected: every notice, letter and page of theirs (and of their flats) hides the address."""
+    from portal.db import db
+    from portal.people import Protection
+    from portal.protection import protect_person
+
+    person = _person_or_fail(personnummer)
+    changed = protect_person(person, source="personal", level=Protection(level))
+    db.session.commit()
+    click.echo("Skyddet är satt." if changed else "Personen hade redan skyddade personuppgifter.")
+
+
+@person_group.command("lift-protection")
+@click.argument("personnummer")
+@click.option("--reason", required=True, help="varför skyddet tas bort (till exempel beslut från Skatteverket)")
+def person_lift_protection(personnummer: str, reason: str) -> None:
+    """Lift a person's protection (an administrator's decision, with a reason, in the access log)."""
+    from portal.protection import ProtectionError, lift_protection
+
+    try:
+        lift_protection(_person_or_fail(personnummer), reason=reason)
+    except ProtectionError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo("Skyddet är borttaget.")
 
 
 @person_group.command("export")

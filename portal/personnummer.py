@@ -16,6 +16,8 @@ from stdnum import luhn
 from stdnum.exceptions import ValidationError
 from stdnum.se import personnummer as stdnum_personnummer
 
+from portal import clock
+
 
 class Kind(StrEnum):
     """Which kind of identity number."""
@@ -79,7 +81,7 @@ def parse(text: str, today: date | None = None) -> IdentityNumber:
     if not luhn.is_valid(ten):
         raise InvalidIdentityNumber(Problem.CHECKSUM)
     if century is None:
-        century = _century(yymmdd, separator, today or date.today())  # noqa: DTZ011 - a local calendar date
+        century = _century(yymmdd, separator, today or clock.local_today())
     real_day = day - 60 if kind is Kind.SAMORDNINGSNUMMER else day
     _check_date(century, yymmdd, real_day)
     if kind is Kind.PERSONNUMMER:

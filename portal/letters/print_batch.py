@@ -10,7 +10,6 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import BinaryIO
-from zoneinfo import ZoneInfo
 
 import click
 from flask.cli import AppGroup
@@ -19,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from portal import audit
+from portal.clock import LOCAL_TZ
 from portal.db import db, utcnow
 from portal.letters.merged_pdf import MergedPdfWriter
 from portal.letters.models import Letter, LetterStatus, PrintBatch
@@ -30,8 +30,9 @@ from portal.letters.service import (
     read_letter_pdf,
     set_aside_damaged,
 )
+from portal.spreadsheet import safe_row
 
-LOCAL = ZoneInfo("Europe/Stockholm")
+LOCAL = LOCAL_TZ
 PDF_NAME = "letters.pdf"
 MANIFEST_NAME = "manifest.csv"
 A4 = (595.2756, 841.8898)
@@ -115,7 +116,8 @@ def manifest_csv(letters: list[Letter]) -> bytes:
     out = csv.writer(buffer, delimiter=";", lineterminator="\n")
     out.writerow(["letter_id", "notice_referens", "pages", "language", "sha256"])
     for letter in letters:
-        out.writerow([letter.id, letter.reference, letter.pages, letter.language, letter.sha256])
+        # A landlord writes the reference: a formula in it must not run in the print shop's spreadsheet.
+        out.writerow(safe_row([letter.id, letter.reference, letter.pages, letter.language, letter.sha256]))
     return buffer.getvalue().encode("utf-8")
 
 

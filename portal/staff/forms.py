@@ -6,6 +6,7 @@ from wtforms import EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from portal import messages
+from portal.bounds import HIDDEN, staff_length
 from portal.forms import BaseForm
 
 
@@ -15,7 +16,7 @@ class StaffLoginForm(BaseForm):
     email = EmailField("E-postadress", validators=[DataRequired(message=messages.STAFF_REQUIRED), Length(max=254)])
     password = PasswordField("Lösenord", validators=[DataRequired(message=messages.STAFF_REQUIRED),
                                                        Length(max=1024)])
-    next = HiddenField()
+    next = HiddenField(validators=[staff_length(HIDDEN)])
 
 
 class CodeForm(BaseForm):

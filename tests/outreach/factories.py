@@ -7,8 +7,8 @@ from pathlib import Path
 
 from outreach.notices.importer import ImportReport, import_file
 from outreach.notices.models import Notice
+from portal.clock import local_today
 from portal.db import db
-from portal.intake.service import local_today
 
 SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 HEADER = ("typ;referens;hyresvard;hyresvard_orgnr;hyresgast_namn;personnummer;adress;postnummer;ort;skuld_kr;"

@@ -18,8 +18,8 @@ from sqlalchemy import select
 from outreach.notices.models import NameCheck, Notice, Outcome
 from outreach.pipeline import run_pass
 from portal.audit_review import month_report
+from portal.clock import local_today
 from portal.db import db
-from portal.intake.service import local_today
 from portal.letters import print_batch
 from portal.letters.models import Letter, LetterStatus
 from portal.people import get_person_by_personnummer
@@ -204,3 +204,24 @@ def test_a_notice_read_before_the_pipeline_is_logged_against_its_person(app: Fla
     get_page(client, f"/staff/notices/{notice.id}")
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "outreach.notice_view"))
     assert event is not None and event.person_id == notice.person_id
+
+
+def test_the_residents_own_word_in_the_e_application_protects_them_and_their_flat(app: Flask) -> None:
+    from portal.applications import service
+    from tests.applications.factories import ANSWERS, create_application
+
+    import_rows(row(referens="BEFORE", personnummer=PARTNER, namn="Kim Granne", adress=FLAT))
+    run_pass()
+    letter = db.session.scalar(select(Letter).where(Letter.reference == "BEFORE"))
+    assert letter is not None and letter.status == LetterStatus.QUEUED
+    import_rows(row(referens="HERS", personnummer=PERSON, namn="Amina Test", adress=FLAT))
+    person = get_person_by_personnummer(PERSON)
+    assert person is not None
+    application = create_application(person_id=person.id, about={**ANSWERS["about"], "protected_identity": "yes"})
+    service.submit_application(application.id, person_id=person.id)
+    db.session.expire_all()
+    assert person.is_protected and person.protection_source == "e-ansökan"
+    # Her flat is protected, so the neighbour's queued letter with that address is stopped.
+    letter = db.session.scalar(select(Letter).where(Letter.reference == "BEFORE"))
+    assert letter is not None and letter.withheld and letter.status == LetterStatus.CANCELLED
+    assert notice_by_reference("HERS").protected
