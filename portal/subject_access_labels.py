@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from portal.intake.service import LOCAL_TZ
+from portal.clock import LOCAL_TZ
 
 FIELD_LABELS = {
     "id": "Nummer", "personnummer": "Personnummer", "name": "Namn", "language": "Språk", "email": "E-post",

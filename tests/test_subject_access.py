@@ -13,7 +13,8 @@ import io
 import json
 import subprocess
 import zipfile
-from datetime import timedelta
+from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table, sel
 from outreach import casework
 from outreach.notices.models import AttemptChannel, AttemptResult, Decision, KnownClient, Notice
 from outreach.pipeline import run_pass
+from portal import clock
 from portal.applications import messages, service
 from portal.audit import AuditEvent
 from portal.db import Base, db
@@ -113,6 +115,14 @@ def rows_held_about(person: Person) -> dict[str, set[Any]]:
                     found.setdefault(name, set()).update(ids)
                     changed = True
     return {name: ids for name, ids in found.items() if ids}
+
+
+@pytest.fixture(autouse=True)
+def on_a_tuesday() -> Iterator[None]:
+    """A fixed Tuesday: the pipeline books a time and writes the letter only when a time is free before the
+    deadline, and late in the week it is not (issue 26); the person must have a booking and a letter."""
+    with clock.travel(datetime(2026, 12, 8, 10, tzinfo=clock.LOCAL_TZ)):
+        yield
 
 
 @pytest.fixture
