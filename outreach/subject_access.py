@@ -1,9 +1,10 @@
 """Outreach's part of a person's subject-access export (portal.subject_access): every notice about them,
 with the steps taken, the attempts to reach them and the decision, and their row in the known-client register.
 
-Notices are found by the person and also by personnummer: a notice the pipeline has not yet linked to the
-person (person_id still empty) is just as much about them. Corrections of those notices, and notices filed
-under one of the person's intake items, are theirs too. Fields are exported as stored, the `protected` flag
+Notices are found by the person and also by personnummer: a notice not yet linked to the person (person_id
+empty, as for notices stored before they were tied on arrival) is just as much about them. Corrections of
+those notices, and notices filed under one of the person's intake items, are theirs too, unless they carry
+another person's number. Fields are exported as stored, the `protected` flag
 included: the export is for the person themself.
 """
 
@@ -23,13 +24,17 @@ CHANNEL_LABELS = {"file": "Fil från hyresvärden", "api": "Hyresvärdens system
 
 
 def _notice_ids(export: Export) -> set[int]:
+    """The person's notices: theirs by person or number, and those linked to them (a correction, a notice filed
+    under their intake item) unless that one names another person's number: then it is that person's (the
+    landlord corrected a wrong number), and showing it here would give away someone else's data."""
     person = export.person
+    not_someone_elses = or_(Notice.personnummer.is_(None), Notice.personnummer == person.personnummer)
     found = set(db.session.scalars(select(Notice.id).where(or_(
         Notice.person_id == person.id, Notice.personnummer == person.personnummer,
-        Notice.intake_item_id.in_(export.intake_item_ids)))))
+        Notice.intake_item_id.in_(export.intake_item_ids) & not_someone_elses))))
     new = set(found)
     while new:  # corrections of the person's notices, however many times corrected
-        new = set(db.session.scalars(select(Notice.id).where(Notice.corrects_id.in_(new)))) - found
+        new = set(db.session.scalars(select(Notice.id).where(Notice.corrects_id.in_(new), not_someone_elses))) - found
         found |= new
     return found
 

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table, select, update
+from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table, or_, select, update
 
 from outreach import casework
 from outreach.notices.models import AttemptChannel, AttemptResult, Decision, KnownClient, Notice
@@ -95,7 +95,8 @@ def _pk(table: Table) -> Any:
 
 
 def rows_held_about(person: Person) -> dict[str, set[Any]]:
-    """The person's rows in every personal table, found by following foreign keys in the database."""
+    """The person's rows in every personal table, found by following foreign keys in the database (a row that
+    carries another person's personnummer is that person's, whatever it is linked to)."""
     tables = {t.name: t for t in Base.metadata.tables.values()}
     found: dict[str, set[Any]] = {"person": {person.id}}
     for name, table in tables.items():
@@ -110,7 +111,11 @@ def rows_held_about(person: Person) -> dict[str, set[Any]]:
                 parents = found.get(fk.column.table.name)
                 if not parents:
                     continue
-                ids = set(db.session.scalars(select(_pk(table)).where(fk.parent.in_(parents))))
+                query = select(_pk(table)).where(fk.parent.in_(parents))
+                if "personnummer" in table.c:  # a row that names another person by number is theirs
+                    query = query.where(or_(table.c.personnummer.is_(None),
+                                            table.c.personnummer == person.personnummer))
+                ids = set(db.session.scalars(query))
                 if not ids <= found.get(name, set()):
                     found.setdefault(name, set()).update(ids)
                     changed = True
@@ -159,6 +164,11 @@ def _everything(protection: Protection = Protection.NONE) -> Person:
     # arrived (migration 0016), so person_id is empty until the pipeline reaches it.
     import_rows(row(referens="KFM-EXPORT-2", personnummer=PERSONNUMMER, namn="Amina Hassan", adress="Nygatan 2"))
     _untie("KFM-EXPORT-2")
+    # The landlord corrects the other tenant's notice to the right number: Amina's now. The notice it corrects,
+    # with Bo's name and address, stays Bo's, and this one is Amina's.
+    import_rows(row(referens="HV-OTHER-1-B", rattelse_av="HV-OTHER-1", personnummer=PERSONNUMMER,
+                    namn="Amina Hassan", adress="Testgatan 1"))
+    assert notice_by_reference("HV-OTHER-1-B").corrects_id == notice_by_reference("HV-OTHER-1").id
     db.session.add(KnownClient(personnummer=PERSONNUMMER, unit="Vuxenenheten", caseworker="Sara Nilsson",
                                email="vuxen@example.org"))
     db.session.commit()
@@ -201,6 +211,8 @@ def test_the_export_holds_every_row_of_every_table_that_refers_to_the_person(app
     other = db.session.scalar(select(Person).where(Person.personnummer == OTHER))
     assert other is not None
     assert not rows_held_about(other)["notice"] & set(export["tables"]["notice"])
+    bo = {n["reference"] for n in build_export(other).data["notices"]}
+    assert bo == {"HV-OTHER-1"} and notice_by_reference("HV-OTHER-1").id not in export["tables"]["notice"]
 
 
 def test_the_export_says_what_is_held_in_each_part(app: Flask) -> None:
@@ -208,7 +220,7 @@ def test_the_export_says_what_is_held_in_each_part(app: Flask) -> None:
     data = json.loads(json.dumps(build_export(person).data))  # what the file will hold
     assert data["person"]["name"] == "Amina Hassan" and data["person"]["protection"] == "none"
     notices = {n["reference"]: n for n in data["notices"]}
-    assert set(notices) == {"HV-EXPORT-1", "KFM-EXPORT-2"}
+    assert set(notices) == {"HV-EXPORT-1", "KFM-EXPORT-2", "HV-OTHER-1-B"}
     first = notices["HV-EXPORT-1"]
     assert first["address"] == "Testgatan 1" and first["amount_text"] == "10 000" and first["protected"] is False
     assert first["decision"] == "contact_made"
