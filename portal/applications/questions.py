@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import Field, SelectField, StringField, TextAreaField
 
 from portal import messages
+from portal.bidi import N_, Isolated
 from portal.applications.fields import (
     CHOOSE_ONE,
     CHOOSE_SOME,
@@ -213,7 +214,7 @@ class ChildrenForm(StepForm):
 for _n in range(1, MAX_CHILDREN + 1):
     setattr(ChildrenForm, f"child{_n}_name", StringField(_l("Barnets förnamn"), validators=[resident_length(200)]))
     setattr(ChildrenForm, f"child{_n}_born", StringField(_l("Födelsedatum"),
-                                                         description=_l("Till exempel 2019-04-23."),
+                                                         description=Isolated(N_("Till exempel %(example)s."), example="2019-04-23"),
                                                          validators=[resident_length(20)]))
     setattr(ChildrenForm, f"child{_n}_living", ChoiceField(_l("Bor barnet hos dig"), choices=LIVING_CHOICES,
                                                            required=False))
@@ -234,7 +235,8 @@ class HousingForm(StepForm):
 
     housing = ChoiceField(_l("Hur bor du?"), choices=HOUSING_CHOICES)
     rent = AmountField(_l("Hyra eller månadsavgift per månad, i kronor"),
-                       description=_l("Till exempel 6 500. Lämna tomt om du inte betalar hyra."))
+                       description=Isolated(N_("Till exempel %(example)s. Lämna tomt om du inte betalar hyra."),
+                                            example="6 500"))
     rent_arrears = ChoiceField(_l("Har du obetalda hyror?"), choices=YES_NO)
 
     def validate(self, extra_validators: Any = None) -> bool:
