@@ -48,7 +48,8 @@ class Isolated:
         return gettext(self.msgid, **{k: ltr_text(v) for k, v in self.values.items()})
 
     def __html__(self) -> Markup:
-        return Markup(escape(gettext(self.msgid))) % {k: ltr(v) for k, v in self.values.items()}
+        # The translation is escaped first; only the isolated values (themselves escaped) are markup.
+        return escape(gettext(self.msgid)) % {k: ltr(v) for k, v in self.values.items()}
 
     def __bool__(self) -> bool:
         return True

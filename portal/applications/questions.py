@@ -15,7 +15,6 @@ from flask_babel import lazy_gettext as _l
 from wtforms import Field, SelectField, StringField, TextAreaField
 
 from portal import messages
-from portal.bidi import N_, Isolated
 from portal.applications.fields import (
     CHOOSE_ONE,
     CHOOSE_SOME,
@@ -31,6 +30,7 @@ from portal.applications.fields import (
     parse_date,
 )
 from portal.applications.models import Application
+from portal.bidi import N_, Isolated
 from portal.bounds import FREE_TEXT, resident_length
 from portal.forms import BaseForm
 from portal.intake.models import IntakeItem
@@ -214,7 +214,8 @@ class ChildrenForm(StepForm):
 for _n in range(1, MAX_CHILDREN + 1):
     setattr(ChildrenForm, f"child{_n}_name", StringField(_l("Barnets förnamn"), validators=[resident_length(200)]))
     setattr(ChildrenForm, f"child{_n}_born", StringField(_l("Födelsedatum"),
-                                                         description=Isolated(N_("Till exempel %(example)s."), example="2019-04-23"),
+                                                         description=Isolated(N_("Till exempel %(example)s."),
+                                                                              example="2019-04-23"),
                                                          validators=[resident_length(20)]))
     setattr(ChildrenForm, f"child{_n}_living", ChoiceField(_l("Bor barnet hos dig"), choices=LIVING_CHOICES,
                                                            required=False))
