@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Flask
 
+from portal import bidi
 from portal import config as config_module
 
 
@@ -37,7 +38,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     def role_label(role: object) -> str:
         return ROLE_LABELS[Role(str(role))] if role in set(Role) else str(role)
 
-    app.jinja_env.globals.update(form_errors=first_errors, role_label=role_label)
+    app.jinja_env.globals.update(form_errors=first_errors, role_label=role_label, ltr=bidi.ltr)
     _register_models()
     _register_blueprints(app)
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from portal.bidi import N_, Isolated
 from portal.personnummer import Problem
 
 REQUIRED = _l("Fyll i det här fältet.")
 PERSONNUMMER_PROBLEMS = {
-    Problem.FORMAT: _l("Skriv personnumret med 10 eller 12 siffror, till exempel ÅÅÅÅMMDD-NNNN."),
+    Problem.FORMAT: Isolated(N_("Skriv personnumret med 10 eller 12 siffror, till exempel %(example)s."),
+                              example=_l("ÅÅÅÅMMDD-NNNN")),
     Problem.DATE: _l("Personnumret innehåller ett datum som inte finns. Kontrollera siffrorna."),
     Problem.CHECKSUM: _l("Personnumret stämmer inte. Kontrollera att alla siffror är rätt."),
 }
