@@ -4,6 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+# The tests' OpenID provider (Node): installed from its lock file, again only when the lock file changes.
+OIDC_PROVIDER := tests/oidc_provider
+OIDC_STAMP := $(OIDC_PROVIDER)/node_modules/.installed-$(shell sha1sum $(OIDC_PROVIDER)/package-lock.json | cut -c1-12)
 # Debian packages the product and its tests need: msgfmt for catalogs, fonts with Arabic, Persian and
 # Ge'ez script for letters, qpdf/poppler to read PDFs back, Chromium for the browser tests, wrk for `make bench`.
 # redis-server: the tests run the Redis session store against a real server.
@@ -18,6 +21,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
+
+$(OIDC_STAMP): $(OIDC_PROVIDER)/package.json $(OIDC_PROVIDER)/package-lock.json
+	@command -v npm >/dev/null || { echo "npm (Node.js 20 or later) is needed for the e-ID tests' OpenID provider"; exit 1; }
+	npm ci --prefix $(OIDC_PROVIDER) --no-audit --no-fund --loglevel=error
+	rm -f $(OIDC_PROVIDER)/node_modules/.installed-*
+	touch $(OIDC_STAMP)
 
 system-deps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -50,11 +59,11 @@ security: $(STAMP)
 # Every test runs on SQLite and on PostgreSQL: the local server at 127.0.0.1:5432 (trust auth) unless
 # PORTAL_TEST_DATABASE_URL names another; set it empty to run on SQLite alone.
 test: export PORTAL_TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
-test: translations lint typecheck security
+test: translations lint typecheck security $(OIDC_STAMP)
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 bench: translations
 	$(BIN)/python -m benchmarks
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache $(OIDC_PROVIDER)/node_modules

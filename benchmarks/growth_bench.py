@@ -60,8 +60,8 @@ def add_notices(count: int, start: int) -> None:
     """`count` notices already through the pipeline (contacted, not due), numbered from `start`."""
     from benchmarks.notices_bench import bulk_rows, generate
     from outreach.notices.models import Notice
+    from portal.clock import local_today
     from portal.db import db
-    from portal.intake.service import local_today
 
     text = generate(count, local_today(), distinct_people=True, start=start).decode("utf-8")
     rows = bulk_rows(csv.DictReader(io.StringIO(text), delimiter=";"), due=False, outcome="contacted")
@@ -76,7 +76,7 @@ def pipeline_ms_per_notice(start: int, count: int) -> float:
     from benchmarks.notices_bench import generate
     from outreach.notices.importer import import_file
     from outreach.pipeline import run_pass
-    from portal.intake.service import local_today
+    from portal.clock import local_today
 
     import_file(generate(count, local_today(), distinct_people=True, start=start), today=local_today())
     started = time.perf_counter()
@@ -153,7 +153,7 @@ def run(sizes: tuple[int, ...] = SIZES) -> list[Result]:
                             10_000_000 + round_number * PIPELINE_BATCH, PIPELINE_BATCH))
             # The once-a-day look at every open notice (the follow-up's date rules), on the day after.
             from outreach.followup import follow_up
-            from portal.intake.service import local_today
+            from portal.clock import local_today
 
             for size in sizes:
                 with apps[size].app_context():

@@ -146,7 +146,7 @@ def render_and_store(url: str, storage: Path, count: int, processes: int) -> flo
 def export_here(url: str, storage: Path, out: Path) -> dict[str, float]:
     """`portal letters export --date today --out OUT` in this process: its seconds, the letters in the manifest,
     and this process's peak memory before and after."""
-    from portal.intake.service import local_today
+    from portal.clock import local_today
 
     app = bench_app(url, storage)
     runner = app.test_cli_runner()

@@ -73,7 +73,7 @@ def _app(url: str, storage: Path) -> Flask:
 def phase_import(url: str, storage: Path, csv_path: Path) -> dict[str, float]:
     """The real importer: decoding, checks, repeats, linking, deadlines, committed in chunks."""
     from outreach.notices.importer import import_file
-    from portal.intake.service import local_today
+    from portal.clock import local_today
 
     app = _app(url, storage)
     data = csv_path.read_bytes()
@@ -122,7 +122,7 @@ def phase_pipeline(url: str, storage: Path, csv_path: Path) -> dict[str, float]:
     from outreach import delivery
     from outreach.notices.importer import import_file
     from outreach.pipeline import run_pass
-    from portal.intake.service import local_today
+    from portal.clock import local_today
     from portal.pdf import html_to_pdf
 
     app = _app(url, storage)
@@ -145,8 +145,8 @@ def phase_pipeline_letters(url: str, storage: Path, csv_path: Path) -> dict[str,
     from outreach.notices.importer import import_file
     from outreach.pipeline import run_pass
     from portal.booking.models import Booking, default_settings
+    from portal.clock import local_today
     from portal.db import db
-    from portal.intake.service import local_today
     from portal.letters.models import Letter
 
     app = _app(url, storage)
@@ -192,7 +192,7 @@ LETTER_NOTICES = int(os.environ.get("PORTAL_BENCH_PIPELINE_LETTERS", "200"))
 def run(notices: int = 100_000, pipeline_notices: int = 10_000, letter_notices: int = LETTER_NOTICES,
         ) -> list[Result]:
     """Run every phase in its own process; results with ratios to the bulk-insert baseline."""
-    from portal.intake.service import local_today
+    from portal.clock import local_today
 
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)

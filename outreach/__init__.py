@@ -8,14 +8,17 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Register outreach's models, commands, pages, API, scheduled jobs and demo data with the app."""
     import outreach.models  # noqa: F401
-    from outreach import demo, jobs  # noqa: F401  (they register themselves on import)
+    from outreach import demo, jobs, protection  # noqa: F401  (they register themselves on import)
     from outreach.api import bp as api_bp
     from outreach.cli import register_commands
+    from outreach.subject_access import register_export_sections
     from outreach.views import admin_bp, bp
     from portal.staff.models import Role
     from portal.staff.views import HOME_LINKS, add_home_link
 
+    protection.init_app()
     register_commands(app)
+    register_export_sections()
     app.register_blueprint(bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)

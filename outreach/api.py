@@ -13,13 +13,14 @@ from outreach.notices.parse import NoticeInput, read_notice, sender_key
 from outreach.notices.service import Stored, store_inputs
 from outreach.openapi import document
 from portal import audit
+from portal.clock import local_today
 from portal.db import db, utcnow
 from portal.extensions import csrf, limiter
-from portal.intake.service import local_today
 from portal.security import public
 
 bp = Blueprint("notice_api", __name__, url_prefix="/api/v1")
 MAX_ITEMS = 1000
+SCALARS = (str, int, float, bool, type(None))
 
 
 def _rate_key() -> str:
@@ -52,9 +53,10 @@ def post_notices() -> tuple[Response, int]:
     raw = request.get_data(cache=False)
     if len(raw) > current_app.config.get("API_MAX_BYTES", 1048576):
         return _error(413, "Anropet är för stort.")
-    body = _json(raw)
-    if body is None:
-        return _error(422, "Innehållet är inte JSON.", items=[])
+    try:
+        body = _json(raw)
+    except ValueError:
+        return _error(400, "Innehållet är inte giltig JSON (UTF-8).", items=[])
     items = body if isinstance(body, list) else [body]
     if not items or len(items) > MAX_ITEMS or not all(isinstance(item, dict) for item in items):
         return _error(422, f"Skicka ett objekt eller en lista med 1–{MAX_ITEMS} objekt.", items=[])
@@ -62,6 +64,11 @@ def post_notices() -> tuple[Response, int]:
     inputs: list[tuple[int, NoticeInput, str]] = []
     errors = []
     for index, item in enumerate(items):
+        nested = {str(k): "är inte en text, ett tal eller null" for k, v in item.items()
+                  if not isinstance(v, SCALARS)}
+        if nested:
+            errors.append({"index": index, "fields": nested})
+            continue
         inp, problems = read_notice({str(k): "" if v is None else str(v) for k, v in item.items()}, today=today)
         if inp is None:
             errors.append({"index": index, "fields": dict(problems.items)})
@@ -88,12 +95,17 @@ def post_notices() -> tuple[Response, int]:
 
 
 def _json(raw: bytes) -> Any:
+    """The body as JSON; ValueError for anything that is not (bad UTF-8, bad syntax, or nested too deep).
+
+    Python's parser recurses once per level and raises RecursionError (not a ValueError) for a body of
+    100,000 brackets, which answered 500.
+    """
     import json
 
     try:
         return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        return None
+    except (UnicodeDecodeError, RecursionError) as error:
+        raise ValueError(str(error)) from error
 
 
 @bp.route("/openapi.json")

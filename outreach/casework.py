@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import or_, select
 
-from outreach.actions import add_action, finish, get_action
+from outreach.actions import finish, get_action
 from outreach.notices.models import (
     ActionKind,
     ActionStatus,
@@ -13,15 +13,17 @@ from outreach.notices.models import (
     AttemptResult,
     Children,
     Decision,
+    NameCheck,
     Notice,
     Outcome,
     TenancyOutcome,
 )
 from outreach.notices.service import apply_rules
+from outreach.protection import protect_notice
 from portal import audit
+from portal.clock import local_today
 from portal.db import db, utcnow
-from portal.intake.service import local_today
-from portal.letters.service import withdraw_letter
+from portal.people import Person
 
 
 class CaseworkError(ValueError):
@@ -70,21 +72,37 @@ def record_tenancy_outcome(notice: Notice, *, outcome: TenancyOutcome, staff_id:
 
 
 def mark_protected(notice: Notice) -> None:
-    """Staff learnt of protected identity: no letter from now on, no address shown, manual handling."""
-    notice.protected = True
-    if notice.outcome in (Outcome.PENDING, Outcome.CONTACTED, Outcome.ESCALATED):
-        notice.outcome = Outcome.MANUAL
-    add_action(notice, ActionKind.MANUAL, detail="Skyddade personuppgifter (angivet av personal): hanteras manuellt")
-    for kind in (ActionKind.LETTER_FIRST, ActionKind.LETTER_SECOND):
-        step = get_action(notice.id, kind)
-        if step is not None and step.status == ActionStatus.PENDING:
-            finish(step, detail="stoppat: skyddade personuppgifter")
-        elif step is not None and step.ref_id is not None:
-            # A letter not yet printed must not go out with the address on it.
-            step.detail = ("stoppat: skyddade personuppgifter" if withdraw_letter(step.ref_id)
-                           else "skyddade personuppgifter: brevet var redan utskrivet")
+    """Staff learnt of protected identity: the person, every notice of theirs and of the flat, from now on."""
+    protect_notice(notice, source="personal")
     audit.record("outreach.protected_marked", person_id=notice.person_id, object_type="notice",
                  object_id=notice.id)
+    db.session.commit()
+
+
+def confirm_name(notice: Notice, *, choice: str, staff_id: int) -> None:
+    """Staff settle a name that differs from the one held for the personnummer (commits).
+
+    `notice`: the notice's name is right (the name held changes); `held`: the name held is right (a typo on the
+    notice); `wrong_number`: the personnummer belongs to someone else, so the notice loses it and is matched by
+    hand. Either of the first two lets the pipeline write the letter, in the confirmed name.
+    """
+    if notice.name_check != NameCheck.MISMATCH:
+        raise CaseworkError("Namnet behöver inte bekräftas.")
+    person = db.session.get(Person, notice.person_id) if notice.person_id else None
+    if choice in ("notice", "held") and person is None:
+        raise CaseworkError("Underrättelsen har ingen person att bekräfta.")
+    if choice == "notice" and person is not None:
+        person.name = notice.tenant_name
+    elif choice == "wrong_number":
+        notice.personnummer, notice.person_id = None, None
+    elif choice != "held":
+        raise CaseworkError("Välj vilket namn som stämmer.")
+    notice.name_check = NameCheck.CONFIRMED
+    if notice.decision is None and notice.outcome in (Outcome.MANUAL, Outcome.PENDING) and choice != "wrong_number":
+        notice.outcome = Outcome.PENDING
+        notice.pipeline_due = True
+    audit.record("outreach.name_confirmed", person_id=person.id if person else None, object_type="notice",
+                 object_id=notice.id, detail=choice)
     db.session.commit()
 
 
@@ -114,5 +132,5 @@ def list_manual() -> list[Notice]:
     return list(db.session.scalars(
         select(Notice).where(Notice.decision.is_(None), Notice.superseded.is_(False),
                              or_(Notice.outcome.in_((Outcome.MANUAL, Outcome.OUT_OF_AREA)),
-                                 Notice.escalated_at.is_not(None)))
+                                 Notice.escalated_at.is_not(None), Notice.name_check == NameCheck.MISMATCH))
         .order_by(Notice.deadline, Notice.priority.desc(), Notice.id)))

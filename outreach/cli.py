@@ -39,7 +39,7 @@ apikeys_group = AppGroup("apikeys", help="Hyresvärdarnas API-nycklar.")
 def import_notices(path: Path) -> None:
     """Import a notice file (FORMATS.md §1) and print the report; importing it again creates nothing."""
     from outreach.notices.importer import import_file
-    from portal.intake.service import local_today
+    from portal.clock import local_today
 
     report = import_file(path.read_bytes(), today=local_today(), filename=path.name)
     for line in report.lines():

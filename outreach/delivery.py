@@ -12,7 +12,7 @@ from flask import current_app
 
 from outreach.actions import add_action, escalate, finish, get_action
 from outreach.letters import render_outreach_letter
-from outreach.notices.models import ActionKind, ActionStatus, Notice, Outcome
+from outreach.notices.models import ActionKind, ActionStatus, NameCheck, Notice, Outcome
 from portal.booking.service import book_earliest
 from portal.booking.views import code_url, short_url
 from portal.letters.service import add_letter
@@ -48,19 +48,25 @@ def letter_language(notice: Notice, person: Person) -> str:
 
 def write_letter(notice: Notice, person: Person, *, kind: str, action: ActionKind,
                  booking_starts_at: datetime | None = None, code: str | None = None) -> bool:
-    """Render and store one letter for the notice (idempotent by its dedup key)."""
+    """Render and store one letter for the notice (idempotent by its dedup key); none for a protected person
+    (staff write by hand, through Skatteverket's forwarding)."""
     protected = notice.protected or person.is_protected
+    if protected:
+        return False
     language = letter_language(notice, person)
     page_lang = language if language in current_app.config["LANGUAGES"] else "sv"
+    # Once staff confirmed the person, the letter names them as the reception list and the hand-off do.
+    name = (person.name if notice.name_check == NameCheck.CONFIRMED else None) or notice.tenant_name
     pdf = render_outreach_letter(
-        kind=kind, language=notice.language or person.language, recipient_name=notice.tenant_name,
+        kind=kind, language=notice.language or person.language, recipient_name=name,
         address_lines=None if protected else [notice.address, f"{notice.postal_code} {notice.city}"],
         booking_starts_at=booking_starts_at, rebooking_code=code, rebooking_url=short_url() if code else None,
         rebooking_qr_url=code_url(code, page_lang) if code else None,
         recovery_deadline=notice.recovery_deadline, amount_text=notice.amount_text, eviction_at=notice.eviction_at,
         phone=None, reference=notice.reference)
     letter = add_letter(kind=kind, dedup_key=f"notice:{notice.id}:{kind}", person_id=person.id,
-                        language=language, pdf=pdf, template_version=TEMPLATE_VERSION, reference=notice.reference)
+                        language=language, pdf=pdf, template_version=TEMPLATE_VERSION, reference=notice.reference,
+                        address_printed=not protected)
     step = add_action(notice, action, status=ActionStatus.PENDING)
     finish(step, detail="brev skapat", ref_id=letter.id)
     return True

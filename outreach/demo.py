@@ -11,7 +11,7 @@ from datetime import timedelta
 from outreach.notices.importer import import_file
 from outreach.notices.known_clients import import_register
 from portal import demo
-from portal.intake.service import local_today
+from portal.clock import local_today
 
 HEADER = ("typ;referens;hyresvard;hyresvard_orgnr;hyresgast_namn;personnummer;adress;postnummer;ort;skuld_kr;"
           "uppsagning_datum;delgiven_datum;inkom_datum;avhysning_datum;barn_i_hushallet;sprak;skyddad_identitet;"

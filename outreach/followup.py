@@ -22,8 +22,8 @@ from outreach.notices.models import (
     Outcome,
 )
 from portal.booking.models import Booking, BookingStatus
+from portal.clock import local_date
 from portal.db import db
-from portal.intake.service import local_date
 from portal.people import Person
 from portal.workdays import working_days_between
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from flask_wtf.file import FileField, FileRequired
 from wtforms import RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired
 
-from outreach.notices.models import AttemptChannel, AttemptResult, Children, Decision, TenancyOutcome
+from outreach.notices.models import ApiKey, AttemptChannel, AttemptResult, Children, Decision, TenancyOutcome
+from outreach.notices.parse import FIELD_LIMITS
+from portal.bounds import staff_length
 from portal.forms import BaseForm
 
 CHANNEL_LABELS = {AttemptChannel.LETTER: "Brev", AttemptChannel.CALL: "Samtal", AttemptChannel.TEXT: "Sms",
@@ -38,7 +40,8 @@ class TypedNoticeForm(BaseForm):
 
 
 for _name, _label in TYPED_FIELDS:
-    setattr(TypedNoticeForm, _name, StringField(_label, validators=[Length(max=200)]))
+    # The same limit as a file row's column, so a typed-in notice is refused here with the same words.
+    setattr(TypedNoticeForm, _name, StringField(_label, validators=[staff_length(FIELD_LIMITS[_name])]))
 
 
 class ImportForm(BaseForm):
@@ -61,7 +64,7 @@ class AttemptForm(BaseForm):
                          validators=[InputRequired(message="Välj hur ni försökte nå hushållet.")])
     result = RadioField("Resultat", choices=[(r.value, label) for r, label in RESULT_LABELS.items()],
                         validators=[InputRequired(message="Välj resultatet.")])
-    note = TextAreaField("Anteckning (frivilligt)", validators=[Length(max=2000)])
+    note = TextAreaField("Anteckning (frivilligt)", validators=[staff_length(2000)])
 
 
 class DecisionForm(BaseForm):
@@ -69,7 +72,7 @@ class DecisionForm(BaseForm):
 
     decision = RadioField("Beslut", choices=[(d.value, label) for d, label in DECISION_LABELS.items()],
                           validators=[InputRequired(message="Välj ett beslut.")])
-    reason = TextAreaField("Skäl", validators=[Length(max=4000)])
+    reason = TextAreaField("Skäl", validators=[staff_length(4000)])
 
 
 TENANCY_LABELS = {TenancyOutcome.KEPT: "Bor kvar (skulden betald eller uppsägningen återtagen)",
@@ -94,6 +97,20 @@ class ChildrenForm(BaseForm):
 class ApiKeyForm(BaseForm):
     """A new landlord API key."""
 
+    columns = {"landlord_name": (ApiKey.landlord_name,), "landlord_orgnr": (ApiKey.landlord_orgnr,)}
+
     landlord_name = StringField("Hyresvärd", validators=[InputRequired(message="Fyll i hyresvärdens namn."),
-                                                         Length(max=200)])
-    landlord_orgnr = StringField("Organisationsnummer (frivilligt)", validators=[Length(max=20)])
+                                                         staff_length(200)])
+    landlord_orgnr = StringField("Organisationsnummer (frivilligt)", validators=[staff_length(20)])
+
+
+NAME_CHOICES = (("notice", "Namnet på underrättelsen stämmer (namnet vi har ändras)"),
+                ("held", "Namnet vi har stämmer (felskrivet på underrättelsen)"),
+                ("wrong_number", "Personnumret är fel (matcha personen manuellt)"))
+
+
+class NameForm(BaseForm):
+    """Staff settle a tenant name that differs from the name held for the personnummer."""
+
+    choice = RadioField("Vilket stämmer?", choices=list(NAME_CHOICES),
+                        validators=[InputRequired(message="Välj vilket namn som stämmer.")])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from outreach.notices.parse import ALIASES, COLUMNS
+from outreach.notices.parse import ALIASES, COLUMNS, FIELD_LIMITS
 
 _DESCRIPTIONS = {
     "typ": "uppsägning, störning, avhysning or övrigt", "referens": "the sender's own reference",
@@ -24,7 +24,8 @@ _DESCRIPTIONS = {
 def document() -> dict[str, Any]:
     """The document (built from the same column list the importer reads)."""
     english = {canonical: alias for alias, canonical in ALIASES.items()}
-    properties = {column: {"type": "string", "description": _DESCRIPTIONS.get(column, "") +
+    properties = {column: {"type": "string", "maxLength": FIELD_LIMITS[column],
+                           "description": _DESCRIPTIONS.get(column, "") +
                            (f" (alias: {english[column]})" if column in english else "")} for column in COLUMNS}
     notice = {"type": "object", "required": ["typ", "referens", "hyresvard", "hyresgast_namn", "adress",
                                              "postnummer", "ort"], "properties": properties}
@@ -61,6 +62,7 @@ def document() -> dict[str, Any]:
                     "$ref": "#/components/schemas/Result"}}}},
                 "200": {"description": "every notice was a repeat of one already received", "content": {
                     "application/json": {"schema": {"$ref": "#/components/schemas/Result"}}}},
+                "400": {"description": "the body is not valid UTF-8 JSON", "content": json_of},
                 "401": {"description": "key missing or unknown", "content": json_of},
                 "403": {"description": "key revoked", "content": json_of},
                 "413": {"description": "body too large", "content": json_of},

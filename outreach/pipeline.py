@@ -21,11 +21,12 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from outreach import delivery, rules
 from outreach.actions import add_action, escalate, forget, preload
 from outreach.notices.known_clients import KnownClient
-from outreach.notices.models import ActionKind, ActionStatus, Notice, NoticeAction, NoticeKind, Outcome
+from outreach.notices.models import ActionKind, ActionStatus, NameCheck, Notice, NoticeAction, NoticeKind, Outcome
 from outreach.notices.service import apply_rules
+from portal.clock import local_today
 from portal.db import db
 from portal.intake.models import IntakeItem, Source, Urgency
-from portal.intake.service import add_intake_item, local_today, set_legal_deadline
+from portal.intake.service import add_intake_item, set_legal_deadline
 from portal.people import Person, get_or_add_person
 
 log = logging.getLogger("outreach.pipeline")
@@ -180,6 +181,13 @@ def process_notice(notice: Notice, *, today: date, lookups: Lookups) -> None:
     elif person is None:
         notice.outcome = Outcome.MANUAL
         add_action(notice, ActionKind.MANUAL, detail="Personnummer saknas: matcha personen manuellt")
+    elif notice.name_check == NameCheck.MISMATCH:
+        # One name on the letter and another on the reception list and the hand-off is how a letter reaches
+        # the wrong person: staff confirm which is right (or that the number is wrong) before anything goes.
+        notice.outcome = Outcome.MANUAL
+        add_action(notice, ActionKind.MANUAL, detail=f"Namnet på underrättelsen ({notice.tenant_name}) stämmer "
+                                                     f"inte med namnet för personnumret ({person.name}): "
+                                                     "bekräfta personen")
     elif (client := lookups.known.get(notice.personnummer or "")) is not None:
         # The caseworker already knows the person: tell them, send no letter (it would cross their work).
         notice.outcome = Outcome.KNOWN_CLIENT
@@ -197,7 +205,8 @@ def _person(notice: Notice, lookups: Lookups) -> Person | None:
     person = lookups.people.get(notice.personnummer)
     if person is None:
         person = lookups.people[notice.personnummer] = get_or_add_person(notice.personnummer)
-    person.name = person.name or notice.tenant_name
+    if notice.name_check is None:
+        person.name = person.name or notice.tenant_name
     person.language = person.language or notice.language
     notice.person_id = person.id
     return person
@@ -275,7 +284,7 @@ def retry_pending() -> int:
     done = 0
     for notice in claim_pending_deliveries(500):
         person = db.session.get(Person, notice.person_id) if notice.person_id else None
-        if person is None or notice.intake_item_id is None:
+        if person is None or notice.intake_item_id is None or notice.protected or person.is_protected:
             continue
         notice.outcome = delivery.first_contact(notice, person, intake_item_id=notice.intake_item_id)
         second = db.session.scalar(select(NoticeAction).where(NoticeAction.notice_id == notice.id,

@@ -14,8 +14,8 @@ from sqlalchemy import delete, or_, select, update
 
 from outreach.notices.models import Attempt, Decision, Notice, NoticeAction, RetentionCount
 from portal import audit
+from portal.clock import local_today
 from portal.db import db
-from portal.intake.service import local_today
 
 log = logging.getLogger("outreach.retention")
 

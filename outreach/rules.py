@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from outreach.notices.models import NoticeKind
-from outreach.notices.parse import LOCAL_TZ, fold
+from outreach.notices.parse import fold
+from portal.clock import LOCAL_TZ
 from portal.workdays import legal_deadline
 
 RECOVERY_WEEKS = 3
@@ -65,6 +66,19 @@ def same_household(a_personnummer: str | None, a_name: str, b_personnummer: str 
     if a_personnummer and b_personnummer:
         return a_personnummer == b_personnummer
     return fold(a_name) == fold(b_name)
+
+
+def _name_parts(name: str) -> set[str]:
+    return {part for part in re.split(r"[^\w]+", fold(name)) if part}
+
+
+def names_agree(held: str, given: str) -> bool:
+    """True when two spellings name the same person: case, accents, order and a left-out middle name aside
+    ('Amina Yusuf Ali' agrees with 'ALI, Amina'); a different first or last name does not."""
+    a, b = _name_parts(held), _name_parts(given)
+    if not a or not b:
+        return True
+    return a <= b or b <= a
 
 
 def parse_area(setting: str) -> tuple[str, ...]:

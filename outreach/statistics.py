@@ -17,8 +17,8 @@ from sqlalchemy.orm import aliased
 
 from outreach.forms import CHANNEL_LABELS, RESULT_LABELS, TENANCY_LABELS
 from outreach.notices.models import Attempt, AttemptResult, Children, Decision, Notice, NoticeKind, Outcome
+from portal.clock import local_today
 from portal.db import db
-from portal.intake.service import local_today
 from portal.statistics.dates import days_between, month_label, percentile_of_counts, utc_day
 from portal.statistics.tables import Cell, Period, Table, share
 

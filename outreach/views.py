@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
-from outreach import apikeys, casework, timeline
+from outreach import apikeys, casework, protection, timeline
 from outreach.casework import CaseworkError
 from outreach.followup import list_open_tasks
 from outreach.forms import (
@@ -18,10 +18,12 @@ from outreach.forms import (
     ChildrenForm,
     DecisionForm,
     ImportForm,
+    NameForm,
     RegisterForm,
     TenancyOutcomeForm,
     TypedNoticeForm,
 )
+from outreach.need_to_know import may_see_notice
 from outreach.notices import importer
 from outreach.notices.known_clients import get_known_client, import_register, register_size
 from outreach.notices.models import (
@@ -36,10 +38,13 @@ from outreach.notices.models import (
 from outreach.notices.service import case_notices, get_notice
 from outreach.rules import days_left
 from portal import audit
+from portal.clock import local_today
 from portal.db import db
-from portal.intake.service import local_today
-from portal.security import current_role, staff_required
+from portal.people import Person
+from portal.protection import PROTECTED_ADDRESS_TEXT
+from portal.security import staff_required
 from portal.staff.models import Role
+from portal.staff.service import get_staff
 
 bp = Blueprint("outreach", __name__, url_prefix="/staff/notices", template_folder="templates")
 admin_bp = Blueprint("outreach_admin", __name__, url_prefix="/staff/api-keys", template_folder="templates")
@@ -79,10 +84,9 @@ def manual_page() -> str:
 
 def _visible(notice_id: int) -> Notice:
     notice = get_notice(notice_id)
-    if notice is None:
-        abort(404)
-    # A caseworker reaches the page from the e-mail about their client: only notices sent to a caseworker.
-    if current_role() == Role.CASEWORKER and notice.outcome != Outcome.KNOWN_CLIENT:
+    # Another caseworker's client answers exactly as a notice that does not exist (ids are in sequence).
+    staff = get_staff(int(session["staff_id"]))
+    if notice is None or staff is None or not may_see_notice(notice, staff):
         abort(404)
     return notice
 
@@ -95,8 +99,8 @@ def notice_page(notice_id: int) -> str:
     linked = case_notices(notice)
     html = render_template(
         "outreach/notice.html", notice=notice, linked=linked, entries=timeline.build(notice, linked),
-        client=get_known_client(notice.personnummer), hide_address=notice.protected or (
-            notice.person_id is not None and _person_protected(notice)),
+        client=get_known_client(notice.personnummer), hide_address=protection.is_protected(notice),
+        protected_text=PROTECTED_ADDRESS_TEXT, held_name=_held_name(notice), name_form=NameForm(),
         attempt_form=AttemptForm(), decision_form=DecisionForm(),
         tenancy_form=TenancyOutcomeForm(outcome=notice.tenancy_outcome), tenancy_labels=TENANCY_LABELS,
         children_form=ChildrenForm(children=str(notice.children)), **_labels())
@@ -104,11 +108,27 @@ def notice_page(notice_id: int) -> str:
     return html
 
 
-def _person_protected(notice: Notice) -> bool:
-    from portal.people import Person
+def _held_name(notice: Notice) -> str | None:
+    person = db.session.get(Person, notice.person_id) if notice.person_id else None
+    return person.name if person is not None else None
 
-    person = db.session.get(Person, notice.person_id)
-    return person is not None and person.is_protected
+
+@bp.route("/<int:notice_id>/namn", methods=["POST"])
+@staff_required(Role.OUTREACH)
+def confirm_name(notice_id: int) -> Response:
+    """Settle a tenant name that differs from the name held for the personnummer."""
+    notice = _visible(notice_id)
+    form = NameForm()
+    if not form.validate_on_submit():
+        flash("Välj vilket namn som stämmer.", "error")
+    else:
+        try:
+            casework.confirm_name(notice, choice=form.choice.data or "", staff_id=int(session["staff_id"]))
+        except CaseworkError as error:
+            flash(str(error), "error")
+        else:
+            flash("Personen är bekräftad.", "success")
+    return redirect(url_for(".notice_page", notice_id=notice_id))
 
 
 @bp.route("/<int:notice_id>/forsok", methods=["POST"])

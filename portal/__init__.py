@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Flask
 
+from portal import bidi
 from portal import config as config_module
 
 
@@ -49,7 +50,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     def role_label(role: object) -> str:
         return ROLE_LABELS[Role(str(role))] if role in set(Role) else str(role)
 
-    app.jinja_env.globals.update(form_errors=first_errors, role_label=role_label)
+    app.jinja_env.globals.update(form_errors=first_errors, role_label=role_label, ltr=bidi.ltr)
     _register_models()
     _register_blueprints(app)
 
@@ -68,6 +69,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.staff.account_views import bp as staff_accounts_bp
     from portal.staff.audit_views import bp as staff_audit_bp
     from portal.staff.models import Role
+    from portal.staff.subject_access_views import bp as staff_subject_access_bp
     from portal.staff.views import add_home_link
     from portal.staff.views import bp as staff_bp
 
@@ -77,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(staff_bp)
     app.register_blueprint(staff_audit_bp)
     app.register_blueprint(staff_accounts_bp)
+    app.register_blueprint(staff_subject_access_bp)
     from portal.statistics import intake_stats
     from portal.statistics.tables import add_section
     from portal.statistics.views import READERS
@@ -87,6 +90,7 @@ def _register_blueprints(app: Flask) -> None:
     add_home_link(frozenset(READERS), "statistics.overview", "Statistik")
     add_home_link(frozenset({Role.ADMIN}), "staff_audit.review", "Granska åtkomstloggen")
     add_home_link(frozenset({Role.ADMIN}), "staff_accounts.list_page", "Personalkonton")
+    add_home_link(frozenset({Role.ADMIN}), "staff_subject_access.export_page", "Registerutdrag för en person")
 
     from portal import intake
 

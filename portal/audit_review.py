@@ -1,12 +1,11 @@
-"""The monthly review of the access log that social services are expected to do, and subject-access exports."""
+"""The monthly review of the access log that social services are expected to do (subject-access exports are in
+portal.subject_access)."""
 
 from __future__ import annotations
 
 import statistics
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from typing import Any
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
@@ -67,35 +66,3 @@ def month_report(month: str) -> MonthReport:
         select(AuditEvent.at, AuditEvent.actor_label, AuditEvent.action, AuditEvent.person_id)
         .join(Person, Person.id == AuditEvent.person_id).where(*in_month, protected).order_by(AuditEvent.at))]
     return report
-
-
-# Areas register what they hold about a person, so a subject-access export is whole.
-EXPORTERS: list[tuple[str, Callable[[int], Any]]] = []
-
-
-def add_exporter(name: str, exporter: Callable[[int], Any]) -> None:
-    """Let an area add its data about a person (person id → JSON-friendly value) to the export."""
-    if all(existing != name for existing, _ in EXPORTERS):
-        EXPORTERS.append((name, exporter))
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return value
-
-
-def export_person(person: Person) -> dict[str, Any]:
-    """Everything the product holds about one person, with the access log entries about them."""
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.person_id == person.id)
-                                .order_by(AuditEvent.chain_seq)).all()
-    data: dict[str, Any] = {
-        "person": {column.name: _jsonable(getattr(person, column.key))
-                   for column in Person.__table__.columns},
-        "access_log": [{"at": e.at.isoformat(), "who": e.actor_label, "kind": e.actor_kind, "action": e.action,
-                        "object": f"{e.object_type}:{e.object_id}" if e.object_type else None}
-                       for e in events],
-    }
-    for name, exporter in EXPORTERS:
-        data[name] = exporter(person.id)
-    return data

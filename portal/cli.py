@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask, current_app
@@ -289,15 +290,7 @@ def person_group() -> None:
     """A person's data."""
 
 
-@person_group.command("export")
-@click.argument("personnummer")
-def person_export(personnummer: str) -> None:
-    """Export everything held about a person (subject-access request) as JSON on standard output."""
-    import json
-
-    from portal import audit
-    from portal.audit_review import export_person
-    from portal.db import db
+def _person_or_fail(personnummer: str) -> Any:
     from portal.people import get_person_by_personnummer
     from portal.personnummer import InvalidIdentityNumber, parse
 
@@ -308,11 +301,65 @@ def person_export(personnummer: str) -> None:
     person = get_person_by_personnummer(number.digits)
     if person is None:
         raise click.ClickException("Personen finns inte i systemet.")
-    data = export_person(person)
-    audit.record("person.export", person_id=person.id, object_type="person", object_id=person.id,
-                 actor=("system", None, "cli"))
+    return person
+
+
+@person_group.command("protect")
+@click.argument("personnummer")
+@click.option("--level", type=click.Choice(["sekretessmarkering", "skyddad_folkbokforing",
+                                            "fingerade_personuppgifter", "skyddad_niva_okand"]),
+              default="skyddad_niva_okand", show_default=True)
+def person_protect(personnummer: str, level: str) -> None:
+    """Mark a person protected: every notice, letter and page of theirs (and of their flats) hides the address."""
+    from portal.db import db
+    from portal.people import Protection
+    from portal.protection import protect_person
+
+    person = _person_or_fail(personnummer)
+    changed = protect_person(person, source="personal", level=Protection(level))
     db.session.commit()
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    click.echo("Skyddet är satt." if changed else "Personen hade redan skyddade personuppgifter.")
+
+
+@person_group.command("lift-protection")
+@click.argument("personnummer")
+@click.option("--reason", required=True, help="varför skyddet tas bort (till exempel beslut från Skatteverket)")
+def person_lift_protection(personnummer: str, reason: str) -> None:
+    """Lift a person's protection (an administrator's decision, with a reason, in the access log)."""
+    from portal.protection import ProtectionError, lift_protection
+
+    try:
+        lift_protection(_person_or_fail(personnummer), reason=reason)
+    except ProtectionError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo("Skyddet är borttaget.")
+
+
+@person_group.command("export")
+@click.argument("personnummer")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the ZIP (export.json, export.pdf, files/…) here; without it, the JSON is printed.")
+def person_export(personnummer: str, out: Path | None) -> None:
+    """Export everything held about a person (subject-access request, GDPR art. 15); the export is audit-logged."""
+    from portal import subject_access
+
+    try:
+        person = subject_access.find_person(personnummer)
+    except subject_access.InvalidIdentityNumber as error:
+        raise click.ClickException("Ogiltigt personnummer.") from error
+    if person is None:
+        raise click.ClickException("Personen finns inte i systemet.")
+    export = subject_access.build_export(person)
+    if out is None:
+        subject_access.record_export(person, actor=("system", None, "cli"))
+        click.echo(subject_access.export_json(export).decode("utf-8"))
+        return
+    with out.open("wb") as target:
+        problems = subject_access.write_archive(export, target)
+    subject_access.record_export(person, actor=("system", None, "cli"))
+    for problem in problems:
+        click.echo(f"Saknas i arkivet: {problem}", err=True)
+    click.echo(f"Registerutdraget är skrivet: {out} ({len(export.files) - len(problems)} filer).")
 
 
 @click.command("backup")

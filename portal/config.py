@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from portal import bounds
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
 SUPPORTED_LANGUAGES = ("sv", "en", "ar", "fa", "so", "ti", "fi", "uk")
@@ -45,6 +47,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PORTAL_OIDC_CLIENT_SECRET", "", "client secret at the e-ID broker"),
     Setting("PORTAL_OIDC_PERSONNUMMER_CLAIM", "personal_identity_number", "claim that carries the personnummer"),
     Setting("PORTAL_OIDC_LOA_CLAIM", "acr", "claim that carries the assurance level"),
+    Setting("PORTAL_OIDC_MIN_LOA", "http://id.elegnamnden.se/loa/1.0/loa3", "lowest assurance level an e-ID login "
+            "is let in with (the Swedish framework's `loa2`/`loa3`/`loa4` or eIDAS `eidas-sub`/`eidas-high` "
+            "URIs); a lower, unknown or uncertified level is refused with a page that says why"),
     Setting("PORTAL_DEV_LOGIN", "", "`on`/`off`: development login with any valid personnummer; empty means on in "
             "development and off otherwise; a production start with it on is refused"),
     Setting("PORTAL_RATELIMIT_STORAGE_URL", "memory://", "rate-limit counters; use `redis://host:6379` "
@@ -216,6 +221,7 @@ def load(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "OIDC_CLIENT_SECRET": _env("PORTAL_OIDC_CLIENT_SECRET", env),
         "OIDC_PERSONNUMMER_CLAIM": _env("PORTAL_OIDC_PERSONNUMMER_CLAIM", env),
         "OIDC_LOA_CLAIM": _env("PORTAL_OIDC_LOA_CLAIM", env),
+        "OIDC_MIN_LOA": _env("PORTAL_OIDC_MIN_LOA", env),
         "DEV_LOGIN": _env("PORTAL_DEV_LOGIN", env) == "on" or (development and _env("PORTAL_DEV_LOGIN", env) == ""),
         "RATELIMIT_STORAGE_URI": _env("PORTAL_RATELIMIT_STORAGE_URL", env),
         "SESSION_STORAGE_URL": _env("PORTAL_SESSION_STORAGE_URL", env),
@@ -266,6 +272,9 @@ def load(environ: dict[str, str] | None = None) -> dict[str, Any]:
         # The whole request may be a little larger than one file (the form around it); anything bigger is
         # refused from its Content-Length before a byte of the body is read.
         "MAX_CONTENT_LENGTH": upload_max_bytes + 5 * 1024 * 1024,
+        # Werkzeug refuses a form with more parts, or more text outside its files, with 413 while parsing it.
+        "MAX_FORM_PARTS": bounds.MAX_FORM_PARTS,
+        "MAX_FORM_MEMORY_SIZE": bounds.MAX_FORM_MEMORY,
         "BABEL_DEFAULT_LOCALE": languages[0] if languages else "sv",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
@@ -287,6 +296,10 @@ def check_safe(config: dict[str, Any]) -> None:
         problems.append("the development login is on: set PORTAL_DEV_LOGIN=off (it accepts any personnummer)")
     if not config["STAFF_MFA"]:
         problems.append("staff second factor is off: PORTAL_STAFF_MFA=off is only allowed in development")
+    from portal.identity.oidc import is_known_loa
+
+    if not is_known_loa(config["OIDC_MIN_LOA"]):
+        problems.append(f"PORTAL_OIDC_MIN_LOA is not an assurance level the portal knows: {config['OIDC_MIN_LOA']}")
     unknown = [code for code in config["LANGUAGES"] if code not in SUPPORTED_LANGUAGES]
     if unknown:
         problems.append(f"PORTAL_LANGUAGES names languages without a catalog: {', '.join(unknown)}")

@@ -52,8 +52,10 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 def utcnow() -> datetime:
-    """The current time, timezone-aware (the single clock the services use)."""
-    return datetime.now(UTC)
+    """The current time, timezone-aware (the single clock the services use: portal.clock)."""
+    from portal import clock
+
+    return clock.now()
 
 
 @event.listens_for(Engine, "connect")

@@ -13,24 +13,24 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from portal.applications.models import Application, ChecklistItem, ItemState, Kind, Role, Status
 from portal.applications.rules import RULES_BY_KEY
 from portal.booking.models import Booking, BookingStatus, Purpose
+from portal.clock import LOCAL_TZ, local_today
 from portal.db import db, utcnow
 from portal.documents.models import Document, DocumentStatus
 from portal.intake.models import IntakeEvent, IntakeItem, Source, State, Urgency
-from portal.intake.service import local_today, refresh_deadlines, set_state
+from portal.intake.service import refresh_deadlines, set_state
 from portal.people import Person, get_or_add_person
 from portal.staff.models import Role as StaffRole
 from portal.staff.models import StaffUser
 from portal.storage import store_file
 from portal.workdays import add_working_days, is_working_day
 
-LOCAL = ZoneInfo("Europe/Stockholm")
+LOCAL = LOCAL_TZ
 SEED = 2026
 DAYS = 365
 ACTOR = "historik"

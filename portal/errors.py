@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from portal.bounds import MAX_FILES_PER_REQUEST
 from portal.db import db
 
 PAGES = {
@@ -14,7 +15,8 @@ PAGES = {
     403: (_l("Du har inte behörighet"), _l("Du har inte behörighet att se den här sidan.")),
     404: (_l("Sidan finns inte"), _l("Kontrollera adressen, eller gå till startsidan.")),
     405: (_l("Något blev fel i förfrågan"), _l("Sidan kunde inte visas. Gå tillbaka och försök igen.")),
-    413: (_l("Filen är för stor"), _l("Det du skickade är för stort. Välj en mindre fil och försök igen.")),
+    413: (_l("Filen är för stor"), _l("Det du skickade är för stort eller har för många filer. Välj mindre filer, "
+                                      "högst %(max)s åt gången, och försök igen.", max=MAX_FILES_PER_REQUEST)),
     429: (_l("För många försök"), _l("Du har försökt för många gånger. Vänta en stund och försök igen.")),
     500: (_l("Något gick fel hos oss"), _l("Inget av det du har sparat har försvunnit. Försök igen om en stund.")),
 }

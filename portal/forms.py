@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import Any, ClassVar
 
 from babel import support
 from flask import current_app
@@ -28,7 +28,13 @@ def _strip(value: Any) -> Any:
 
 
 class BaseForm(FlaskForm):
-    """A form whose text inputs lose surrounding whitespace before validation."""
+    """A form whose text inputs lose surrounding whitespace before validation.
+
+    `columns` names, per field, the model columns its value is written to: `tests/test_bounds.py` fails when a
+    field accepts more characters than one of them holds.
+    """
+
+    columns: ClassVar[dict[str, tuple[Any, ...]]] = {}
 
     class Meta(FlaskForm.Meta):
         def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:

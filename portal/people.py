@@ -18,6 +18,8 @@ class Protection(StrEnum):
     CONFIDENTIALITY_MARKING = "sekretessmarkering"
     PROTECTED_REGISTRATION = "skyddad_folkbokforing"
     FICTITIOUS_IDENTITY = "fingerade_personuppgifter"
+    # A landlord, a register or a colleague says the person is protected without saying which level.
+    UNSPECIFIED = "skyddad_niva_okand"
 
 
 class Person(Base):
@@ -32,6 +34,10 @@ class Person(Base):
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(40))
     protection: Mapped[Protection] = mapped_column(String(40), default=Protection.NONE)
+    # Who said so first (a notice, the e-application, staff, a protected tenancy) and when: protection is
+    # never lifted by a later source that does not say it, only by a named staff role (portal.protection).
+    protection_source: Mapped[str | None] = mapped_column(String(40))
+    protected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @property

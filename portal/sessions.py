@@ -13,7 +13,7 @@ cookie that would open a session.
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import Flask, abort, current_app, has_request_context, request
@@ -24,9 +24,15 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.db import Base, UTCDateTime, db, utcnow
+from portal.db import Base, UTCDateTime, db
 
 SID_BYTES = 32
+
+
+def _now() -> datetime:
+    """Sessions live in real time, like the idle and absolute limits (portal.security): never on the moved clock
+    that tests and simulations use (portal.clock), which would end or prolong them at random."""
+    return datetime.now(UTC)
 # Set in a request's environ when its session could not be read (the database is unreachable).
 STORE_UNAVAILABLE = "portal.session_store_unavailable"
 
@@ -89,7 +95,7 @@ class DatabaseSessionInterface(_HashedKeys):
             if has_request_context():
                 request.environ[STORE_UNAVAILABLE] = True
             return None
-        if row is None or row.expires_at <= utcnow():
+        if row is None or row.expires_at <= _now():
             return None
         assert self.serializer is not None
         return dict(self.serializer.decode(bytes(row.data)))
@@ -104,7 +110,7 @@ class DatabaseSessionInterface(_HashedKeys):
     def _upsert_session(self, session_lifetime: timedelta, session: ServerSideSession, store_id: str) -> None:
         assert self.serializer is not None
         values = {"store_id": store_id, "data": self.serializer.encode(session),
-                  "expires_at": utcnow() + session_lifetime}
+                  "expires_at": _now() + session_lifetime}
         try:
             self._write(values)
         except SQLAlchemyError:
@@ -167,6 +173,6 @@ def renew(session: Any) -> None:
 
 def purge_expired() -> int:
     """Delete the database store's expired sessions (Redis expires its own); returns how many."""
-    result = db.session.execute(delete(WebSession).where(WebSession.expires_at <= utcnow()))
+    result = db.session.execute(delete(WebSession).where(WebSession.expires_at <= _now()))
     db.session.commit()
     return int(getattr(result, "rowcount", 0) or 0)

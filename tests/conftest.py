@@ -22,7 +22,7 @@ from portal.db import Base, db
 from portal.migrate import upgrade
 
 # Browser fixtures (Chromium, live server) for every test package that drives pages.
-pytest_plugins = ["tests.browser_fixtures", "tests.mailserver"]
+pytest_plugins = ["tests.browser_fixtures", "tests.mailserver", "tests.oidc_broker"]
 
 PG_URL = os.environ.get("PORTAL_TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]

@@ -112,3 +112,59 @@ def test_every_page_carries_the_security_headers(app: Flask, client: FlaskClient
         for cookie in headers.getlist("Set-Cookie"):
             assert "HttpOnly" in cookie, (rule.rule, cookie)
             assert "SameSite=Lax" in cookie, (rule.rule, cookie)
+
+
+def _with_ids(rule: Rule, ids: dict[str, int]) -> str | None:
+    """The rule's URL with real ids for the one object its path names, or None when it names none of ours."""
+    for prefix, object_id in ids.items():
+        if rule.rule.startswith(prefix) and "<int:" in rule.rule:
+            return re.sub(r"<int:\w+>", str(object_id), rule.rule, count=1)
+    return None
+
+
+def test_another_caseworkers_client_and_another_units_client_answer_404_on_every_route(
+        app: Flask, client: FlaskClient) -> None:
+    """Need to know (issue 22): a caseworker opens their own client's notice and item; a colleague with other
+    clients, and a caseworker of another unit, get the same 404 as for something that does not exist."""
+    from outreach.notices.known_clients import import_register
+    from outreach.pipeline import run_pass
+    from portal.db import db
+    from portal.intake.models import IntakeItem
+    from tests.intake.factories import create_item
+    from tests.outreach.factories import import_rows, notice_by_reference, row
+
+    import_register(b"personnummer;enhet;handlaggare;epost\n"
+                    b"201701012393;Enheten f\xc3\xb6r ekonomiskt bist\xc3\xa5nd;Sara Nilsson;sara@example.org\n")
+    import_rows(row(referens="MINE", personnummer="201701012393", namn="Klient Klientsson"))
+    run_pass()
+    notice = notice_by_reference("MINE")
+    own = create_staff_user(email="sara@example.org", role=Role.CASEWORKER, name="Sara Nilsson")
+    item = create_item(person_id=notice.person_id)
+    db.session.get(IntakeItem, item.id).assigned_to_id = own.id  # type: ignore[union-attr]
+    db.session.commit()
+    ids = {"/staff/notices/": notice.id, "/staff/intake/": item.id}
+    login_staff(client, "sara@example.org", PASSWORD)
+    assert client.get(f"/staff/notices/{notice.id}").status_code == 200
+    assert client.get(f"/staff/intake/{item.id}").status_code == 200
+    client.post("/staff/logout")
+    create_staff_user(email="colleague@example.org", role=Role.CASEWORKER, name="Kalle Kollega")
+    create_staff_user(email="other-unit@example.org", role=Role.CASEWORKER, name="Vera Vuxen").unit = "Vuxenenheten"
+    create_staff_user(email="unit@example.org", role=Role.CASEWORKER,
+                      name="Ulla Enhet").unit = "Enheten för ekonomiskt bistånd"
+    db.session.commit()
+    login_staff(client, "unit@example.org", PASSWORD)
+    assert client.get(f"/staff/notices/{notice.id}").status_code == 200  # the client's unit has need to know
+    client.post("/staff/logout")
+    for email in ("colleague@example.org", "other-unit@example.org"):
+        login_staff(client, email, PASSWORD)
+        for rule in _rules(app):
+            access = _access(app, rule)
+            url = _with_ids(rule, ids)
+            if url is None or access is None or access[0] != "staff":
+                continue
+            if "GET" in (rule.methods or set()):
+                assert client.get(url).status_code in (403, 404), f"{email}: GET {url}"
+            if "POST" in (rule.methods or set()):
+                assert client.post(url, data={}).status_code in (400, 403, 404), f"{email}: POST {url}"
+        assert client.get(f"/staff/notices/{notice.id}").status_code == 404
+        client.post("/staff/logout")

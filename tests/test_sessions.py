@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import secrets
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pyotp
@@ -290,7 +290,7 @@ def test_expired_sessions_are_purged_from_the_store(client: FlaskClient, app: Fl
 
     create_staff_user()
     login_staff(client, "rita@example.org", PASSWORD)
-    db.session.add(WebSession(store_id="old", data=b"\x80", expires_at=utcnow() - timedelta(seconds=1)))
+    db.session.add(WebSession(store_id="old", data=b"\x80", expires_at=datetime.now(UTC) - timedelta(seconds=1)))
     db.session.commit()
     assert purge_expired() == 1
     assert "old" not in db.session.scalars(select(WebSession.store_id)).all()

@@ -1,7 +1,7 @@
 """server-side sessions, a per-account session version, password-reset links, login throttling per address
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0018
 """
 
 from alembic import op
@@ -10,9 +10,9 @@ import sqlalchemy as sa
 import portal.db  # noqa: F401  (custom column types)
 
 
-# 0016 is added on main meanwhile; the lead re-points this at merge.
+# Follows 0018 from main since the merge of main into the sessions branch (it was written on 0015).
 revision = '0017'
-down_revision = '0015'
+down_revision = '0018'
 branch_labels = None
 depends_on = None
 

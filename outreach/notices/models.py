@@ -49,6 +49,13 @@ class Outcome(StrEnum):
     LINKED = "linked"                # another open notice of the same household and flat is already in hand
 
 
+class NameCheck(StrEnum):
+    """Whether the name on a notice agrees with the name held for its personnummer."""
+
+    MISMATCH = "mismatch"            # waiting for staff: which name is right, or is the number wrong
+    CONFIRMED = "confirmed"          # staff confirmed the person; letters may go
+
+
 class Decision(StrEnum):
     """Every notice ends with one of these (JO 1683-2017)."""
 
@@ -120,6 +127,8 @@ class Notice(Base):
         Index("ix_notice_due", "pipeline_due", "priority", "id"),
         Index("ix_notice_deadline", "superseded", "deadline", "id"),
         Index("ix_notice_followed_up_on", "followed_up_on"),
+        # "Is anyone on this flat protected?" is asked for every notice stored and every one processed.
+        Index("ix_notice_tenancy_protected", "tenancy_key", "protected"),
         # Partial: most notices start a case of their own (NULL); counting those in the index's statistics made
         # SQLite's planner judge it useless and scan the table for a case's notices.
         Index("ix_notice_case_id", "case_id", sqlite_where=text("case_id IS NOT NULL"),
@@ -152,7 +161,11 @@ class Notice(Base):
     eviction_text: Mapped[str | None] = mapped_column(String(40))
     children: Mapped[Children] = mapped_column(String(10), default=Children.UNKNOWN)
     language: Mapped[str | None] = mapped_column(String(8))
+    # True when this notice must be handled as protected: its sender said so, its person is protected, or
+    # someone on the same tenancy is (there the address itself is the secret). See outreach.protection.
     protected: Mapped[bool] = mapped_column(default=False)
+    # NameCheck: the tenant's name differs from the name held for the personnummer; no letter until staff say.
+    name_check: Mapped[str | None] = mapped_column(String(20))
     corrects_reference: Mapped[str | None] = mapped_column(String(80))
     corrects_id: Mapped[int | None] = mapped_column(ForeignKey("notice.id", ondelete="SET NULL"))
     superseded: Mapped[bool] = mapped_column(default=False)

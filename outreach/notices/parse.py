@@ -12,12 +12,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
-from outreach.notices.models import Children, NoticeKind
+from outreach.notices.models import Children, Notice, NoticeKind
+from portal.bounds import column_limit, control_character
+from portal.clock import LOCAL_TZ
 from portal.personnummer import InvalidIdentityNumber, Problem, parse
-
-LOCAL_TZ = ZoneInfo("Europe/Stockholm")
 
 # English aliases accepted by the API (documented in the OpenAPI document) and by files.
 ALIASES = {
@@ -41,8 +40,17 @@ _KINDS = {"uppsagning": NoticeKind.TERMINATION, "storning": NoticeKind.DISTURBAN
 _YES = {"ja", "j", "yes", "y", "x", "1", "true"}
 _NO = {"nej", "n", "no", "0", "false"}
 _UNKNOWN = {"", "okant", "vet ej", "unknown", "-"}
-_LIMITS = {"referens": 80, "hyresvard": 200, "hyresvard_orgnr": 20, "hyresvard_kontakt": 200, "hyresgast_namn": 200,
-           "adress": 200, "ort": 100, "lagenhetsnummer": 40, "lagenhet_storlek": 80, "rattelse_av": 80}
+# The column each text is stored in as written (its VARCHAR length is the limit: PostgreSQL refuses more).
+STORED_AS = {"referens": Notice.reference, "hyresvard": Notice.landlord_name, "hyresvard_orgnr": Notice.landlord_orgnr,
+             "hyresvard_kontakt": Notice.landlord_contact, "hyresgast_namn": Notice.tenant_name,
+             "adress": Notice.address, "postnummer": Notice.postal_code, "ort": Notice.city,
+             "lagenhetsnummer": Notice.flat_number, "lagenhet_storlek": Notice.flat_size,
+             "skuld_kr": Notice.amount_text, "avhysning_datum": Notice.eviction_text,
+             "sprak": Notice.language, "rattelse_av": Notice.corrects_reference}
+# Columns read into something shorter (a kind, a date, a yes or no): generous for what a sender writes.
+_PARSED_LIMIT = 20
+FIELD_LIMITS = {column: (column_limit([STORED_AS[column]]) if column in STORED_AS else _PARSED_LIMIT)
+                for column in COLUMNS}
 PERSONNUMMER_PROBLEMS = {
     Problem.FORMAT: "personnumret ska ha 10 eller 12 siffror",
     Problem.DATE: "personnumret innehåller ett datum som inte finns",
@@ -145,8 +153,9 @@ def parse_date(text: str) -> date:
 def parse_datetime(text: str) -> tuple[datetime, date]:
     """A date with an optional time (2026-12-08 09:00), Swedish local time; returns UTC and the local date."""
     value = text.strip()
-    match = re.fullmatch(r"(.+?)(?:[ T]+(\d{1,2})[:.](\d{2}))?", value)
-    assert match is not None  # the pattern matches any non-empty text
+    match = re.fullmatch(r"(.+?)(?:[ T]+(\d{1,2})[:.](\d{2}))?", value, re.DOTALL)
+    if match is None:  # only empty text is left; a line break no longer slips past the pattern
+        raise ValueError(f"”{value}” är inte ett datum (skriv till exempel 2026-12-08 09:00)")
     day = parse_date(match.group(1))
     at = time(0, 0)
     if match.group(2):
@@ -175,10 +184,6 @@ def _text(values: dict[str, str], column: str, problems: Problems, *, required: 
         if required:
             problems.add(column, "saknas")
         return None
-    limit = _LIMITS.get(column)
-    if limit and len(value) > limit:
-        problems.add(column, f"är för långt (högst {limit} tecken)")
-        return None
     return value
 
 
@@ -196,10 +201,29 @@ def _optional_date(values: dict[str, str], column: str, problems: Problems, *, r
         return None
 
 
+def _unreadable(values: dict[str, str]) -> Problems:
+    """Fields no sender writes on purpose: a control character or line break inside, or longer than the column.
+
+    A NUL makes PostgreSQL refuse the whole transaction, and a line break inside a date or a name is a broken
+    export; either way the row is refused with the reason, and the rest of the file goes on."""
+    problems = Problems()
+    for column in COLUMNS:
+        value = (values.get(column) or "").strip()
+        char = control_character(value)
+        if char is not None:
+            problems.add(column, f"innehåller ett styrtecken eller en radbrytning (U+{ord(char):04X}); "
+                                 "skriv värdet på en rad")
+        elif len(value) > FIELD_LIMITS[column]:
+            problems.add(column, f"är för långt (högst {FIELD_LIMITS[column]} tecken)")
+    return problems
+
+
 def read_notice(raw: dict[str, str], *, today: date) -> tuple[NoticeInput | None, Problems]:
     """Check one notice given as column -> text; returns the input or the problems (never both)."""
     values = {column_name(key): ("" if value is None else str(value)) for key, value in raw.items() if key}
-    problems = Problems()
+    problems = _unreadable(values)
+    if problems:
+        return None, problems
     kind_text = fold(values.get("typ", ""))
     kind = _KINDS.get(kind_text)
     if kind is None:

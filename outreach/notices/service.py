@@ -11,9 +11,11 @@ from flask import current_app
 from sqlalchemy import select, tuple_, update
 
 from outreach import rules
-from outreach.notices.models import Channel, Notice, NoticeKind, Outcome
+from outreach.notices.models import Channel, NameCheck, Notice, NoticeKind, Outcome
 from outreach.notices.parse import NoticeInput
+from outreach.protection import inherit_protection
 from portal.db import db
+from portal.people import Person, Protection
 
 
 class Stored(StrEnum):
@@ -165,8 +167,39 @@ def store_inputs(inputs: list[tuple[int, NoticeInput, str]], *, channel: Channel
         results.append(StoreResult(line, status, notice.id, notice.reference, note))
     if linked:
         db.session.flush()
+    created = [notice for _, notice, *_ in pending]
+    attach_people(created)
+    # Protection is settled as the notice is stored, not when the pipeline comes round: a page read or a letter
+    # in between must already see it.
+    inherit_protection(created)
     results.sort(key=lambda result: result.line)
     return results
+
+
+def attach_people(notices: list[Notice]) -> None:
+    """Tie each new notice to its person from the start (no commit), so that every read of it is logged against
+    the person; a name that differs from the one held for the number is flagged for staff (NameCheck)."""
+    numbers = sorted({notice.personnummer for notice in notices if notice.personnummer})
+    if not numbers:
+        return
+    people = {person.personnummer: person for person in db.session.scalars(
+        select(Person).where(Person.personnummer.in_(numbers)))}
+    for notice in notices:
+        if not notice.personnummer:
+            continue
+        person = people.get(notice.personnummer)
+        if person is None:
+            person = people[notice.personnummer] = Person(personnummer=notice.personnummer, name=notice.tenant_name,
+                                                          language=notice.language, protection=Protection.NONE)
+            db.session.add(person)
+        elif person.name and not rules.names_agree(person.name, notice.tenant_name):
+            notice.name_check = NameCheck.MISMATCH
+        else:
+            person.name = person.name or notice.tenant_name
+    db.session.flush()
+    for notice in notices:
+        if notice.personnummer:
+            notice.person_id = people[notice.personnummer].id
 
 
 def _supersede(earlier: _Known) -> None:

@@ -29,7 +29,12 @@ from portal.applications.fields import (
     ascii_digits,
     parse_date,
 )
+from portal.applications.models import Application
+from portal.bidi import N_, Isolated
+from portal.bounds import FREE_TEXT, resident_length
 from portal.forms import BaseForm
+from portal.intake.models import IntakeItem
+from portal.people import Person
 from portal.personnummer import InvalidIdentityNumber, parse
 
 PARTNER_IS_YOU = _l("Skriv personnumret för din make, maka eller sambo, inte ditt eget.")
@@ -73,16 +78,27 @@ class StepForm(BaseForm):
 class AboutForm(StepForm):
     """The applicant: name, address (for the area check), contact and interpreter."""
 
-    name = StringField(_l("Ditt namn"), description=_l("Förnamn och efternamn."))
-    street = StringField(_l("Gatuadress"), description=_l("Lämna tomt om du inte har någon adress just nu."))
-    postcode = StringField(_l("Postnummer"))
-    city = StringField(_l("Ort"))
-    phone = StringField(_l("Telefonnummer"), description=_l("Vi ringer om vi har frågor."))
+    columns = {"name": (IntakeItem.contact_name, Person.name), "phone": (IntakeItem.contact_phone,),
+               "email": (Application.email, IntakeItem.contact_email)}
+
+    name = StringField(_l("Ditt namn"), description=_l("Förnamn och efternamn."), validators=[resident_length(200)])
+    street = StringField(_l("Gatuadress"), description=_l("Lämna tomt om du inte har någon adress just nu."),
+                         validators=[resident_length(200)])
+    postcode = StringField(_l("Postnummer"), validators=[resident_length(20)])
+    city = StringField(_l("Ort"), validators=[resident_length(100)])
+    phone = StringField(_l("Telefonnummer"), description=_l("Vi ringer om vi har frågor."),
+                        validators=[resident_length(100)])
     email = StringField(_l("E-postadress (frivilligt)"),
                         description=_l("Vi skickar bara en påminnelse och besked om att det finns något nytt. "
-                                       "Du läser det när du loggar in."))
+                                       "Du läser det när du loggar in."),
+                        validators=[resident_length(254)])
     interpreter = ChoiceField(_l("Behöver du tolk när vi pratar med dig?"), choices=YES_NO)
-    interpreter_language = StringField(_l("Vilket språk ska tolken tala? (frivilligt)"))
+    protected_identity = ChoiceField(
+        _l("Har du skyddade personuppgifter? (frivilligt)"), choices=YES_NO, required=False,
+        description=_l("Till exempel skyddad folkbokföring eller sekretessmarkering. Då visar eller skickar vi "
+                       "aldrig din adress, och vi skickar inga brev till den."))
+    interpreter_language = StringField(_l("Vilket språk ska tolken tala? (frivilligt)"),
+                                       validators=[resident_length(100)])
     urgent = ChoiceField(_l("Är din situation akut?"), choices=[
         ("no", _l("Nej")),
         ("no_money_for_food", _l("Ja, jag har inga pengar till mat")),
@@ -110,12 +126,15 @@ class AboutForm(StepForm):
 class PartnerForm(StepForm):
     """A spouse or partner living with the applicant applies together (both confirm with their own e-ID)."""
 
+    columns = {"partner_name": (Person.name,)}
+
     has_partner = ChoiceField(_l("Bor du med en make, maka, registrerad partner eller sambo?"), choices=YES_NO,
                               description=_l("Ni ansöker då tillsammans. Din make, maka eller sambo bekräftar "
                                              "ansökan genom att logga in med sin egen e-legitimation."))
-    partner_name = StringField(_l("Hens namn"))
+    partner_name = StringField(_l("Hens namn"), validators=[resident_length(200)])
     partner_personnummer = StringField(_l("Hens personnummer"), description=_l("12 siffror, till exempel "
-                                                                                "19850304-1234."))
+                                                                                "19850304-1234."),
+                                       validators=[resident_length(20)])
 
     def validate(self, extra_validators: Any = None) -> bool:
         ok = super().validate(extra_validators)
@@ -193,9 +212,11 @@ class ChildrenForm(StepForm):
 
 
 for _n in range(1, MAX_CHILDREN + 1):
-    setattr(ChildrenForm, f"child{_n}_name", StringField(_l("Barnets förnamn")))
+    setattr(ChildrenForm, f"child{_n}_name", StringField(_l("Barnets förnamn"), validators=[resident_length(200)]))
     setattr(ChildrenForm, f"child{_n}_born", StringField(_l("Födelsedatum"),
-                                                         description=_l("Till exempel 2019-04-23.")))
+                                                         description=Isolated(N_("Till exempel %(example)s."),
+                                                                              example="2019-04-23"),
+                                                         validators=[resident_length(20)]))
     setattr(ChildrenForm, f"child{_n}_living", ChoiceField(_l("Bor barnet hos dig"), choices=LIVING_CHOICES,
                                                            required=False))
 
@@ -215,7 +236,8 @@ class HousingForm(StepForm):
 
     housing = ChoiceField(_l("Hur bor du?"), choices=HOUSING_CHOICES)
     rent = AmountField(_l("Hyra eller månadsavgift per månad, i kronor"),
-                       description=_l("Till exempel 6 500. Lämna tomt om du inte betalar hyra."))
+                       description=Isolated(N_("Till exempel %(example)s. Lämna tomt om du inte betalar hyra."),
+                                            example="6 500"))
     rent_arrears = ChoiceField(_l("Har du obetalda hyror?"), choices=YES_NO)
 
     def validate(self, extra_validators: Any = None) -> bool:
@@ -297,7 +319,8 @@ class AssetsForm(StepForm):
     """Accounts, savings, car and property."""
 
     accounts = StringField(_l("Hur många bankkonton har ni i hushållet?"),
-                           description=_l("Räkna alla konton, också sparkonton och konton utomlands."))
+                           description=_l("Räkna alla konton, också sparkonton och konton utomlands."),
+                           validators=[resident_length(10)])
     savings = AmountField(_l("Hur mycket pengar finns på kontona sammanlagt, i kronor?"), required=True,
                           description=_l("Skriv 0 om det inte finns några pengar."))
     car = ChoiceField(_l("Äger någon i hushållet en bil, motorcykel eller båt?"), choices=YES_NO)
@@ -340,7 +363,8 @@ class CostsForm(StepForm):
     electricity = AmountField(_l("Hushållsel per månad, i kronor"))
     home_insurance = AmountField(_l("Hemförsäkring per månad, i kronor"))
     special_description = TextAreaField(_l("Beskriv de särskilda kostnaderna"),
-                                        description=_l("Till exempel: tandläkare, lagning av en tand."))
+                                        description=_l("Till exempel: tandläkare, lagning av en tand."),
+                                        validators=[resident_length(FREE_TEXT)])
     special_amount = AmountField(_l("Vad kostar det, i kronor?"))
 
     def validate(self, extra_validators: Any = None) -> bool:
@@ -370,8 +394,10 @@ class MonthForm(StepForm):
     month = SelectField(_l("Vilken månad söker du för?"), choices=[])
     changes = TextAreaField(_l("Vad har ändrats sedan din förra ansökan?"),
                             description=_l("Till exempel ny hyra, nytt jobb eller ett nytt konto. Skriv "
-                                           "”Inget” om inget har ändrats."))
-    other = TextAreaField(_l("Finns det något mer du vill berätta? (frivilligt)"))
+                                           "”Inget” om inget har ändrats."),
+                            validators=[resident_length(FREE_TEXT)])
+    other = TextAreaField(_l("Finns det något mer du vill berätta? (frivilligt)"),
+                          validators=[resident_length(FREE_TEXT)])
 
     def visible_fields(self, context: dict[str, Any]) -> list[Field]:
         fields = super().visible_fields(context)

@@ -31,6 +31,7 @@ from portal.db import db, utcnow
 from portal.intake.models import IntakeItem, Source, Urgency
 from portal.people import Person, get_or_add_person
 from portal.personnummer import parse
+from portal.protection import protect_person
 
 # Letters and digits that cannot be mistaken for each other when read aloud or typed from paper.
 REFERENCE_ALPHABET = "ACDEFHJKLMNPRTUVWXY34679"
@@ -312,6 +313,10 @@ def submit_application(application_id: int, *, person_id: int, language: str | N
     item.contact_phone = about.get("phone") or None
     item.contact_email = application.email
     application.intake_item_id = item.id
+    person = db.session.get(Person, person_id)
+    if about.get("protected_identity") == "yes" and person is not None:
+        # The resident's own word is enough to hide the address everywhere; never cleared by a later "no".
+        protect_person(person, source="e-ansökan")
     audit.record("application.submit", person_id=person_id, object_type="application", object_id=application.id,
                  actor=_actor(person_id))
     try:

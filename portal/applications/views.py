@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -14,10 +13,12 @@ from werkzeug.wrappers import Response
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from portal import clock
 from portal.applications import labels, messages, receipt, service
 from portal.applications.area import referral_for
 from portal.applications.models import OUTSTANDING, Application, ItemState, Kind, Status
 from portal.applications.questions import STEPS, STEPS_BY_SLUG, first_unanswered, next_step, previous_step
+from portal.bounds import MAX_FILES_PER_REQUEST
 from portal.forms import BaseForm
 from portal.i18n import add_lang, current_language, pull_lang
 from portal.security import resident_required
@@ -26,7 +27,7 @@ bp = Blueprint("applications", __name__, url_prefix="/<lang>/ansokan", template_
 bp.url_value_preprocessor(pull_lang)
 bp.url_defaults(add_lang)
 
-LOCAL_TZ = ZoneInfo("Europe/Stockholm")
+
 
 
 class ActionForm(BaseForm):
@@ -61,7 +62,7 @@ def _next_month(day: date) -> date:
 
 def month_choices(stored: str | None = None) -> list[tuple[str, str]]:
     """This month and the next (and a month chosen earlier), named in the current language."""
-    first = datetime.now(LOCAL_TZ).date().replace(day=1)
+    first = clock.local_today().replace(day=1)
     values = [first.strftime("%Y-%m"), _next_month(first).strftime("%Y-%m")]
     if stored and stored not in values:
         values.insert(0, stored)
@@ -204,6 +205,10 @@ def document(application_id: int, item_id: int) -> Response | str | tuple[str, i
         files = [upload for upload in request.files.getlist("files") if upload.filename]
         if not files:
             problems.append(_("Välj minst en fil att ladda upp."))
+        elif len(files) > MAX_FILES_PER_REQUEST:
+            problems.append(_("Du kan ladda upp högst %(max)s filer åt gången. Ingen av filerna sparades. "
+                              "Dela upp dem och försök igen.", max=MAX_FILES_PER_REQUEST))
+            files = []
         saved = 0
         for upload in files:
             try:

@@ -7,6 +7,7 @@ from wtforms import BooleanField, DateField, IntegerField, RadioField, StringFie
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from portal import messages
+from portal.booking.models import ClosedDay
 from portal.forms import BaseForm
 
 NO_SUCH_CODE = _l("Vi hittar ingen bokning med den koden. Kontrollera koden, eller ring oss. "
@@ -70,6 +71,8 @@ WEEKDAY_FIELDS = ("monday", "tuesday", "wednesday", "thursday", "friday")
 
 class ClosedDayForm(BaseForm):
     """Close the reception on a day by hand."""
+
+    columns = {"reason": (ClosedDay.reason,)}
 
     day = DateField("Datum", validators=[InputRequired(message="Skriv ett datum, till exempel 2026-12-28.")])
     reason = StringField("Anledning (syns bara för personal)", validators=[Optional(), Length(max=200)])

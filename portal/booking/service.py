@@ -7,17 +7,17 @@ import secrets
 from collections.abc import Collection, Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, cast
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from portal import audit
 from portal.booking.models import Booking, BookingStatus, CalendarSettings, ClosedDay, Purpose, default_settings
+from portal.clock import LOCAL_TZ
 from portal.db import db, utcnow
 from portal.workdays import add_working_days, is_working_day
 
-LOCAL = ZoneInfo("Europe/Stockholm")
+LOCAL = LOCAL_TZ
 # No 0/O, 1/I/L: the code is read off paper and typed by hand.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 10

@@ -6,10 +6,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register the routes, and the documents' part of a subject-access export."""
-    from portal.audit_review import add_exporter
-    from portal.documents.service import export_for_person
+    """Register the routes (the documents' part of a subject-access export is in portal.subject_access)."""
     from portal.documents.views import bp
 
     app.register_blueprint(bp)
-    add_exporter("documents", export_for_person)

@@ -14,6 +14,7 @@ import io
 import mmap
 import re
 import tempfile
+import threading
 import unicodedata
 import warnings
 from collections.abc import Iterator
@@ -33,9 +34,15 @@ SPOOL_IN_MEMORY = 2 * 1024 * 1024
 # Bytes after a PDF's last end marker that pypdf may look through itself (a line end or two is usual).
 TRAILING_JUNK = 1024
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-# Phone cameras give 12–50 megapixels; far more than that from a small file is a decompression bomb, and
-# decoding it would take gigabytes of memory.
-MAX_PIXELS = 64_000_000
+# Phone cameras give 12–50 megapixels; more than that from a small file is a decompression bomb, and decoding
+# it would take gigabytes of memory. Checked from the header, before a single pixel is decoded.
+MAX_PIXELS = 50_000_000
+# A JPEG is decoded at 1/2, 1/4 or 1/8 scale (libjpeg's draft mode) as long as both sides stay at least this
+# long: a 50-megapixel photo becomes 12.5 megapixels, still a readable A4 page at 250 dpi.
+JPEG_DRAFT_SIDE = 2048
+# Decoded pixels one web process may hold at once. A PNG or HEIC (no draft mode) of 50 megapixels is 150-200
+# MB; without a bound, four of them at once took a server from 0.3 to 2.3 GB. Uploads beyond the budget wait.
+DECODE_BUDGET_BYTES = 320 * 1024 * 1024
 JPEG_QUALITY = 88
 # A statement or a scan has hundreds of objects; hundreds of thousands only make the walk below slow.
 MAX_PDF_OBJECTS = 200_000
@@ -275,6 +282,39 @@ def _check_value(value: Any, *, depth: int) -> None:
                 _check_value(item, depth=depth + 1)
 
 
+class _DecodeBudget:
+    """A per-process budget of bytes for decoded pixels; a decode reserves its estimate and waits for room."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.free = total
+        self._room = threading.Condition()
+
+    @contextlib.contextmanager
+    def reserve(self, amount: int) -> Iterator[None]:
+        """Hold `amount` bytes of the budget (at most the whole budget, so one large image can always go)."""
+        amount = min(amount, self.total)
+        with self._room:
+            while self.free < amount:
+                self._room.wait()
+            self.free -= amount
+        try:
+            yield
+        finally:
+            with self._room:
+                self.free += amount
+                self._room.notify_all()
+
+
+DECODE_BUDGET = _DecodeBudget(DECODE_BUDGET_BYTES)
+
+
+def decoded_bytes(image: Image.Image) -> int:
+    """What decoding the image will take: its pixels at the size it will be decoded, twice (one conversion)."""
+    width, height = image.size
+    return width * height * max(Image.getmodebands(image.mode), 3) * 2
+
+
 def reencode_image(body: IO[bytes], media_type: str) -> CheckedFile:
     """Decode the image (refusing bombs) and encode its pixels again, without any metadata."""
     if media_type == "image/heic" and not HEIF_AVAILABLE:  # pragma: no cover
@@ -284,21 +324,13 @@ def reencode_image(body: IO[bytes], media_type: str) -> CheckedFile:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(body) as image:
+                # Only the header has been read so far: the size it claims decides before anything is decoded.
                 if image.width * image.height > MAX_PIXELS:
                     raise UploadRejected(TOO_MANY_PIXELS, "pixels")
-                image.load()
-                # Phones store the picture sideways with an orientation tag; turn it before the tag goes.
-                upright = ImageOps.exif_transpose(image)
-                out = tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024)  # noqa: SIM115 - returned
-                if media_type == "image/png":
-                    upright = upright if upright.mode in ("RGB", "RGBA", "L", "LA", "P", "1") else \
-                        upright.convert("RGBA")
-                    upright.save(out, format="PNG", optimize=False)
-                    checked = CheckedFile(body=out, media_type="image/png", extension="png")
-                else:
-                    upright = upright.convert("RGB")
-                    upright.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True)
-                    checked = CheckedFile(body=out, media_type="image/jpeg", extension="jpg")
+                if image.format == "JPEG":
+                    image.draft("RGB", (JPEG_DRAFT_SIDE, JPEG_DRAFT_SIDE))
+                with DECODE_BUDGET.reserve(decoded_bytes(image)):
+                    checked = _encode_again(image, media_type)
     except UploadRejected:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
@@ -309,6 +341,24 @@ def reencode_image(body: IO[bytes], media_type: str) -> CheckedFile:
     return checked
 
 
+def _encode_again(image: Image.Image, media_type: str) -> CheckedFile:
+    """Decode the pixels and write them as a new PNG or JPEG without metadata."""
+    image.load()
+    # Phones store the picture sideways with an orientation tag; turn it before the tag goes (in place: no copy).
+    ImageOps.exif_transpose(image, in_place=True)
+    upright = image
+    out = tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024)  # noqa: SIM115 - returned
+    try:
+        if media_type == "image/png":
+            upright = upright if upright.mode in ("RGB", "RGBA", "L", "LA", "P", "1") else upright.convert("RGBA")
+            upright.save(out, format="PNG", optimize=False)
+            return CheckedFile(body=out, media_type="image/png", extension="png")
+        upright = upright if upright.mode in ("RGB", "L") else upright.convert("RGB")
+        upright.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True)
+        return CheckedFile(body=out, media_type="image/jpeg", extension="jpg")
+    except BaseException:
+        out.close()
+        raise
 def check_upload(stream: IO[bytes], *, max_bytes: int) -> CheckedFile:
     """Spool an upload with the size limit, then check it; raises UploadRejected."""
     body = spool(stream, max_bytes=max_bytes)

@@ -148,20 +148,6 @@ def new_copy_reason_text(item: ChecklistItem) -> str:
     return f"{label} «{words}»" if words else label
 
 
-def export_for_person(person_id: int) -> list[dict[str, object]]:
-    """What is held about the documents on the person's applications, for a subject-access export."""
-    rows = db.session.scalars(
-        select(Document).join(ChecklistItem, Document.checklist_item_id == ChecklistItem.id)
-        .join(Application, ChecklistItem.application_id == Application.id)
-        .where((Application.person_id == person_id) | (Application.co_applicant_person_id == person_id))
-        .order_by(Document.id))
-    return [{"id": d.id, "application": d.checklist_item.application.reference, "checklist_item": d.checklist_item.key,
-             "file_name": d.original_name, "media_type": d.media_type, "size": d.size, "sha256": d.sha256,
-             "status": str(d.status), "reason": d.reason_code, "reason_text": d.reason,
-             "uploaded_at": d.uploaded_at.isoformat(), "reviewed_at": d.reviewed_at.isoformat() if d.reviewed_at
-             else None} for d in rows]
-
-
 def open_for_staff_download(document_id: int) -> Document | None:
     """The document for a staff download, with the read recorded in the audit log (committed)."""
     document = get_document(document_id)

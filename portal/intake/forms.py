@@ -16,10 +16,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
+from portal.bounds import HIDDEN, staff_length
 from portal.forms import BaseForm
 from portal.intake.delay import REASON_LABELS
 from portal.intake.labels import CLOSE_REASONS, URGENCY_LABELS
-from portal.intake.models import Source, Urgency
+from portal.intake.models import IntakeItem, Source, Urgency
 from portal.personnummer import InvalidIdentityNumber, parse
 
 REQUIRED = "Fyll i det här fältet."
@@ -54,9 +55,13 @@ class ContactForm(BaseForm):
     source = RadioField("Hur kom kontakten?", choices=[(Source.PHONE.value, "Telefon"),
                                                        (Source.WALK_IN.value, "Besök i receptionen")],
                         default=Source.PHONE.value, validators=[InputRequired(message="Välj telefon eller besök.")])
-    personnummer = OptionalPersonnummer("Personnummer eller samordningsnummer (om det är känt)")
+    columns = {"name": (IntakeItem.contact_name,), "phone": (IntakeItem.contact_phone,),
+               "email": (IntakeItem.contact_email,), "form_key": (IntakeItem.source_key,)}
+
+    personnummer = OptionalPersonnummer("Personnummer eller samordningsnummer (om det är känt)",
+                                        validators=[staff_length(20)])
     name = StringField("Namn", validators=[DataRequired(message=REQUIRED), Length(max=200)])
-    phone = StringField("Telefonnummer", validators=[Length(max=40)])
+    phone = StringField("Telefonnummer", validators=[staff_length(100)])
     email = StringField("E-postadress", validators=[Optional(), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=(
         "Skriv en e-postadress i formatet namn@exempel.se.")), Length(max=254)])
     summary = TextAreaField("Situation", description="Vad personen behöver hjälp med, med egna ord.",
@@ -65,7 +70,8 @@ class ContactForm(BaseForm):
     interpreter_needed = BooleanField("Behöver tolk")
     urgency = SelectField("Hur brådskande är det?", choices=[(u.value, label) for u, label in URGENCY_LABELS.items()],
                           default=Urgency.NORMAL.value)
-    form_key = HiddenField()
+    # The item's source_key is "walk_in:" + this key (80 characters in all); the page puts a 32-digit uuid here.
+    form_key = HiddenField(validators=[staff_length(64)])
 
     def validate_phone(self, field: StringField) -> None:
         """Someone must be reachable: a phone number or an e-mail address."""
@@ -77,7 +83,7 @@ class VersionForm(BaseForm):
     """A one-button action on an item, carrying the version the page showed (optimistic locking)."""
 
     version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
-    action = HiddenField()
+    action = HiddenField(validators=[staff_length(HIDDEN)])
 
 
 class CloseForm(BaseForm):

@@ -98,7 +98,7 @@ class IntakeItem(Base):
     language: Mapped[str | None] = mapped_column(String(8))
     interpreter_needed: Mapped[bool] = mapped_column(default=False)
     contact_name: Mapped[str | None] = mapped_column(String(200))
-    contact_phone: Mapped[str | None] = mapped_column(String(40))
+    contact_phone: Mapped[str | None] = mapped_column(String(100))
     contact_email: Mapped[str | None] = mapped_column(String(254))
     legal_deadline: Mapped[date | None] = mapped_column(index=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

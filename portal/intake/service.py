@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from portal import audit
+from portal import audit, clock
 from portal.db import db, utcnow
 from portal.intake import deadlines
 from portal.intake.labels import CLOSE_REASONS
@@ -23,8 +22,6 @@ from portal.intake.models import OPEN_STATES, IntakeEvent, IntakeItem, Source, S
 from portal.people import get_or_add_person
 from portal.staff.models import StaffUser
 from portal.workdays import working_days_between
-
-LOCAL_TZ = ZoneInfo("Europe/Stockholm")
 
 
 class IntakeError(Exception):
@@ -48,13 +45,13 @@ class AlreadyClaimed(IntakeError):
 
 
 def local_today() -> date:
-    """Today's date in Sweden (deadlines are counted in Swedish days)."""
-    return datetime.now(LOCAL_TZ).date()
+    """Today's date in Sweden (deadlines are counted in Swedish days); read from portal.clock."""
+    return clock.local_today()
 
 
 def local_date(moment: datetime) -> date:
     """The Swedish calendar date of a UTC timestamp."""
-    return moment.astimezone(LOCAL_TZ).date()
+    return clock.local_date(moment)
 
 
 def staff_label(user: StaffUser | None) -> str:

@@ -9,6 +9,7 @@ from portal.applications import messages
 from portal.applications.models import Author
 from portal.applications.staff_views import StaffMessageForm
 from portal.booking.service import bookings_for_item
+from portal.clock import LOCAL_TZ
 from portal.documents.panel import review_panel
 from portal.intake import deadlines, delay, handoff, queue, service
 from portal.intake import labels as labels_module
@@ -134,7 +135,7 @@ def item_page(item_id: int) -> str:
         version_form=VersionForm(version=item.version), close_form=CloseForm(version=item.version),
         delay_form=delay_form, needs_delay=delay.needs_delay_notice(item, today=today),
         notices=delay.list_notices(item.id), handoff=handoff.get_handoff(item.id),
-        bookings=bookings_for_item(item.id), local_tz=service.LOCAL_TZ,
+        bookings=bookings_for_item(item.id), local_tz=LOCAL_TZ,
         me=int(session["staff_id"]), is_reception=current_role() != Role.CASEWORKER,
         review=review, thread=thread, unread=unread, message_form=StaffMessageForm(), **labels())
 

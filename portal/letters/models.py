@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base, UTCDateTime, utcnow
@@ -66,6 +66,10 @@ class Letter(Base):
     pages: Mapped[int]
     status: Mapped[LetterStatus] = mapped_column(String(20))
     reference: Mapped[str] = mapped_column(String(120), default="")
+    # Whether the PDF prints a postal address; such a letter is withheld (never served or printed again) once
+    # its person or tenancy becomes protected.
+    address_printed: Mapped[bool] = mapped_column(default=False, server_default=false())
+    withheld: Mapped[bool] = mapped_column(default=False, server_default=false())
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("letter_print_batch.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     exported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import BinaryIO
-from zoneinfo import ZoneInfo
 
 import click
 from flask.cli import AppGroup
@@ -19,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from portal import audit
+from portal.clock import LOCAL_TZ
 from portal.db import db, utcnow
 from portal.letters.merged_pdf import MergedPdfWriter
 from portal.letters.models import Letter, LetterStatus, PrintBatch
@@ -30,8 +30,9 @@ from portal.letters.service import (
     read_letter_pdf,
     set_aside_damaged,
 )
+from portal.spreadsheet import safe_row
 
-LOCAL = ZoneInfo("Europe/Stockholm")
+LOCAL = LOCAL_TZ
 PDF_NAME = "letters.pdf"
 MANIFEST_NAME = "manifest.csv"
 A4 = (595.2756, 841.8898)
@@ -53,7 +54,7 @@ def claim_batch(day: date) -> tuple[PrintBatch, list[Letter]]:
     if batch is None:
         queued = db.session.scalars(
             select(Letter).where(Letter.status == LetterStatus.QUEUED, Letter.batch_id.is_(None),
-                                 Letter.created_at < _end_of_day_utc(day))
+                                 Letter.withheld.is_(False), Letter.created_at < _end_of_day_utc(day))
             .order_by(Letter.id).options(selectinload(Letter.stored_file)).with_for_update()).all()
         letters = []
         for letter in queued:
@@ -79,8 +80,10 @@ def claim_batch(day: date) -> tuple[PrintBatch, list[Letter]]:
         audit.record("letter.print_batch_again", object_type="letter_print_batch", object_id=batch.id,
                      detail=day.isoformat())
         db.session.commit()
-    letters = list(db.session.scalars(select(Letter).where(Letter.batch_id == batch.id).order_by(Letter.id)
-                                      .options(selectinload(Letter.stored_file))))
+    # A letter withheld since (its address became secret) is never printed again, not even in a reprint of its
+    # day: that reprint differs from the first by exactly the withheld letters.
+    letters = list(db.session.scalars(select(Letter).where(Letter.batch_id == batch.id, Letter.withheld.is_(False))
+                                      .order_by(Letter.id).options(selectinload(Letter.stored_file))))
     return batch, letters
 
 
@@ -113,7 +116,8 @@ def manifest_csv(letters: list[Letter]) -> bytes:
     out = csv.writer(buffer, delimiter=";", lineterminator="\n")
     out.writerow(["letter_id", "notice_referens", "pages", "language", "sha256"])
     for letter in letters:
-        out.writerow([letter.id, letter.reference, letter.pages, letter.language, letter.sha256])
+        # A landlord writes the reference: a formula in it must not run in the print shop's spreadsheet.
+        out.writerow(safe_row([letter.id, letter.reference, letter.pages, letter.language, letter.sha256]))
     return buffer.getvalue().encode("utf-8")
 
 

@@ -41,7 +41,7 @@ def get_letter_by_dedup_key(dedup_key: str) -> Letter | None:
 
 
 def add_letter(*, kind: str, dedup_key: str, person_id: int | None, language: str, pdf: bytes,
-               template_version: str, reference: str) -> Letter:
+               template_version: str, reference: str, address_printed: bool = False) -> Letter:
     """Store the PDF and add its letter (no commit); the same dedup key returns the existing letter.
 
     With PORTAL_LETTER_APPROVAL=on the letter waits for staff approval, otherwise it is queued for printing.
@@ -58,7 +58,7 @@ def add_letter(*, kind: str, dedup_key: str, person_id: int | None, language: st
     letter = Letter(kind=LetterKind(kind), dedup_key=dedup_key, person_id=person_id, language=language,
                     template_version=template_version, stored_file_id=stored.id,
                     sha256=hashlib.sha256(pdf).hexdigest(), pages=count_pages(pdf), status=status,
-                    reference=reference, created_at=utcnow())
+                    reference=reference, address_printed=address_printed, created_at=utcnow())
     db.session.add(letter)
     db.session.flush()
     return letter

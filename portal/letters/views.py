@@ -25,6 +25,7 @@ from portal.letters.service import (
     list_letters,
     read_letter_pdf,
 )
+from portal.protection import PROTECTED_ADDRESS_TEXT, letter_is_withheld
 from portal.security import staff_required
 from portal.staff.models import Role
 
@@ -61,6 +62,12 @@ def preview(letter_id: int) -> Response:
     letter = db.session.get(Letter, letter_id)
     if letter is None:
         abort(404)
+    if letter_is_withheld(letter):
+        audit.record("letter.read_refused", person_id=letter.person_id, object_type="letter", object_id=letter.id,
+                     detail="skyddade personuppgifter")
+        db.session.commit()
+        flash(f"Brev {letter.id} visas inte: det har en adress som nu är skyddad. {PROTECTED_ADDRESS_TEXT}", "error")
+        return redirect(url_for(".list_page"))
     try:
         data = read_letter_pdf(letter)
     except LetterFileDamaged as error:

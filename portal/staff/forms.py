@@ -6,6 +6,7 @@ from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringF
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from portal import messages
+from portal.bounds import HIDDEN, staff_length
 from portal.forms import BaseForm
 from portal.staff.models import ROLE_LABELS
 
@@ -16,7 +17,7 @@ class StaffLoginForm(BaseForm):
     email = EmailField("E-postadress", validators=[DataRequired(message=messages.STAFF_REQUIRED), Length(max=254)])
     password = PasswordField("Lösenord", validators=[DataRequired(message=messages.STAFF_REQUIRED),
                                                        Length(max=1024)])
-    next = HiddenField()
+    next = HiddenField(validators=[staff_length(HIDDEN)])
 
 
 class CodeForm(BaseForm):

@@ -8,6 +8,7 @@ from datetime import date
 
 from flask import current_app
 
+from portal.spreadsheet import safe_row
 from portal.statistics.tables import REGISTRY, Period, Table, suppress_table, tertial, tertial_of
 
 
@@ -46,7 +47,7 @@ def table_csv(table: Table) -> str:
     """A table as CSV with ';' (what Swedish Excel opens), header first."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(table.columns)
+    writer.writerow(safe_row(table.columns))
     for row in table.rows:
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow(safe_row("" if v is None else v for v in row))
     return out.getvalue()

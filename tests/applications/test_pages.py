@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import io
 import subprocess
-from datetime import date
 
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from portal.applications.models import Application, ItemState, Status
+from portal.clock import local_today
 from portal.db import db
 from portal.intake.models import IntakeItem, Source
-from portal.intake.service import local_today, set_documents_complete
+from portal.intake.service import set_documents_complete
 from tests.applications.helpers import PAGES, answer_all, page_url, start
 from tests.documents.samples import encrypted_pdf, phone_jpeg, simple_pdf
 from tests.pages import csrf_token, get_page, login_resident, parse, submit
 
-MONTH = date.today().strftime("%Y-%m")
+MONTH = local_today().strftime("%Y-%m")  # the months offered are Swedish months
 
 
 def _application(application_id: int) -> Application:

@@ -176,3 +176,34 @@ def test_html_appended_to_a_jpeg_does_not_survive_the_re_encoding() -> None:
         stored = b"".join(checked.chunks())
     assert b"<script" not in stored
     assert stored.startswith(b"\xff\xd8\xff")
+
+
+def test_a_png_of_8000_by_8000_pixels_is_refused_from_its_header_without_decoding() -> None:
+    import io as _io
+    import time
+
+    from PIL import Image as _Image
+
+    from portal.documents.checks import UploadRejected, check_file
+
+    out = _io.BytesIO()
+    _Image.new("L", (8000, 8000), 255).save(out, format="PNG")
+    started = time.perf_counter()
+    with pytest.raises(UploadRejected) as refused:
+        check_file(_io.BytesIO(out.getvalue()))
+    assert refused.value.reason == "pixels"
+    assert time.perf_counter() - started < 0.5  # decoding 64 megapixels takes seconds
+
+
+def test_a_50_megapixel_jpeg_is_decoded_at_a_reduced_scale() -> None:
+    import io as _io
+
+    from PIL import Image as _Image
+
+    from portal.documents.checks import check_file, decoded_bytes
+
+    out = _io.BytesIO()
+    _Image.new("RGB", (8160, 6120), "white").save(out, format="JPEG", quality=50)
+    with check_file(_io.BytesIO(out.getvalue())) as checked, _Image.open(checked.body) as image:
+        assert image.size == (4080, 3060)
+        assert decoded_bytes(image) < 80 * 1024 * 1024

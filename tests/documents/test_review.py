@@ -10,12 +10,13 @@ from sqlalchemy import select
 
 from portal.applications.models import Application, ChecklistItem, ItemState, Status
 from portal.audit import AuditEvent
+from portal.clock import local_today
 from portal.db import db
 from portal.documents import service
 from portal.documents.models import DocumentStatus
 from portal.documents.service import ReviewError
 from portal.intake.models import IntakeEvent, State
-from portal.intake.service import claim_item, local_today
+from portal.intake.service import claim_item
 from portal.staff.models import Role, StaffUser
 from tests.documents import samples
 from tests.documents.factories import create_application, intake_item_of, upload

@@ -157,12 +157,12 @@ def test_the_upload_limit_setting_sizes_the_request_limit(app: Flask) -> None:
 
 
 def test_a_subject_access_export_lists_the_persons_documents(app: Flask) -> None:
-    from portal.audit_review import export_person
+    from portal.subject_access import build_export
 
     person = create_person()
     application = create_application(person_id=person.id)
     add_document(application.checklist[0], upload(samples.simple_pdf(), name="lön.pdf"), person_id=person.id)
-    exported = export_person(person)["documents"]
+    exported = build_export(person).data["documents"]
     assert [(d["application"], d["file_name"], d["status"]) for d in exported] == [
         (application.reference, "lön.pdf", "received")]
-    assert export_person(create_person(personnummer=OTHER_PERSONNUMMER))["documents"] == []
+    assert build_export(create_person(personnummer=OTHER_PERSONNUMMER)).data["documents"] == []

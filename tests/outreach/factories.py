@@ -7,8 +7,8 @@ from pathlib import Path
 
 from outreach.notices.importer import ImportReport, import_file
 from outreach.notices.models import Notice
+from portal.clock import local_today
 from portal.db import db
-from portal.intake.service import local_today
 
 SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 HEADER = ("typ;referens;hyresvard;hyresvard_orgnr;hyresgast_namn;personnummer;adress;postnummer;ort;skuld_kr;"
@@ -56,4 +56,5 @@ def notice_by_reference(reference: str) -> Notice:
 def numbered_rows(count: int, *, start: int = 0) -> list[str]:
     """`count` distinct unknown-person notices for different flats (Skatteverket test numbers, reused)."""
     return [row(referens=f"BULK-{index}", personnummer=TEST_NUMBERS[index % len(TEST_NUMBERS)],
-                adress=f"Testgatan {index}", namn=f"Person {index}") for index in range(start, start + count)]
+                adress=f"Testgatan {index}", namn=f"Person {index % len(TEST_NUMBERS)}")
+            for index in range(start, start + count)]

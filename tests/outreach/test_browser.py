@@ -8,8 +8,8 @@ from playwright.sync_api import Page
 from outreach.notices.importer import import_file
 from outreach.notices.known_clients import import_register
 from outreach.pipeline import run_pass
+from portal.clock import local_today
 from portal.db import db
-from portal.intake.service import local_today
 from portal.staff.models import Role
 from tests.browser_fixtures import LiveServer, axe_violations, describe
 from tests.factories import PASSWORD, create_staff_user

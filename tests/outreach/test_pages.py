@@ -136,12 +136,13 @@ def test_typed_in_notice_uses_the_same_checks(app: Flask, client: FlaskClient) -
     assert "fanns redan" in again.get_data(as_text=True)
 
 
-def test_roles_outreach_pages_and_caseworker_sees_only_notices_sent_to_caseworkers(app: Flask,
-                                                                                  client: FlaskClient) -> None:
-    import_register(sample("known-clients-sample.csv"))
+def test_roles_outreach_pages_and_a_caseworker_sees_only_their_own_clients_notices(app: Flask,
+                                                                                   client: FlaskClient) -> None:
+    import_register(sample("known-clients-sample.csv"))  # 200306062381 is Sara Nilsson's client
     import_rows(row(referens="OTHER"), row(referens="CLIENT", personnummer="200306062381", adress="Götgatan 101"))
     run_pass()
-    _login(client, Role.CASEWORKER)
+    create_staff_user(email="sara.nilsson@example.org", role=Role.CASEWORKER, name="Sara Nilsson")
+    login_staff(client, "sara.nilsson@example.org", PASSWORD)
     assert client.get("/staff/notices/").status_code == 403
     assert client.get(f"/staff/notices/{notice_by_reference('OTHER').id}").status_code == 404
     get_page(client, f"/staff/notices/{notice_by_reference('CLIENT').id}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from email import message_from_bytes
 from typing import Any
 
@@ -30,9 +30,10 @@ from outreach.notices.models import (
     Outcome,
 )
 from outreach.pipeline import run_pass
+from portal import clock
+from portal.clock import local_today
 from portal.db import db, utcnow
 from portal.intake.models import IntakeItem, Urgency
-from portal.intake.service import local_today
 from portal.letters.models import Letter, LetterStatus
 from portal.people import Protection
 from portal.staff.models import Role
@@ -304,6 +305,14 @@ def test_a_kronofogden_date_arriving_first_still_gives_one_contact_per_household
 
 
 def test_no_second_letter_when_the_deadline_is_too_near(app: Flask) -> None:
+    # On a fixed Tuesday: from a Thursday to a Saturday, or just before Christmas, an eviction three days ahead
+    # leaves the reception no open time before it, the notice is escalated without a letter (issue 26: the letter
+    # should still go), and there is no follow-up to test. The real date once decided which of the two happened.
+    with clock.travel(datetime.combine(date(2026, 12, 8), time(10), tzinfo=clock.LOCAL_TZ)):
+        _no_second_letter_when_the_deadline_is_too_near()
+
+
+def _no_second_letter_when_the_deadline_is_too_near() -> None:
     today = local_today()
     import_rows(row(referens="NEAR", typ="avhysning", skuld="", uppsagning="",
                     avhysning=f"{(today + timedelta(days=3)).isoformat()} 09:00"))
