@@ -44,5 +44,5 @@ class NewPasswordForm(BaseForm):
     password = PasswordField("Nytt lösenord", description="Minst 12 tecken.",
                              validators=[DataRequired(message=messages.STAFF_REQUIRED), Length(max=1024)])
     confirm = PasswordField("Samma lösenord igen",
-                            validators=[DataRequired(message=messages.STAFF_REQUIRED),
+                            validators=[DataRequired(message=messages.STAFF_REQUIRED), Length(max=1024),
                                         EqualTo("password", message="Lösenorden är inte lika.")])
