@@ -128,11 +128,11 @@ def secret_key_problem(secret: str) -> str | None:
     advice = "generate one with: python -c 'import secrets; print(secrets.token_hex(32))'"
     if not secret:
         return f"PORTAL_SECRET_KEY is not set ({advice})"
+    if _random_bytes(secret) < MIN_SECRET_BYTES:
+        return f"PORTAL_SECRET_KEY holds fewer than {MIN_SECRET_BYTES} random bytes ({advice})"
     source = Path(__file__).read_text(encoding="utf-8")
     if secret == DEVELOPMENT_SECRET or f'"{secret}"' in source or f"'{secret}'" in source:
         return f"PORTAL_SECRET_KEY is a value written in the source code ({advice})"
-    if _random_bytes(secret) < MIN_SECRET_BYTES:
-        return f"PORTAL_SECRET_KEY holds fewer than {MIN_SECRET_BYTES} random bytes ({advice})"
     return None
 
 

@@ -346,6 +346,12 @@ def test_production_refuses_a_weak_secret_key_or_one_from_the_source(key: str) -
         config.check_safe(config.load({"PORTAL_ENV": "production", "PORTAL_SECRET_KEY": key}))
 
 
+def test_production_refuses_a_long_key_copied_from_the_source() -> None:
+    copied = "`development` enables the development login and relaxed cookies; "  # a string in portal/config.py
+    with pytest.raises(ConfigError, match="written in the source code"):
+        config.check_safe(config.load({"PORTAL_ENV": "production", "PORTAL_SECRET_KEY": copied}))
+
+
 @pytest.mark.parametrize("key", [secrets.token_hex(32), secrets.token_urlsafe(32), secrets.token_hex(64)])
 def test_production_accepts_a_key_of_32_random_bytes(key: str) -> None:
     config.check_safe(config.load({"PORTAL_ENV": "production", "PORTAL_SECRET_KEY": key}))
