@@ -48,6 +48,7 @@ run: translations
 
 lint: $(STAMP)
 	$(BIN)/ruff check portal outreach tests benchmarks migrations
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -140,6 +140,26 @@ def record_read(action: str, *, person_id: int | None, object_type: str, object_
         session.expire_on_commit = expiring
 
 
+def record_list_read(action: str, *, person_ids: set[int], object_type: str, object_id: object) -> None:
+    """Record that a staff member saw these people in a list, and commit it.
+
+    One event per page view names every person shown (detail "persons=3,17,…") rather than one per person (25
+    chained writes per page would make the lists the slowest pages), except that each person with protected
+    identity shown gets an event of their own: the monthly review must count every read of a protected person.
+    """
+    from portal.people import Person, Protection
+
+    persons = sorted(person_ids)
+    if not persons:
+        return
+    protected = db.session.scalars(select(Person.id).where(Person.id.in_(persons),
+                                                          Person.protection != Protection.NONE)).all()
+    for person_id in protected:
+        record(action, person_id=person_id, object_type=object_type, object_id=object_id, detail="i en lista")
+    record_read(action, person_id=None, object_type=object_type, object_id=object_id,
+                detail="persons=" + ",".join(str(p) for p in persons))
+
+
 @dataclass(frozen=True)
 class ChainProblem:
     """Where the audit chain is broken, and how."""
