@@ -10,7 +10,7 @@ OIDC_STAMP := $(OIDC_PROVIDER)/node_modules/.installed-$(shell sha1sum $(OIDC_PR
 # Debian packages the product and its tests need: msgfmt for catalogs, fonts with Arabic, Persian and
 # Ge'ez script for letters, qpdf/poppler to read PDFs back, Chromium for the browser tests, wrk for `make bench`.
 # redis-server: the tests run the Redis session store against a real server.
-SYSTEM_PACKAGES := gettext fonts-noto-core qpdf poppler-utils chromium postgresql-client wrk redis-server
+SYSTEM_PACKAGES := gettext fonts-noto-core qpdf poppler-utils chromium postgresql-client wrk redis-server nodejs
 DEV_ENV := PORTAL_ENV=development PORTAL_STAFF_MFA=off
 
 .PHONY: run test lint typecheck security translations system-deps bench clean

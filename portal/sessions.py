@@ -3,7 +3,7 @@
 Flask-Session does the cookie, the session id (256 random bits), its renewal at login and the Redis store. Its
 own SQLAlchemy store does not fit this project (it creates its table when the app is made, outside the
 migrations; it defines its model anew on every app; it commits the request's own database session), so the
-database store below is ours: one table from migration 0017, written on a connection of its own so that a
+database store below is ours: one table from migration 0019, written on a connection of its own so that a
 session write never commits (or rolls back) the request's work.
 
 In both stores the key is the SHA-256 of the session id, so a copy of the table (a backup) or of Redis holds no

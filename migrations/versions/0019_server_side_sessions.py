@@ -1,6 +1,6 @@
 """server-side sessions, a per-account session version, password-reset links, login throttling per address
 
-Revision ID: 0017
+Revision ID: 0019
 Revises: 0018
 """
 
@@ -11,7 +11,7 @@ import portal.db  # noqa: F401  (custom column types)
 
 
 # Follows 0018 from main since the merge of main into the sessions branch (it was written on 0015).
-revision = '0017'
+revision = '0019'
 down_revision = '0018'
 branch_labels = None
 depends_on = None
