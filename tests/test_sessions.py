@@ -339,8 +339,10 @@ def test_each_lock_of_the_same_account_and_address_lasts_twice_as_long(app: Flas
     assert not service.is_locked(user, "192.0.2.8", now=start + timedelta(days=10))
 
 
+# Keys made at collection are named by what they are: xdist's workers must collect the same test ids.
 @pytest.mark.parametrize("key", ["x", "x" * 32, "x" * 64, config.DEVELOPMENT_SECRET, secrets.token_hex(16),
-                                 "0123456789abcdef" * 4])
+                                 "0123456789abcdef" * 4],
+                         ids=["one-char", "32-same", "64-same", "development", "16-random-bytes", "repeated-block"])
 def test_production_refuses_a_weak_secret_key_or_one_from_the_source(key: str) -> None:
     with pytest.raises(ConfigError, match="PORTAL_SECRET_KEY"):
         config.check_safe(config.load({"PORTAL_ENV": "production", "PORTAL_SECRET_KEY": key}))
@@ -352,7 +354,8 @@ def test_production_refuses_a_long_key_copied_from_the_source() -> None:
         config.check_safe(config.load({"PORTAL_ENV": "production", "PORTAL_SECRET_KEY": copied}))
 
 
-@pytest.mark.parametrize("key", [secrets.token_hex(32), secrets.token_urlsafe(32), secrets.token_hex(64)])
+@pytest.mark.parametrize("key", [secrets.token_hex(32), secrets.token_urlsafe(32), secrets.token_hex(64)],
+                         ids=["32-bytes-hex", "32-bytes-urlsafe", "64-bytes-hex"])
 def test_production_accepts_a_key_of_32_random_bytes(key: str) -> None:
     config.check_safe(config.load({"PORTAL_ENV": "production", "PORTAL_SECRET_KEY": key}))
 
