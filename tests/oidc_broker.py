@@ -26,6 +26,7 @@ from werkzeug.test import TestResponse
 
 from portal.config import SUPPORTED_LANGUAGES
 
+START_SECONDS = 120
 PROVIDER_DIR = Path(__file__).resolve().parent / "oidc_provider"
 # What the Flask test client calls the portal (url_for(..., _external=True) inside a test request).
 PORTAL = "http://localhost"
@@ -96,17 +97,18 @@ def oidc_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Broker]:
         process = subprocess.Popen([node, "server.js"], cwd=PROVIDER_DIR, env=env, stdout=out,
                                    stderr=subprocess.STDOUT)
     try:
-        deadline = started + 20
+        # Two RSA keys are made at start: 1-2 s on an idle machine, far longer on two cores under a full suite.
+        deadline = started + START_SECONDS
         while True:
             if process.poll() is not None:
                 pytest.fail(f"the test OpenID provider stopped at start:\n{log.read_text()}")
             try:
                 if requests.get(issuer + "/.well-known/openid-configuration", timeout=1).ok:
                     break
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or too busy to answer within the second
                 pass
             if time.monotonic() > deadline:
-                pytest.fail(f"the test OpenID provider did not answer within 20 s:\n{log.read_text()}")
+                pytest.fail(f"the test OpenID provider did not answer within {START_SECONDS} s:\n{log.read_text()}")
             time.sleep(0.05)
         yield Broker(issuer=issuer, client_id=client_id, client_secret=client_secret,
                      started_in=time.monotonic() - started, log=log)
