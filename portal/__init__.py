@@ -98,6 +98,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(rebooking_bp)
     app.register_blueprint(staff_booking_bp)
     app.register_blueprint(staff_letters_bp)
+    from portal.applications.waiting import add_time_source
+    from portal.booking.service import upcoming_for_items
+
+    add_time_source(app, upcoming_for_items)
     add_home_link(frozenset({Role.RECEPTION, Role.OUTREACH}), "staff_booking.day_page", "Mottagningens tider")
     add_home_link(frozenset({Role.RECEPTION, Role.OUTREACH}), "staff_letters.list_page", "Brev och utskrift")
     add_home_link(frozenset({Role.ADMIN}), "staff_booking.settings_page", "Mottagningens öppettider")

@@ -14,7 +14,7 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from portal import clock
-from portal.applications import labels, messages, receipt, service
+from portal.applications import labels, messages, receipt, service, waiting
 from portal.applications.area import referral_for
 from portal.applications.models import OUTSTANDING, Application, ItemState, Kind, Status
 from portal.applications.questions import STEPS, STEPS_BY_SLUG, first_unanswered, next_step, previous_step
@@ -74,9 +74,11 @@ def month_choices(stored: str | None = None) -> list[tuple[str, str]]:
 def index() -> str:
     """The resident's applications, what is in progress, and applications waiting for their confirmation."""
     person_id = _person_id()
-    return render_template("applications/index.html", applications=service.list_for_resident(person_id),
-                           awaiting=service.list_awaiting_confirmation(person_id), form=ActionForm(),
-                           draft=service.get_draft(person_id), labels=labels)
+    applications = service.list_for_resident(person_id)
+    awaiting = service.list_awaiting_confirmation(person_id)
+    return render_template("applications/index.html", applications=applications,
+                           waiting=waiting.list_waiting(applications, awaiting), Waiting=waiting.Kind,
+                           form=ActionForm(), draft=service.get_draft(person_id), labels=labels)
 
 
 @bp.route("/ny", methods=["POST"])

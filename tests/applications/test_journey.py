@@ -1,0 +1,81 @@
+"""A journey that shows what to do next: the resident's own page, repeat applications, the partner's page."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from portal.applications import messages
+from portal.booking import service as booking
+from portal.booking.models import Purpose
+from portal.clock import LOCAL_TZ
+from portal.db import db
+from portal.documents import service as documents
+from portal.intake.service import claim_item
+from portal.staff.models import Role
+from tests.documents import samples
+from tests.documents.factories import create_application, upload
+from tests.factories import create_person, create_staff_user
+from tests.pages import get_page, login_resident
+
+
+@pytest.fixture(autouse=True)
+def _tuesday(clock_at: datetime) -> datetime:
+    return clock_at
+
+
+def _text(soup: object) -> str:
+    return " ".join(soup.get_text(" ", strip=True).split())  # type: ignore[attr-defined]
+
+
+def test_my_applications_says_what_is_waiting_with_a_button_for_each(app: Flask, client: FlaskClient) -> None:
+    person = create_person(personnummer="201701012393")
+    application = create_application(person_id=person.id)
+    statements, contract = application.checklist
+    documents.add_document(statements, upload(samples.simple_pdf()), person_id=person.id)
+    staff = create_staff_user(role=Role.RECEPTION)
+    claim_item(application.intake_item_id, staff=staff)  # type: ignore[arg-type]
+    document_id = documents.list_documents(statements)[0].id
+    documents.request_new_copy(document_id, staff=staff, reason_code="unreadable", text="Sidan 2 är suddig.")
+    messages.send_from_staff(application.id, staff=staff, body="Hej! Vi behöver ditt hyreskontrakt.")
+    booked, _code = booking.book_earliest(purpose=Purpose.FIRST_APPOINTMENT,
+                                          intake_item_id=application.intake_item_id, deadline=None)
+    partner = create_person(personnummer="201701022392", name="Omar Test")
+    partners = create_application(person_id=partner.id, co_applicant_person_id=person.id)
+    db.session.expire_all()
+
+    login_resident(client, "201701012393")
+    soup = get_page(client, "/sv/ansokan/")
+    entries = soup.select(".waiting__entry")
+    kinds = [e["class"][-1].removeprefix("waiting__entry--") for e in entries]
+    assert kinds == ["new_copy", "message", "confirm", "booked", "missing"]
+    new_copy = _text(entries[0])
+    assert "Skicka en ny kopia: Kontoutdrag" in new_copy
+    assert "Varför vi behöver en ny kopia: Det går inte" in new_copy and "Sidan 2 är suddig." in new_copy
+    links = [e.select_one("a.button")["href"] for e in entries]  # type: ignore[index]
+    assert links == [f"/sv/ansokan/{application.id}/handlingar/{statements.id}",
+                     f"/sv/ansokan/{application.id}/status#meddelanden",
+                     f"/sv/ansokan/{partners.id}/bekrafta",
+                     f"/sv/ansokan/{application.id}/status",
+                     f"/sv/ansokan/{application.id}/handlingar/{contract.id}"]
+    assert "1 nytt meddelande" in _text(entries[1])
+    local = booked.starts_at.astimezone(LOCAL_TZ)
+    assert f"{local:%H:%M}" in _text(entries[3]) and "Kommunhuset" in _text(entries[3])
+
+    # Reading the message takes it off the list; a past time is not shown.
+    get_page(client, f"/sv/ansokan/{application.id}/status")
+    soup = get_page(client, "/sv/ansokan/")
+    assert "message" not in " ".join(" ".join(e["class"]) for e in soup.select(".waiting__entry"))
+
+
+def test_the_waiting_list_is_in_the_residents_language(app: Flask, client: FlaskClient) -> None:
+    person = create_person(personnummer="201701012393", language="ar")
+    create_application(person_id=person.id, language="ar")
+    login_resident(client, "201701012393", lang="ar")
+    soup = get_page(client, "/ar/ansokan/", lang="ar", direction="rtl")
+    entries = soup.select(".waiting__entry")
+    assert len(entries) == 2
+    assert "Skicka" not in _text(entries[0])
