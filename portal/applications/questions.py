@@ -441,24 +441,44 @@ STEPS_BY_SLUG = {step.slug: step for step in STEPS}
 STEPS_BY_KEY = {step.key: step for step in STEPS}
 
 
-def next_step(key: str) -> Step | None:
+# A repeat application asks these again: the situation can change overnight, so last time's answer is never
+# copied. Every other answer is copied and shown for checking on the check-your-answers page.
+ASKED_AGAIN: dict[str, tuple[str, ...]] = {"about": ("urgent",)}
+# The pages a repeat application walks through before the check-your-answers page (the rest are one "Ändra" away).
+REPEAT_STEPS = ("about", "month")
+
+
+def path(*, repeat: bool = False) -> tuple[Step, ...]:
+    """The pages a resident is led through, in order: every page, or for a repeat application only those
+    with something to ask again."""
+    return tuple(s for s in STEPS if s.key in REPEAT_STEPS) if repeat else STEPS
+
+
+def next_step(key: str, *, repeat: bool = False) -> Step | None:
     """The page after this one (None after the last)."""
-    keys = [step.key for step in STEPS]
+    steps = path(repeat=repeat)
+    keys = [step.key for step in steps]
+    if key not in keys:
+        return None
     index = keys.index(key)
-    return STEPS[index + 1] if index + 1 < len(STEPS) else None
+    return steps[index + 1] if index + 1 < len(steps) else None
 
 
-def previous_step(key: str) -> Step | None:
+def previous_step(key: str, *, repeat: bool = False) -> Step | None:
     """The page before this one (None before the first)."""
-    keys = [step.key for step in STEPS]
+    steps = path(repeat=repeat)
+    keys = [step.key for step in steps]
+    if key not in keys:
+        return None
     index = keys.index(key)
-    return STEPS[index - 1] if index > 0 else None
+    return steps[index - 1] if index > 0 else None
 
 
 def first_unanswered(answers: dict[str, Any]) -> Step | None:
-    """Where a resident coming back goes on: the first page not yet answered."""
+    """Where a resident coming back goes on: the first page not yet answered, or with a question to ask again."""
     for step in STEPS:
-        if step.key not in answers:
+        stored = answers.get(step.key)
+        if stored is None or any(name not in stored for name in ASKED_AGAIN.get(step.key, ())):
             return step
     return None
 

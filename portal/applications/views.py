@@ -17,9 +17,10 @@ from portal import clock
 from portal.applications import labels, messages, receipt, service, waiting
 from portal.applications.area import referral_for
 from portal.applications.models import OUTSTANDING, Application, ItemState, Kind, Status
-from portal.applications.questions import STEPS, STEPS_BY_SLUG, first_unanswered, next_step, previous_step
+from portal.applications.questions import STEPS_BY_SLUG, first_unanswered, next_step, path, previous_step
 from portal.bounds import MAX_FILES_PER_REQUEST
 from portal.forms import BaseForm
+from portal.bidi import ltr_text
 from portal.i18n import add_lang, current_language, pull_lang
 from portal.security import resident_required
 
@@ -128,7 +129,10 @@ def question(application_id: int, slug: str) -> Response | str | tuple[str, int]
         service.save_step(application, step.key, form.answers(), person_id=_person_id())
         if step.key == "about" and application.outside_area:
             _tell_outside_area(application)
-        following = next_step(step.key)
+        repeat = application.kind == Kind.REPEAT
+        following = next_step(step.key, repeat=repeat)
+        if step.key == "month":
+            _warn_same_month(application)
         if back_to_review:
             return redirect(url_for(".review", application_id=application.id))
         if following is None:
@@ -141,7 +145,8 @@ def question(application_id: int, slug: str) -> Response | str | tuple[str, int]
         form.load(stored)
     elif step.key == "about":
         form.name.data = service.person_name(_person_id())
-    previous = previous_step(step.key)
+    steps = path(repeat=application.kind == Kind.REPEAT)
+    previous = previous_step(step.key, repeat=application.kind == Kind.REPEAT)
     back = url_for(".review", application_id=application.id) if back_to_review else (
         url_for(".question", application_id=application.id, slug=previous.slug) if previous
         else url_for(".index"))
@@ -150,9 +155,23 @@ def question(application_id: int, slug: str) -> Response | str | tuple[str, int]
         referral = referral_for((stored or {}).get("postcode"), current_app.config["SERVICE_AREA_REFERRALS"])
     html = render_template("applications/step.html", application=application, step=step, form=form,
                            fields=form.visible_fields(form.context), back=back, back_to_review=back_to_review,
-                           number=[s.key for s in STEPS].index(step.key) + 1, total=len(STEPS),
+                           number=_step_number(steps, step.key), total=len(steps),
                            referral=referral, repeat=application.kind == Kind.REPEAT)
     return html, status
+
+
+def _step_number(steps: tuple[Any, ...], key: str) -> int | None:
+    keys = [s.key for s in steps]
+    return keys.index(key) + 1 if key in keys else None
+
+
+def _warn_same_month(application: Application) -> None:
+    """Say so when the household already applied for this month; the application can still be sent."""
+    for other in service.same_month_applications(application):
+        flash(_("Du har redan skickat en ansökan för %(month)s (%(reference)s). Du kan ändå skicka den här, "
+                "till exempel om något har ändrats. Skriv då vad som har ändrats.",
+                month=labels.month_text(other.answers["month"]["month"]), reference=ltr_text(other.reference)),
+              "info")
 
 
 def _tell_outside_area(application: Application) -> None:
@@ -259,7 +278,7 @@ def review(application_id: int) -> Response | str:
     sections = labels.answer_sections(application, context,
                                       month_choices(application.answers.get("month", {}).get("month")))
     return render_template("applications/review.html", application=application, sections=sections,
-                           missing_step=missing_step, form=ActionForm(), labels=labels,
+                           missing_step=missing_step, same_month=service.same_month_applications(application), form=ActionForm(), labels=labels,
                            outstanding=service.outstanding_items(application))
 
 

@@ -79,3 +79,46 @@ def test_the_waiting_list_is_in_the_residents_language(app: Flask, client: Flask
     entries = soup.select(".waiting__entry")
     assert len(entries) == 2
     assert "Skicka" not in _text(entries[0])
+
+
+def test_a_repeat_application_asks_again_what_may_have_changed_and_warns_about_the_same_month(
+        app: Flask, client: FlaskClient) -> None:
+    from tests.applications.helpers import answer_all, page_url, start
+    from tests.pages import submit
+
+    month = clock_month()
+    login_resident(client, "201701012393")
+    first = start(client)
+    answer_all(client, first, month)
+    submit(client, f"/sv/ansokan/{first}/granska", {}, action=f"/sv/ansokan/{first}/skicka")
+
+    response = submit(client, "/sv/ansokan/", {}, action="/sv/ansokan/ny")
+    repeat = int(response.headers["Location"].split("/ansokan/")[1].split("/")[0])
+    assert response.headers["Location"].endswith(page_url(repeat, "om-dig")), response.headers["Location"]
+    about = get_page(client, page_url(repeat, "om-dig"))
+    assert about.find("input", id="street")["value"] == "Storgatan 1"  # type: ignore[index]
+    assert not about.select("input[name=urgent][checked]"), "the urgent answer is asked again, not copied"
+    assert "Steg 1 av 2" in _text(about)
+    data = {"name": "Amina Test", "street": "Storgatan 1", "postcode": "12345", "city": "Kommunen",
+            "phone": "070-000 00 00", "email": "", "interpreter": "no", "interpreter_language": ""}
+    response = submit(client, page_url(repeat, "om-dig"), data)
+    assert response.status_code == 400, "the urgent question must be answered"
+    response = submit(client, page_url(repeat, "om-dig"), {**data, "urgent": "no"})
+    assert response.headers["Location"].endswith(page_url(repeat, "manad"))
+    month_page = get_page(client, page_url(repeat, "manad"))
+    assert "Steg 2 av 2" in _text(month_page)
+    response = submit(client, page_url(repeat, "manad"), {"month": month, "changes": "Inget", "other": ""})
+    assert response.headers["Location"].endswith(f"/sv/ansokan/{repeat}/handlingar")
+    review = get_page(client, f"/sv/ansokan/{repeat}/granska")
+    warning = review.select_one(".same-month")
+    assert warning is not None and "Du har redan sökt för den här månaden" in _text(warning)
+    # A warning, not a refusal: the application can still be sent.
+    response = submit(client, f"/sv/ansokan/{repeat}/granska", {}, action=f"/sv/ansokan/{repeat}/skicka")
+    assert response.headers["Location"].endswith(f"/sv/ansokan/{repeat}/kvitto")
+
+
+def clock_month() -> str:
+    """This month by the Swedish date."""
+    from portal.clock import local_today
+
+    return local_today().strftime("%Y-%m")
