@@ -369,5 +369,7 @@ def confirm(application_id: int) -> Response | str:
         return redirect(url_for(".index"))
     context = service.step_context(application)
     sections = labels.answer_sections(application, context,
-                                      month_choices(application.answers.get("month", {}).get("month")))
-    return render_template("applications/confirm.html", application=application, sections=sections, form=form)
+                                      month_choices(application.answers.get("month", {}).get("month")),
+                                      co_applicant=True)
+    return render_template("applications/confirm.html", application=application, sections=sections, form=form,
+                           applicant=service.person_name(application.person_id))

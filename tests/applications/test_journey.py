@@ -122,3 +122,29 @@ def clock_month() -> str:
     from portal.clock import local_today
 
     return local_today().strftime("%Y-%m")
+
+
+def test_the_partners_confirm_page_labels_the_answers_as_the_applicants(app: Flask, client: FlaskClient) -> None:
+    from portal.applications import service
+    from tests.applications.factories import ANSWERS
+    from tests.applications.factories import create_application as create_answered
+
+    applicant = create_person(personnummer="201701012393", name="Amina Test")
+    answers = {**ANSWERS, "partner": {"has_partner": "yes", "partner_name": "Omar Test",
+                                      "partner_personnummer": "20170102-2392"},
+               "income": {**ANSWERS["income"], "partner_income_types": ["salary"], "partner_income_amount": "900"}}
+    application = create_answered(person_id=applicant.id, answers=answers)
+    service.submit_application(application.id, person_id=applicant.id)
+    login_resident(client, "201701022392")
+    soup = get_page(client, f"/sv/ansokan/{application.id}/bekrafta")
+    headings = [h.get_text(strip=True) for h in soup.select("h2")]
+    labels = [dt.get_text(strip=True) for dt in soup.select("dt")]
+    assert "Om dig" not in headings and "Om den som ansöker" in headings
+    assert "Du som make, maka eller sambo" in headings
+    assert "Ditt namn" in labels and "Namn på den som ansöker" in labels
+    name_row = soup.find("dt", string="Namn på den som ansöker").find_parent("div")  # type: ignore[union-attr]
+    assert "Amina Test" in name_row.get_text()
+    your_name = soup.find("dt", string="Ditt namn").find_parent("div")  # type: ignore[union-attr]
+    assert "Omar Test" in your_name.get_text()
+    assert "Dina inkomster" in labels and "Vilka inkomster har du?" not in labels
+    assert "Det här är svaren som Amina Test har skrivit i ansökan." in _text(soup)
