@@ -148,3 +148,25 @@ def test_the_partners_confirm_page_labels_the_answers_as_the_applicants(app: Fla
     assert "Omar Test" in your_name.get_text()
     assert "Dina inkomster" in labels and "Vilka inkomster har du?" not in labels
     assert "Det här är svaren som Amina Test har skrivit i ansökan." in _text(soup)
+
+
+def test_the_file_too_large_page_says_the_limit_and_leads_back_to_the_upload_page(
+        app: Flask, client: FlaskClient) -> None:
+    from tests.documents.test_upload import CountingStream
+    from tests.pages import csrf_token, parse
+
+    person = create_person(personnummer="201701012393")
+    application = create_application(person_id=person.id)
+    item = application.checklist[0]
+    login_resident(client, "201701012393")
+    url = f"/sv/ansokan/{application.id}/handlingar/{item.id}"
+    csrf_token(client, url)
+    size = 100 * 1024 * 1024
+    response = client.post(url, input_stream=CountingStream(size),  # type: ignore[arg-type]
+                           content_type="multipart/form-data; boundary=x", headers={"Content-Length": str(size)})
+    assert response.status_code == 413
+    page = parse(response)
+    text = _text(page)
+    assert "högst 20 MB" in text and "högst 20 filer" in text
+    back = page.find("a", string="Tillbaka till sidan du var på")
+    assert back is not None and back["href"] == url
