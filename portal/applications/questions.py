@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import Field, SelectField, StringField, TextAreaField
 
@@ -167,6 +168,13 @@ class ChildrenForm(StepForm):
 
     has_children = ChoiceField(_l("Bor det barn under 21 år i hushållet?"), choices=YES_NO,
                                description=_l("Räkna också barn som bor hos dig en del av tiden."))
+
+    def error_question(self, field: Field) -> str:
+        """The error summary says which child a field is about ("Child 2: First name")."""
+        if field.name.startswith("child") and "_" in field.name:
+            return _("Barn %(number)s: %(question)s", number=field.name[5:field.name.index("_")],
+                     question=str(field.label.text))
+        return str(field.label.text)
 
     def child_rows(self) -> list[tuple[Field, Field, Field]]:
         """(name, birth date, living) for each row on the page."""

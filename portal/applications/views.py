@@ -243,7 +243,8 @@ def document(application_id: int, item_id: int) -> Response | str | tuple[str, i
             return redirect(_after_item(application))
     documents = _documents(item)
     html = render_template("applications/document.html", application=application, item=item, labels=labels,
-                           form=form, problems=problems, documents=documents, back=_after_item(application))
+                           form=form, problems=problems, documents=documents, back=_after_item(application),
+                           page_error=bool(problems))
     return html, 400 if problems else 200
 
 

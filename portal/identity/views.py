@@ -83,7 +83,7 @@ def _refused(reason: str, message: str, status: int) -> tuple[str, int]:
     """The page that says why the e-ID login did not let the resident in."""
     current_app.logger.warning("e-ID login refused: %s", reason)
     session.pop("login_next", None)
-    return render_template("identity/eid_refused.html", message=message), status
+    return render_template("identity/eid_refused.html", message=message, page_error=True), status
 
 
 @bp.route("/logga-in/e-legitimation/klar")
