@@ -181,6 +181,17 @@ class ChildrenForm(StepForm):
         return [(self[f"child{n}_name"], self[f"child{n}_born"], self[f"child{n}_living"])
                 for n in range(1, MAX_CHILDREN + 1)]
 
+    def children_given(self) -> int:
+        """How many rows are in use: up to the last one with a name or a birth date."""
+        used = [n for n, (name, born, _living) in enumerate(self.child_rows(), 1) if name.data or born.data]
+        return max(used, default=0)
+
+    def rows_to_show(self, wanted: int = 0) -> list[tuple[Field, Field, Field]]:
+        """The rows the page shows: one at first, every row in use, and one more each time the resident
+        asks for it (a phone showed five empty blocks, 2,776 px, whoever had one child)."""
+        count = min(MAX_CHILDREN, max(1, self.children_given(), wanted))
+        return self.child_rows()[:count]
+
     def validate(self, extra_validators: Any = None) -> bool:
         ok = super().validate(extra_validators)
         if self.has_children.data != "yes":

@@ -17,7 +17,7 @@ from portal import clock
 from portal.applications import labels, messages, receipt, service, waiting
 from portal.applications.area import referral_for
 from portal.applications.models import OUTSTANDING, Application, ItemState, Kind, Status
-from portal.applications.questions import STEPS_BY_SLUG, first_unanswered, next_step, path, previous_step
+from portal.applications.questions import MAX_CHILDREN, STEPS_BY_SLUG, first_unanswered, next_step, path, previous_step
 from portal.bounds import MAX_FILES_PER_REQUEST
 from portal.forms import BaseForm
 from portal.bidi import ltr_text
@@ -133,6 +133,12 @@ def question(application_id: int, slug: str) -> Response | str | tuple[str, int]
         following = next_step(step.key, repeat=repeat)
         if step.key == "month":
             _warn_same_month(application)
+        if step.key == "children" and request.form.get("add_child"):
+            # One more child: the answers so far are saved, and the page comes back with one more empty row.
+            extra = {"tillbaka": "granska"} if back_to_review else {}
+            return redirect(url_for(".question", application_id=application.id, slug=step.slug,
+                                    barn=form.children_given() + 1, _anchor=f"child{form.children_given() + 1}_name",
+                                    **extra))
         if back_to_review:
             return redirect(url_for(".review", application_id=application.id))
         if following is None:
@@ -156,7 +162,8 @@ def question(application_id: int, slug: str) -> Response | str | tuple[str, int]
     html = render_template("applications/step.html", application=application, step=step, form=form,
                            fields=form.visible_fields(form.context), back=back, back_to_review=back_to_review,
                            number=_step_number(steps, step.key), total=len(steps),
-                           referral=referral, repeat=application.kind == Kind.REPEAT)
+                           referral=referral, repeat=application.kind == Kind.REPEAT,
+                           children_wanted=request.args.get("barn", 0, type=int), max_children=MAX_CHILDREN)
     return html, status
 
 

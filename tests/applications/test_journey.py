@@ -170,3 +170,30 @@ def test_the_file_too_large_page_says_the_limit_and_leads_back_to_the_upload_pag
     assert "högst 20 MB" in text and "högst 20 filer" in text
     back = page.find("a", string="Tillbaka till sidan du var på")
     assert back is not None and back["href"] == url
+
+
+def test_the_children_page_shows_one_child_and_adds_one_at_a_time(app: Flask, client: FlaskClient) -> None:
+    from tests.applications.helpers import page_url, start
+    from tests.pages import submit
+
+    login_resident(client, "201701012393")
+    application_id = start(client)
+    url = page_url(application_id, "barn")
+    soup = get_page(client, url)
+    assert len(soup.select("fieldset.group")) == 1, "one child's fields, not five"
+    response = submit(client, url, {"has_children": "yes", "child1_name": "Sara", "child1_born": "2019-04-23",
+                                    "child1_living": "full", "add_child": "1"})
+    assert response.status_code == 302 and "barn=2" in response.headers["Location"]
+    soup = get_page(client, response.headers["Location"])
+    groups = soup.select("fieldset.group")
+    assert len(groups) == 2
+    assert soup.find("input", id="child1_name")["value"] == "Sara"  # type: ignore[index]
+    response = submit(client, url, {"has_children": "yes", "child1_name": "Sara", "child1_born": "2019-04-23",
+                                    "child1_living": "full", "child2_name": "Adam", "child2_born": "2021-01-02",
+                                    "child2_living": "part"})
+    assert response.headers["Location"].endswith(page_url(application_id, "boende"))
+    soup = get_page(client, url)
+    assert len(soup.select("fieldset.group")) == 2, "every child given is shown again"
+    # Enter in a field presses the first button: it saves and goes on, it does not add a child.
+    buttons = soup.select("main form[method=post] button[type=submit]")
+    assert buttons[0].get("name") is None and buttons[1]["name"] == "add_child"
