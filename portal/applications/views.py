@@ -18,9 +18,9 @@ from portal.applications import labels, messages, receipt, service, waiting
 from portal.applications.area import referral_for
 from portal.applications.models import OUTSTANDING, Application, ItemState, Kind, Status
 from portal.applications.questions import MAX_CHILDREN, STEPS_BY_SLUG, first_unanswered, next_step, path, previous_step
+from portal.bidi import ltr_text
 from portal.bounds import MAX_FILES_PER_REQUEST
 from portal.forms import BaseForm
-from portal.bidi import ltr_text
 from portal.i18n import add_lang, current_language, pull_lang
 from portal.security import resident_required
 
@@ -135,10 +135,9 @@ def question(application_id: int, slug: str) -> Response | str | tuple[str, int]
             _warn_same_month(application)
         if step.key == "children" and request.form.get("add_child"):
             # One more child: the answers so far are saved, and the page comes back with one more empty row.
-            extra = {"tillbaka": "granska"} if back_to_review else {}
-            return redirect(url_for(".question", application_id=application.id, slug=step.slug,
-                                    barn=form.children_given() + 1, _anchor=f"child{form.children_given() + 1}_name",
-                                    **extra))
+            wanted = form.children_given() + 1
+            return redirect(url_for(".question", application_id=application.id, slug=step.slug, barn=wanted,
+                                    tillbaka="granska" if back_to_review else None, _anchor=f"child{wanted}_name"))
         if back_to_review:
             return redirect(url_for(".review", application_id=application.id))
         if following is None:
@@ -286,7 +285,8 @@ def review(application_id: int) -> Response | str:
     sections = labels.answer_sections(application, context,
                                       month_choices(application.answers.get("month", {}).get("month")))
     return render_template("applications/review.html", application=application, sections=sections,
-                           missing_step=missing_step, same_month=service.same_month_applications(application), form=ActionForm(), labels=labels,
+                           missing_step=missing_step, same_month=service.same_month_applications(application),
+                           form=ActionForm(), labels=labels,
                            outstanding=service.outstanding_items(application))
 
 

@@ -59,7 +59,7 @@ def _booked(applications: list[Application]) -> list[Waiting]:
     for source in sources:
         for item_id, starts_at in source(list(by_item)):
             found.append(Waiting(Kind.BOOKED, by_item[item_id], starts_at=starts_at))
-    return sorted(found, key=lambda w: w.starts_at or datetime.min)
+    return sorted(found, key=lambda w: w.starts_at.timestamp() if w.starts_at else 0.0)
 
 
 def list_waiting(applications: list[Application], awaiting_confirmation: list[Application]) -> list[Waiting]:
