@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -55,21 +56,58 @@ def expire_idle_sessions() -> None:
         return
     if last is not None and now - int(last) > limit:
         language = session.get("language")
+        typed = _typed_answers() if session.get("person_id") else None
         session.clear()
         if language:
             session["language"] = language
+        if typed:
+            session[TYPED_KEY] = typed
         g.session_expired = True
         return
     if last is None or now - int(last) >= SEEN_STEP:
         session["seen"] = now
 
 
+# Answers a resident sent after their session had ended (WCAG 2.2.1): kept in the signed session cookie, which
+# only this browser holds, and shown again (never saved) on the same page after they log in again. Only question
+# pages, and only small forms, so the cookie stays under the browser's 4 kB.
+TYPED_KEY = "typed_before_login"
+RESTORABLE_ENDPOINTS = frozenset({"applications.question"})
+TYPED_MAX_BYTES = 2000
+
+
+def _typed_answers() -> dict[str, Any] | None:
+    if request.method != "POST" or request.endpoint not in RESTORABLE_ENDPOINTS:
+        return None
+    fields = {key: request.form.getlist(key) for key in request.form if key != "csrf_token"}
+    if len(json.dumps(fields, ensure_ascii=False).encode()) > TYPED_MAX_BYTES:
+        return None
+    return {"path": request.path, "fields": fields}
+
+
+def take_typed_answers(path: str) -> dict[str, list[str]] | None:
+    """What the resident typed on this page when their session ended, once (then it is forgotten)."""
+    typed = session.get(TYPED_KEY)
+    if not typed or typed.get("path") != path:
+        return None
+    session.pop(TYPED_KEY, None)
+    return dict(typed.get("fields") or {})
+
+
+def keep_alive() -> None:
+    """The resident is still there (the timeout warning's button): the idle clock starts again."""
+    session["seen"] = int(time.time())
+
+
 def start_session(**values: Any) -> None:
     """Begin a fresh session after login (the old one, and anything planted in it, is dropped)."""
     language = session.get("language")
+    typed = session.get(TYPED_KEY) if "person_id" in values else None
     session.clear()
     if language:
         session["language"] = language
+    if typed:
+        session[TYPED_KEY] = typed
     session.update(values)
     session["seen"] = int(time.time())
     session.permanent = False

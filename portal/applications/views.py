@@ -9,6 +9,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
@@ -22,7 +23,7 @@ from portal.bidi import ltr_text
 from portal.bounds import MAX_FILES_PER_REQUEST
 from portal.forms import BaseForm
 from portal.i18n import add_lang, current_language, pull_lang
-from portal.security import resident_required
+from portal.security import resident_required, take_typed_answers
 
 bp = Blueprint("applications", __name__, url_prefix="/<lang>/ansokan", template_folder="templates")
 bp.url_value_preprocessor(pull_lang)
@@ -120,7 +121,8 @@ def question(application_id: int, slug: str) -> Response | str | tuple[str, int]
     if application.status != Status.DRAFT:
         return redirect(url_for(".status", application_id=application.id))
     stored = application.answers.get(step.key)
-    form = step.form()
+    typed = take_typed_answers(request.path) if request.method == "GET" else None
+    form = step.form(formdata=MultiDict(typed)) if typed else step.form()
     form.context = service.step_context(application)
     if step.key == "month":
         form.set_months(month_choices((stored or {}).get("month")))
@@ -146,6 +148,9 @@ def question(application_id: int, slug: str) -> Response | str | tuple[str, int]
     status = 200
     if request.method == "POST":
         status = 400
+    elif typed:
+        flash(_("Du loggades ut eftersom du inte hade gjort något på en stund. Här är det du skrev. Det är inte "
+                "sparat än: kontrollera det och tryck på knappen för att spara."), "info")
     elif stored is not None:
         form.load(stored)
     elif step.key == "about":

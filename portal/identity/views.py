@@ -21,11 +21,16 @@ from portal.identity.service import (
     login_resident,
 )
 from portal.personnummer import InvalidIdentityNumber
-from portal.security import public, safe_next, start_session
+from portal.forms import BaseForm
+from portal.security import keep_alive, public, resident_required, safe_next, start_session
 
 bp = Blueprint("identity", __name__, url_prefix="/<lang>", template_folder="templates")
 bp.url_value_preprocessor(pull_lang)
 bp.url_defaults(add_lang)
+
+
+class ActionForm(BaseForm):
+    """A button: only the CSRF token."""
 
 
 def _dev_login_available() -> bool:
@@ -124,6 +129,18 @@ def eid_callback() -> Response | tuple[str, int]:
     target = session.pop("login_next", None)
     start_session(person_id=person.id, login_method=Method.EID.value)
     return redirect(safe_next(target, _after_login()))
+
+
+@bp.route("/fortsatt-inloggad", methods=["POST"])
+@resident_required
+def stay_logged_in() -> Response | tuple[str, int]:
+    """The timeout warning's button: the resident is still there, so the idle clock starts again."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    keep_alive()
+    if request.headers.get("X-Requested-With") == "fetch":
+        return "", 204
+    return redirect(safe_next(request.form.get("next"), url_for("applications.index")))
 
 
 @bp.route("/logga-ut", methods=["POST"])
