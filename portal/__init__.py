@@ -44,13 +44,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     app.jinja_env.add_extension("jinja2.ext.do")
-    from portal.forms import first_errors
+    from portal.forms import error_question, first_errors, has_errors
     from portal.staff.models import ROLE_LABELS, Role
 
     def role_label(role: object) -> str:
         return ROLE_LABELS[Role(str(role))] if role in set(Role) else str(role)
 
-    app.jinja_env.globals.update(form_errors=first_errors, role_label=role_label, ltr=bidi.ltr)
+    app.jinja_env.globals.update(form_errors=first_errors, error_question=error_question, has_errors=has_errors,
+                                 role_label=role_label, ltr=bidi.ltr)
     _register_models()
     _register_blueprints(app)
 
@@ -113,6 +114,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(rebooking_bp)
     app.register_blueprint(staff_booking_bp)
     app.register_blueprint(staff_letters_bp)
+    from portal.applications.waiting import add_time_source
+    from portal.booking.service import upcoming_for_items
+
+    add_time_source(app, upcoming_for_items)
     add_home_link(frozenset({Role.RECEPTION, Role.OUTREACH}), "staff_booking.day_page", "Mottagningens tider")
     add_home_link(frozenset({Role.RECEPTION, Role.OUTREACH}), "staff_letters.list_page", "Brev och utskrift")
     add_home_link(frozenset({Role.ADMIN}), "staff_booking.settings_page", "Mottagningens öppettider")

@@ -65,6 +65,22 @@ class PersonnummerField(StringField):
             raise ValidationError(str(messages.PERSONNUMMER_PROBLEMS[error.problem])) from error
 
 
-def first_errors(form: FlaskForm) -> list[tuple[Field, str]]:
+def first_errors(form: Any) -> list[tuple[Field, str]]:
     """Each field's first error, in the order of the form, for the error summary."""
+    if not isinstance(form, FlaskForm):
+        return []
     return [(field, field.errors[0]) for field in form if field.errors]
+
+
+def error_question(form: Any, field: Field) -> str:
+    """The question an error summary names for a field's error (a form may word it, as the children page
+    says which child): "Fill in this field." twice on one page must say which field each time."""
+    named = getattr(form, "error_question", None)
+    if callable(named):
+        return str(named(field))
+    return str(field.label.text)
+
+
+def has_errors(*forms: Any) -> bool:
+    """Whether any of the page's forms has an error (the page title then starts with "Fel:")."""
+    return any(first_errors(form) for form in forms)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -93,7 +94,10 @@ def check_session() -> None:
     now = int(time.time())
     started, seen = session.get("started"), session.get("seen")
     if started is None or now - int(started) > absolute or (seen is not None and now - int(seen) > idle):
+        typed = _typed_answers() if kind == "resident" else None
         end_session(expired=True)
+        if typed:
+            session[TYPED_KEY] = typed
         return
     if kind == "staff":
         from portal.db import db
@@ -107,10 +111,44 @@ def check_session() -> None:
         session["seen"] = now
 
 
+# Answers a resident sent after their session had ended (WCAG 2.2.1): kept in the new (anonymous) session, which
+# only this browser's cookie points at, and shown again (never saved) on the same page after they log in again.
+# Only question pages, and only small forms.
+TYPED_KEY = "typed_before_login"
+RESTORABLE_ENDPOINTS = frozenset({"applications.question"})
+TYPED_MAX_BYTES = 2000
+
+
+def _typed_answers() -> dict[str, Any] | None:
+    if request.method != "POST" or request.endpoint not in RESTORABLE_ENDPOINTS:
+        return None
+    fields = {key: request.form.getlist(key) for key in request.form if key != "csrf_token"}
+    if len(json.dumps(fields, ensure_ascii=False).encode()) > TYPED_MAX_BYTES:
+        return None
+    return {"path": request.path, "fields": fields}
+
+
+def take_typed_answers(path: str) -> dict[str, list[str]] | None:
+    """What the resident typed on this page when their session ended, once (then it is forgotten)."""
+    typed = session.get(TYPED_KEY)
+    if not typed or typed.get("path") != path:
+        return None
+    session.pop(TYPED_KEY, None)
+    return dict(typed.get("fields") or {})
+
+
+def keep_alive() -> None:
+    """The resident is still there (the timeout warning's button): the idle clock starts again."""
+    session["seen"] = int(time.time())
+
+
 def start_session(**values: Any) -> None:
     """Begin a fresh session after login, under a new session id (the old one, and anything planted in it,
-    is dropped from the store)."""
+    is dropped from the store); answers typed after a resident's session ended come along (TYPED_KEY)."""
+    typed = session.get(TYPED_KEY) if "person_id" in values else None
     end_session()
+    if typed:
+        session[TYPED_KEY] = typed
     session.update(values)
     now = int(time.time())
     session["started"] = now

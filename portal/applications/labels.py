@@ -99,6 +99,45 @@ class AnswerSection:
 
     step: Step
     rows: list[AnswerRow]
+    title: Any = None
+
+
+# The co-applicant reads the applicant's answers: every question that says "you" to the applicant is put in the
+# third person there, and the partner's own answers say "you" to the partner (they thought "Om dig / Ditt namn"
+# was about themselves).
+CO_APPLICANT_TITLES: dict[str, Any] = {
+    "about": _l("Om den som ansöker"),
+    "partner": _l("Du som make, maka eller sambo"),
+    "costs": _l("Kostnader ni söker för"),
+}
+CO_APPLICANT_LABELS: dict[str, Any] = {
+    "name": _l("Namn på den som ansöker"),
+    "interpreter": _l("Behöver den som ansöker tolk?"),
+    "protected_identity": _l("Har den som ansöker skyddade personuppgifter?"),
+    "interpreter_language": _l("Vilket språk ska tolken tala?"),
+    "urgent": _l("Är situationen akut?"),
+    "has_partner": _l("Bor den som ansöker med en make, maka, registrerad partner eller sambo?"),
+    "partner_name": _l("Ditt namn"),
+    "partner_personnummer": _l("Ditt personnummer"),
+    "living": _l("Bor barnet hos den som ansöker"),
+    "housing": _l("Hur bor den som ansöker?"),
+    "rent_arrears": _l("Finns det obetalda hyror?"),
+    "income_types": _l("Inkomster för den som ansöker"),
+    "income_amount": _l("Inkomster för den som ansöker per månad efter skatt, i kronor"),
+    "partner_income_types": _l("Dina inkomster"),
+    "partner_income_amount": _l("Dina inkomster per månad efter skatt, i kronor"),
+    "job_seeker": _l("Är den som ansöker inskriven som arbetssökande hos Arbetsförmedlingen?"),
+    "sick_leave": _l("Är den som ansöker sjukskriven?"),
+    "costs": _l("Vad ni söker pengar till"),
+    "month": _l("Månaden ansökan gäller"),
+    "changes": _l("Vad har ändrats sedan förra ansökan?"),
+    "other": _l("Något mer som den som ansöker ville berätta"),
+}
+
+
+def _co_applicant_label(name: str, label: str) -> str:
+    key = "living" if name.startswith("child") and name.endswith("_living") else name
+    return str(CO_APPLICANT_LABELS[key]) if key in CO_APPLICANT_LABELS else label
 
 
 def _value(field: Any, stored: Any) -> str:
@@ -116,8 +155,9 @@ def _value(field: Any, stored: Any) -> str:
 
 
 def answer_sections(application: Application, context: dict[str, Any],
-                    month_choices: list[tuple[str, str]]) -> list[AnswerSection]:
-    """Every answered page with each answer in words, for the check-your-answers page and the hand-off."""
+                    month_choices: list[tuple[str, str]], *, co_applicant: bool = False) -> list[AnswerSection]:
+    """Every answered page with each answer in words, for the check-your-answers page and the hand-off;
+    `co_applicant` words them for the partner who reads the applicant's answers."""
     sections = []
     for step in STEPS:
         stored = application.answers.get(step.key)
@@ -132,14 +172,18 @@ def answer_sections(application: Application, context: dict[str, Any],
             if isinstance(form, ChildrenForm) and field.name.startswith("child") \
                     and not stored.get(field.name):
                 continue
+            question = str(field.label.text)
+            if co_applicant:
+                question = _co_applicant_label(field.name, question)
             if isinstance(form, ChildrenForm) and field.name.startswith("child"):
                 number = field.name[5:field.name.index("_")]
-                label = _("Barn %(number)s: %(question)s", number=number, question=str(field.label.text))
+                label = _("Barn %(number)s: %(question)s", number=number, question=question)
             else:
-                label = str(field.label.text)
+                label = question
             value = _value(field, stored.get(field.name))
             if not value:
                 continue  # optional or not asked (no partner, no children): the section's own link changes it
             rows.append(AnswerRow(label=label, value=value, field_id=field.id))
-        sections.append(AnswerSection(step=step, rows=rows))
+        title = CO_APPLICANT_TITLES.get(step.key, step.title) if co_applicant else step.title
+        sections.append(AnswerSection(step=step, rows=rows, title=title))
     return sections

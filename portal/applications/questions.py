@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import Field, SelectField, StringField, TextAreaField
 
@@ -168,10 +169,28 @@ class ChildrenForm(StepForm):
     has_children = ChoiceField(_l("Bor det barn under 21 år i hushållet?"), choices=YES_NO,
                                description=_l("Räkna också barn som bor hos dig en del av tiden."))
 
+    def error_question(self, field: Field) -> str:
+        """The error summary says which child a field is about ("Child 2: First name")."""
+        if field.name.startswith("child") and "_" in field.name:
+            return _("Barn %(number)s: %(question)s", number=field.name[5:field.name.index("_")],
+                     question=str(field.label.text))
+        return str(field.label.text)
+
     def child_rows(self) -> list[tuple[Field, Field, Field]]:
         """(name, birth date, living) for each row on the page."""
         return [(self[f"child{n}_name"], self[f"child{n}_born"], self[f"child{n}_living"])
                 for n in range(1, MAX_CHILDREN + 1)]
+
+    def children_given(self) -> int:
+        """How many rows are in use: up to the last one with a name or a birth date."""
+        used = [n for n, (name, born, _living) in enumerate(self.child_rows(), 1) if name.data or born.data]
+        return max(used, default=0)
+
+    def rows_to_show(self, wanted: int = 0) -> list[tuple[Field, Field, Field]]:
+        """The rows the page shows: one at first, every row in use, and one more each time the resident
+        asks for it (a phone showed five empty blocks, 2,776 px, whoever had one child)."""
+        count = min(MAX_CHILDREN, max(1, self.children_given(), wanted))
+        return self.child_rows()[:count]
 
     def validate(self, extra_validators: Any = None) -> bool:
         ok = super().validate(extra_validators)
@@ -441,24 +460,44 @@ STEPS_BY_SLUG = {step.slug: step for step in STEPS}
 STEPS_BY_KEY = {step.key: step for step in STEPS}
 
 
-def next_step(key: str) -> Step | None:
+# A repeat application asks these again: the situation can change overnight, so last time's answer is never
+# copied. Every other answer is copied and shown for checking on the check-your-answers page.
+ASKED_AGAIN: dict[str, tuple[str, ...]] = {"about": ("urgent",)}
+# The pages a repeat application walks through before the check-your-answers page (the rest are one "Ändra" away).
+REPEAT_STEPS = ("about", "month")
+
+
+def path(*, repeat: bool = False) -> tuple[Step, ...]:
+    """The pages a resident is led through, in order: every page, or for a repeat application only those
+    with something to ask again."""
+    return tuple(s for s in STEPS if s.key in REPEAT_STEPS) if repeat else STEPS
+
+
+def next_step(key: str, *, repeat: bool = False) -> Step | None:
     """The page after this one (None after the last)."""
-    keys = [step.key for step in STEPS]
+    steps = path(repeat=repeat)
+    keys = [step.key for step in steps]
+    if key not in keys:
+        return None
     index = keys.index(key)
-    return STEPS[index + 1] if index + 1 < len(STEPS) else None
+    return steps[index + 1] if index + 1 < len(steps) else None
 
 
-def previous_step(key: str) -> Step | None:
+def previous_step(key: str, *, repeat: bool = False) -> Step | None:
     """The page before this one (None before the first)."""
-    keys = [step.key for step in STEPS]
+    steps = path(repeat=repeat)
+    keys = [step.key for step in steps]
+    if key not in keys:
+        return None
     index = keys.index(key)
-    return STEPS[index - 1] if index > 0 else None
+    return steps[index - 1] if index > 0 else None
 
 
 def first_unanswered(answers: dict[str, Any]) -> Step | None:
-    """Where a resident coming back goes on: the first page not yet answered."""
+    """Where a resident coming back goes on: the first page not yet answered, or with a question to ask again."""
     for step in STEPS:
-        if step.key not in answers:
+        stored = answers.get(step.key)
+        if stored is None or any(name not in stored for name in ASKED_AGAIN.get(step.key, ())):
             return step
     return None
 

@@ -26,7 +26,7 @@ from portal.applications.models import (
     Role,
     Status,
 )
-from portal.applications.questions import STEPS_BY_KEY, has_partner
+from portal.applications.questions import ASKED_AGAIN, STEPS_BY_KEY, has_partner
 from portal.db import db, utcnow
 from portal.intake.models import IntakeItem, Source, Urgency
 from portal.people import Person, get_or_add_person
@@ -102,8 +102,12 @@ def get_last_submitted(person_id: int) -> Application | None:
 
 
 def _prefill(previous: Application) -> dict[str, Any]:
-    """A repeat application starts from the last one's answers; the month and what changed are asked anew."""
+    """A repeat application starts from the last one's answers; the month, what changed and whether the
+    situation is urgent are asked anew (questions.ASKED_AGAIN), never copied."""
     answers = {key: dict(value) for key, value in previous.answers.items() if key != "month"}
+    for key, names in ASKED_AGAIN.items():
+        for name in names:
+            answers.get(key, {}).pop(name, None)
     return answers
 
 
@@ -365,6 +369,19 @@ def decision_deadline(application: Application) -> date | None:
     if item is None or item.documents_complete_on is None:
         return None
     return deadlines_for(item).decision_on
+
+
+def same_month_applications(application: Application) -> list[Application]:
+    """The household's other sent applications for the month this one is for (a warning, never a refusal:
+    a second application for a month can be right, for example after a change)."""
+    month = application.answers.get("month", {}).get("month")
+    if not month:
+        return []
+    sent = db.session.scalars(select(Application).where(Application.person_id == application.person_id,
+                                                        Application.id != application.id,
+                                                        Application.status != Status.DRAFT)
+                              .order_by(Application.id))
+    return [other for other in sent if other.answers.get("month", {}).get("month") == month]
 
 
 def person_name(person_id: int) -> str:

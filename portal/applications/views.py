@@ -9,19 +9,21 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from portal import clock
-from portal.applications import labels, messages, receipt, service
+from portal.applications import labels, messages, receipt, service, waiting
 from portal.applications.area import referral_for
 from portal.applications.models import OUTSTANDING, Application, ItemState, Kind, Status
-from portal.applications.questions import STEPS, STEPS_BY_SLUG, first_unanswered, next_step, previous_step
+from portal.applications.questions import MAX_CHILDREN, STEPS_BY_SLUG, first_unanswered, next_step, path, previous_step
+from portal.bidi import ltr_text
 from portal.bounds import MAX_FILES_PER_REQUEST
 from portal.forms import BaseForm
 from portal.i18n import add_lang, current_language, pull_lang
-from portal.security import resident_required
+from portal.security import resident_required, take_typed_answers
 
 bp = Blueprint("applications", __name__, url_prefix="/<lang>/ansokan", template_folder="templates")
 bp.url_value_preprocessor(pull_lang)
@@ -74,9 +76,11 @@ def month_choices(stored: str | None = None) -> list[tuple[str, str]]:
 def index() -> str:
     """The resident's applications, what is in progress, and applications waiting for their confirmation."""
     person_id = _person_id()
-    return render_template("applications/index.html", applications=service.list_for_resident(person_id),
-                           awaiting=service.list_awaiting_confirmation(person_id), form=ActionForm(),
-                           draft=service.get_draft(person_id), labels=labels)
+    applications = service.list_for_resident(person_id)
+    awaiting = service.list_awaiting_confirmation(person_id)
+    return render_template("applications/index.html", applications=applications,
+                           waiting=waiting.list_waiting(applications, awaiting), Waiting=waiting.Kind,
+                           form=ActionForm(), draft=service.get_draft(person_id), labels=labels)
 
 
 @bp.route("/ny", methods=["POST"])
@@ -117,7 +121,8 @@ def question(application_id: int, slug: str) -> Response | str | tuple[str, int]
     if application.status != Status.DRAFT:
         return redirect(url_for(".status", application_id=application.id))
     stored = application.answers.get(step.key)
-    form = step.form()
+    typed = take_typed_answers(request.path) if request.method == "GET" else None
+    form = step.form(formdata=MultiDict(typed)) if typed else step.form()
     form.context = service.step_context(application)
     if step.key == "month":
         form.set_months(month_choices((stored or {}).get("month")))
@@ -126,7 +131,15 @@ def question(application_id: int, slug: str) -> Response | str | tuple[str, int]
         service.save_step(application, step.key, form.answers(), person_id=_person_id())
         if step.key == "about" and application.outside_area:
             _tell_outside_area(application)
-        following = next_step(step.key)
+        repeat = application.kind == Kind.REPEAT
+        following = next_step(step.key, repeat=repeat)
+        if step.key == "month":
+            _warn_same_month(application)
+        if step.key == "children" and request.form.get("add_child"):
+            # One more child: the answers so far are saved, and the page comes back with one more empty row.
+            wanted = form.children_given() + 1
+            return redirect(url_for(".question", application_id=application.id, slug=step.slug, barn=wanted,
+                                    tillbaka="granska" if back_to_review else None, _anchor=f"child{wanted}_name"))
         if back_to_review:
             return redirect(url_for(".review", application_id=application.id))
         if following is None:
@@ -135,11 +148,15 @@ def question(application_id: int, slug: str) -> Response | str | tuple[str, int]
     status = 200
     if request.method == "POST":
         status = 400
+    elif typed:
+        flash(_("Du loggades ut eftersom du inte hade gjort något på en stund. Här är det du skrev. Det är inte "
+                "sparat än: kontrollera det och tryck på knappen för att spara."), "info")
     elif stored is not None:
         form.load(stored)
     elif step.key == "about":
         form.name.data = service.person_name(_person_id())
-    previous = previous_step(step.key)
+    steps = path(repeat=application.kind == Kind.REPEAT)
+    previous = previous_step(step.key, repeat=application.kind == Kind.REPEAT)
     back = url_for(".review", application_id=application.id) if back_to_review else (
         url_for(".question", application_id=application.id, slug=previous.slug) if previous
         else url_for(".index"))
@@ -148,9 +165,24 @@ def question(application_id: int, slug: str) -> Response | str | tuple[str, int]
         referral = referral_for((stored or {}).get("postcode"), current_app.config["SERVICE_AREA_REFERRALS"])
     html = render_template("applications/step.html", application=application, step=step, form=form,
                            fields=form.visible_fields(form.context), back=back, back_to_review=back_to_review,
-                           number=[s.key for s in STEPS].index(step.key) + 1, total=len(STEPS),
-                           referral=referral, repeat=application.kind == Kind.REPEAT)
+                           number=_step_number(steps, step.key), total=len(steps),
+                           referral=referral, repeat=application.kind == Kind.REPEAT,
+                           children_wanted=request.args.get("barn", 0, type=int), max_children=MAX_CHILDREN)
     return html, status
+
+
+def _step_number(steps: tuple[Any, ...], key: str) -> int | None:
+    keys = [s.key for s in steps]
+    return keys.index(key) + 1 if key in keys else None
+
+
+def _warn_same_month(application: Application) -> None:
+    """Say so when the household already applied for this month; the application can still be sent."""
+    for other in service.same_month_applications(application):
+        flash(_("Du har redan skickat en ansökan för %(month)s (%(reference)s). Du kan ändå skicka den här, "
+                "till exempel om något har ändrats. Skriv då vad som har ändrats.",
+                month=labels.month_text(other.answers["month"]["month"]), reference=ltr_text(other.reference)),
+              "info")
 
 
 def _tell_outside_area(application: Application) -> None:
@@ -222,7 +254,8 @@ def document(application_id: int, item_id: int) -> Response | str | tuple[str, i
             return redirect(_after_item(application))
     documents = _documents(item)
     html = render_template("applications/document.html", application=application, item=item, labels=labels,
-                           form=form, problems=problems, documents=documents, back=_after_item(application))
+                           form=form, problems=problems, documents=documents, back=_after_item(application),
+                           page_error=bool(problems))
     return html, 400 if problems else 200
 
 
@@ -257,7 +290,8 @@ def review(application_id: int) -> Response | str:
     sections = labels.answer_sections(application, context,
                                       month_choices(application.answers.get("month", {}).get("month")))
     return render_template("applications/review.html", application=application, sections=sections,
-                           missing_step=missing_step, form=ActionForm(), labels=labels,
+                           missing_step=missing_step, same_month=service.same_month_applications(application),
+                           form=ActionForm(), labels=labels,
                            outstanding=service.outstanding_items(application))
 
 
@@ -348,5 +382,7 @@ def confirm(application_id: int) -> Response | str:
         return redirect(url_for(".index"))
     context = service.step_context(application)
     sections = labels.answer_sections(application, context,
-                                      month_choices(application.answers.get("month", {}).get("month")))
-    return render_template("applications/confirm.html", application=application, sections=sections, form=form)
+                                      month_choices(application.answers.get("month", {}).get("month")),
+                                      co_applicant=True)
+    return render_template("applications/confirm.html", application=application, sections=sections, form=form,
+                           applicant=service.person_name(application.person_id))

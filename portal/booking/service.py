@@ -411,3 +411,15 @@ def bookings_for_item(intake_item_id: int) -> list[Booking]:
     """An intake item's bookings, newest first."""
     return list(db.session.scalars(select(Booking).where(Booking.intake_item_id == intake_item_id)
                                    .order_by(Booking.starts_at.desc())))
+
+
+def upcoming_for_items(intake_item_ids: Iterable[int]) -> list[tuple[int, datetime]]:
+    """(intake item id, start) of booked times still to come for these items: the resident's own page shows them."""
+    ids = list(intake_item_ids)
+    if not ids:
+        return []
+    rows = db.session.execute(select(Booking.intake_item_id, Booking.starts_at)
+                              .where(Booking.intake_item_id.in_(ids), Booking.status == BookingStatus.BOOKED,
+                                     Booking.starts_at >= utcnow())
+                              .order_by(Booking.starts_at)).all()
+    return [(int(item_id), starts_at) for item_id, starts_at in rows if item_id is not None]

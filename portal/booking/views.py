@@ -86,7 +86,7 @@ def show(code: str) -> Response | str | tuple[str, int]:
             return _page(booking, form, CancelForm(), code), 409
         flash(_("Klart! Din nya tid är bokad."), "success")
         return redirect(url_for(".show", code=code))
-    return _page(booking, form, CancelForm(), code)
+    return _page(booking, form, CancelForm(), code), 400 if form.errors else 200
 
 
 @bp.route("/<code>/avboka", methods=["POST"])

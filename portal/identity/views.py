@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from portal import messages
 from portal.extensions import limiter
+from portal.forms import BaseForm
 from portal.i18n import add_lang, current_language, pull_lang
 from portal.identity import oidc
 from portal.identity.forms import DevelopmentLoginForm
@@ -21,11 +22,15 @@ from portal.identity.service import (
     login_resident,
 )
 from portal.personnummer import InvalidIdentityNumber
-from portal.security import end_session, public, safe_next, start_session
+from portal.security import end_session, keep_alive, public, resident_required, safe_next, start_session
 
 bp = Blueprint("identity", __name__, url_prefix="/<lang>", template_folder="templates")
 bp.url_value_preprocessor(pull_lang)
 bp.url_defaults(add_lang)
+
+
+class ActionForm(BaseForm):
+    """A button: only the CSRF token."""
 
 
 def _dev_login_available() -> bool:
@@ -83,7 +88,7 @@ def _refused(reason: str, message: str, status: int) -> tuple[str, int]:
     """The page that says why the e-ID login did not let the resident in."""
     current_app.logger.warning("e-ID login refused: %s", reason)
     session.pop("login_next", None)
-    return render_template("identity/eid_refused.html", message=message), status
+    return render_template("identity/eid_refused.html", message=message, page_error=True), status
 
 
 @bp.route("/logga-in/e-legitimation/klar")
@@ -124,6 +129,18 @@ def eid_callback() -> Response | tuple[str, int]:
     target = session.pop("login_next", None)
     start_session(person_id=person.id, login_method=Method.EID.value)
     return redirect(safe_next(target, _after_login()))
+
+
+@bp.route("/fortsatt-inloggad", methods=["POST"])
+@resident_required
+def stay_logged_in() -> Response | tuple[str, int]:
+    """The timeout warning's button: the resident is still there, so the idle clock starts again."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    keep_alive()
+    if request.headers.get("X-Requested-With") == "fetch":
+        return "", 204
+    return redirect(safe_next(request.form.get("next"), url_for("applications.index")))
 
 
 @bp.route("/logga-ut", methods=["POST"])
