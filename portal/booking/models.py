@@ -27,9 +27,15 @@ class Purpose(StrEnum):
 
 
 class BookingStatus(StrEnum):
-    """Where a booking stands; only `booked` holds a place."""
+    """Where a booking stands; only `booked` holds a place.
+
+    `unscheduled`: no time held, but the rebooking code can pick one (an outreach letter when no time fitted
+    before the deadline, with place 0; or a time the person cancelled online, keeping its old time and place
+    for the record). Cancelling online is contact that needs a new time, not silence.
+    """
 
     BOOKED = "booked"
+    UNSCHEDULED = "unscheduled"
     CANCELLED = "cancelled"
     ATTENDED = "attended"
     NO_SHOW = "no_show"
