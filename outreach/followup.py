@@ -4,7 +4,7 @@ a notice without a decision near its deadline is escalated.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import or_, select
@@ -22,6 +22,7 @@ from outreach.notices.models import (
     Outcome,
 )
 from portal.booking.models import Booking, BookingStatus
+from portal.booking.service import HORIZON_DAYS, open_code
 from portal.clock import local_date
 from portal.db import db
 from portal.people import Person
@@ -49,7 +50,7 @@ def claim_missed_bookings(limit: int = 500) -> list[Notice]:
         select(Notice).join(NoticeAction, (NoticeAction.notice_id == Notice.id)
                             & (NoticeAction.kind == ActionKind.BOOKING))
         .join(Booking, Booking.id == NoticeAction.ref_id)
-        .where(Booking.status.in_((BookingStatus.NO_SHOW, BookingStatus.CANCELLED)),
+        .where(Booking.status.in_((BookingStatus.NO_SHOW, BookingStatus.CANCELLED, BookingStatus.UNSCHEDULED)),
                Notice.outcome == Outcome.CONTACTED, Notice.decision.is_(None), Notice.superseded.is_(False),
                Notice.pipeline_due.is_(False), ~has_task, ~was_reached)
         .order_by(Notice.id).limit(limit).with_for_update(skip_locked=True, of=Notice)))
@@ -79,6 +80,9 @@ def needs_task(notice: Notice, letter: NoticeAction | None, booking: NoticeActio
         return "Uteblev från den bokade tiden"
     if status == BookingStatus.CANCELLED:
         return "Avbokade den bokade tiden"
+    if status == BookingStatus.UNSCHEDULED:
+        # Cancelling online is contact: the person needs a new time, not a letter saying we never heard from them.
+        return "Avbokade tiden på webben och behöver en ny tid"
     if letter is not None and letter.done_at is not None and \
             working_days_between(local_date(letter.done_at), today) >= contact_days:
         return f"Ingen kontakt {contact_days} arbetsdagar efter brevet"
@@ -135,8 +139,25 @@ def _follow_one(notice: Notice, *, today: date, contact_days: int, escalate_days
                status=ActionStatus.PENDING)
     person = db.session.get(Person, notice.person_id) if notice.person_id else None
     if person is not None and notice.deadline is not None and (notice.deadline - today).days >= second_min:
-        delivery.write_letter(notice, person, kind="outreach_second", action=ActionKind.LETTER_SECOND)
+        second_letter(notice, person, status=booking_status(booking.ref_id) if booking is not None else None)
     return changed + 1
+
+
+SECOND_LETTER_REASONS = {BookingStatus.NO_SHOW: "missed", BookingStatus.CANCELLED: "cancelled",
+                         BookingStatus.UNSCHEDULED: "cancelled"}
+
+
+def second_letter(notice: Notice, person: Person, *, status: BookingStatus | None) -> None:
+    """The follow-up letter says what happened: a missed time or a cancelled one comes with a code to pick a
+    new time on the rebooking page; no answer at all asks them to phone."""
+    reason = SECOND_LETTER_REASONS.get(status) if status is not None else None
+    code = None
+    if reason is not None and get_action(notice.id, ActionKind.LETTER_SECOND) is None:
+        print_day, _first = delivery.letter_days()
+        _booking, code = open_code(purpose="outreach", intake_item_id=notice.intake_item_id,
+                                   priority=notice.priority, expires_on=print_day + timedelta(days=HORIZON_DAYS))
+    delivery.write_letter(notice, person, kind="outreach_second", action=ActionKind.LETTER_SECOND, code=code,
+                          reason=reason or "no_answer")
 
 
 def list_open_tasks() -> list[tuple[NoticeAction, Notice]]:

@@ -290,7 +290,8 @@ def retry_pending() -> int:
         second = db.session.scalar(select(NoticeAction).where(NoticeAction.notice_id == notice.id,
                                                               NoticeAction.kind == ActionKind.LETTER_SECOND))
         if second is not None and second.status == ActionStatus.PENDING:
-            delivery.write_letter(notice, person, kind="outreach_second", action=ActionKind.LETTER_SECOND)
+            delivery.write_letter(notice, person, kind="outreach_second", action=ActionKind.LETTER_SECOND,
+                                  reason="no_answer")
         done += 1
     db.session.commit()
     return done

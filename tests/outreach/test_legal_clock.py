@@ -1,0 +1,155 @@
+"""Issue 26: the legal clock. Every test runs on a fixed Swedish date (clock.travel), on SQLite and PostgreSQL,
+with real letters read back from their PDFs (pdftotext)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from outreach.actions import get_action
+from outreach.notices.models import ActionKind, ActionStatus, Notice, Outcome
+from outreach.pipeline import run_pass
+from portal import clock
+from portal.booking.models import Booking, BookingStatus
+from portal.db import db
+from portal.letters.models import Letter
+from portal.letters.print_batch import claim_batch
+from portal.letters.service import read_letter_pdf
+from portal.workdays import add_working_days
+from tests.outreach.factories import import_rows, notice_by_reference, numbered_rows, row
+
+TUESDAY = date(2026, 12, 8)
+THURSDAY = date(2026, 12, 3)
+
+
+@pytest.fixture
+def on_tuesday() -> Iterator[None]:
+    with clock.travel(datetime.combine(TUESDAY, time(10), tzinfo=clock.LOCAL_TZ)):
+        yield
+
+
+@pytest.fixture
+def on_thursday() -> Iterator[None]:
+    with clock.travel(datetime.combine(THURSDAY, time(10), tzinfo=clock.LOCAL_TZ)):
+        yield
+
+
+def letter_text(letter: Letter, tmp_path: Path) -> str:
+    """The letter's stored PDF as text (pdftotext), whitespace folded."""
+    path = tmp_path / f"letter-{letter.id}.pdf"
+    path.write_bytes(read_letter_pdf(letter))
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    return re.sub(r"\s+", " ", text)
+
+
+def first_letter(notice: Notice) -> Letter:
+    step = get_action(notice.id, ActionKind.LETTER_FIRST)
+    assert step is not None and step.ref_id is not None, "the notice got no letter"
+    letter = db.session.get(Letter, step.ref_id)
+    assert letter is not None
+    return letter
+
+
+def booked_day(notice: Notice) -> date:
+    step = get_action(notice.id, ActionKind.BOOKING)
+    assert step is not None and step.ref_id is not None
+    booking = db.session.get(Booking, step.ref_id)
+    assert booking is not None and booking.status == BookingStatus.BOOKED
+    return clock.local_date(booking.starts_at)
+
+
+# --- 1. Time that reaches the person -----------------------------------------------------------------------------
+
+def test_the_booked_time_leaves_print_day_post_and_margin_and_the_letter_is_dated_on_its_print_day(
+        app: Flask, on_tuesday: None, tmp_path: Path) -> None:
+    import_rows(row(referens="TODAYS-BATCH"))
+    run_pass()
+    notice = notice_by_reference("TODAYS-BATCH")
+    # Printed Tuesday, two working days of post (Thursday), one of margin: Friday at the earliest.
+    assert booked_day(notice) == add_working_days(TUESDAY, 2 + 1) == date(2026, 12, 11)
+    assert "Datum: 8 december 2026" in letter_text(first_letter(notice), tmp_path)
+
+
+def test_a_letter_after_todays_batch_is_in_the_next_batch_and_its_time_counts_from_there(
+        app: Flask, on_tuesday: None, tmp_path: Path) -> None:
+    claim_batch(TUESDAY)  # today's batch is made: the next letter leaves on Wednesday
+    import_rows(row(referens="NEXT-BATCH"))
+    run_pass()
+    notice = notice_by_reference("NEXT-BATCH")
+    assert booked_day(notice) == date(2026, 12, 14)  # Wednesday + 2 + 1 working days: Monday
+    letter = first_letter(notice)
+    assert "Datum: 9 december 2026" in letter_text(letter, tmp_path)
+    batch, letters = claim_batch(date(2026, 12, 9))
+    assert letter in letters
+
+
+def test_the_post_days_are_configured(app: Flask, on_tuesday: None) -> None:
+    app.config["POSTAL_WORKING_DAYS"] = 4
+    import_rows(row(referens="SLOW-POST"))
+    run_pass()
+    assert booked_day(notice_by_reference("SLOW-POST")) == add_working_days(TUESDAY, 4 + 1)
+
+
+def test_no_time_before_the_deadline_still_sends_a_letter_with_a_code_that_books_and_makes_a_task(
+        app: Flask, client: FlaskClient, on_thursday: None, tmp_path: Path) -> None:
+    # Thursday: an eviction on Monday leaves no time the post can reach the person before.
+    eviction = THURSDAY + timedelta(days=4)
+    import_rows(row(referens="KFM-NEAR", typ="avhysning", skuld="", uppsagning="",
+                    avhysning=f"{eviction.isoformat()} 09:30"))
+    run_pass()
+    notice = notice_by_reference("KFM-NEAR")
+    assert notice.outcome == Outcome.CONTACTED and notice.escalated_at is not None
+    task = get_action(notice.id, ActionKind.FOLLOWUP_TASK)
+    assert task is not None and task.status == ActionStatus.PENDING and "Ingen ledig tid" in task.detail
+    text = letter_text(first_letter(notice), tmp_path)
+    assert "Vi har inte kunnat boka en tid åt dig" in text and "Ring oss eller kom in till oss" in text
+    assert "Vi har bokat en tid åt dig" not in text
+    code = re.search(r"Kod: ([A-Z0-9]{10})", text)
+    assert code is not None
+    # The code picks any free time on the rebooking page.
+    page = client.get(f"/sv/tid/{code.group(1)}")
+    assert page.status_code == 200 and "Du har ingen bokad tid just nu" in page.text
+    chosen = re.search(r'name="starts_at" id="starts_at" value="([^"]+)"', page.text)
+    assert chosen is not None
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text)
+    data = {"starts_at": chosen.group(1), **({"csrf_token": token.group(1)} if token else {})}
+    assert client.post(f"/sv/tid/{code.group(1)}", data=data).status_code == 302
+    step = get_action(notice.id, ActionKind.BOOKING)
+    assert step is not None
+    booking = db.session.get(Booking, step.ref_id)
+    db.session.refresh(booking)
+    assert booking is not None and booking.status == BookingStatus.BOOKED and booking.place >= 1
+    assert booking.starts_at == datetime.fromisoformat(chosen.group(1))
+
+
+def test_a_landlords_file_of_1000_on_a_nearly_full_day_leaves_no_notice_without_a_letter_or_task(
+        app: Flask, on_tuesday: None) -> None:
+    from portal.booking.models import CalendarSettings
+
+    # A small reception: one place per half hour, 09-11, so the weeks before the deadlines fill fast.
+    db.session.add(CalendarSettings(id=1, hours={str(d): [["09:00", "11:00"]] for d in range(5)}, slot_minutes=30,
+                                    places_per_slot=1, lead_working_days=2))
+    db.session.commit()
+    report = import_rows(*numbered_rows(1000))
+    assert len(report.created) == 1000 and not report.rejected
+    run_pass()
+    letters = select(func.count()).select_from(Notice).where(Notice.outcome == Outcome.CONTACTED)
+    assert db.session.scalar(letters) == 1000
+    for notice in db.session.scalars(select(Notice)):
+        has_letter = get_action(notice.id, ActionKind.LETTER_FIRST) is not None
+        has_task = get_action(notice.id, ActionKind.FOLLOWUP_TASK) is not None
+        assert has_letter or has_task, notice.reference
+        assert has_letter, f"{notice.reference}: no letter"
+    booked = db.session.scalar(select(func.count()).select_from(Booking)
+                               .where(Booking.status == BookingStatus.BOOKED))
+    tasks = db.session.scalar(select(func.count()).select_from(Notice).where(Notice.escalated_at.is_not(None)))
+    assert booked and tasks and booked + tasks == 1000
