@@ -131,8 +131,9 @@ def _follow_one(notice: Notice, *, today: date, contact_days: int, escalate_days
         changed += 1
     if get_action(notice.id, ActionKind.FOLLOWUP_TASK) is not None:
         return changed
-    reason = needs_task(notice, get_action(notice.id, ActionKind.LETTER_FIRST),
-                        get_action(notice.id, ActionKind.BOOKING), today=today, contact_days=contact_days)
+    booking = get_action(notice.id, ActionKind.BOOKING)
+    reason = needs_task(notice, get_action(notice.id, ActionKind.LETTER_FIRST), booking, today=today,
+                        contact_days=contact_days)
     if reason is None:
         return changed
     add_action(notice, ActionKind.FOLLOWUP_TASK, detail=f"{reason}: ring, skicka sms eller gör hembesök",
