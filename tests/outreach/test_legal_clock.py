@@ -14,8 +14,17 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from outreach import casework
 from outreach.actions import get_action
-from outreach.notices.models import ActionKind, ActionStatus, Notice, Outcome
+from outreach.notices.models import (
+    ActionKind,
+    ActionStatus,
+    AttemptChannel,
+    AttemptResult,
+    Decision,
+    Notice,
+    Outcome,
+)
 from outreach.pipeline import run_pass
 from portal import clock
 from portal.booking.models import Booking, BookingStatus
@@ -23,8 +32,11 @@ from portal.db import db
 from portal.letters.models import Letter
 from portal.letters.print_batch import claim_batch
 from portal.letters.service import read_letter_pdf
+from portal.staff.models import Role
 from portal.workdays import add_working_days
+from tests.factories import PASSWORD, create_staff_user
 from tests.outreach.factories import import_rows, notice_by_reference, numbered_rows, row
+from tests.pages import login_staff
 
 TUESDAY = date(2026, 12, 8)
 THURSDAY = date(2026, 12, 3)
@@ -153,3 +165,57 @@ def test_a_landlords_file_of_1000_on_a_nearly_full_day_leaves_no_notice_without_
                                .where(Booking.status == BookingStatus.BOOKED))
     tasks = db.session.scalar(select(func.count()).select_from(Notice).where(Notice.escalated_at.is_not(None)))
     assert booked and tasks and booked + tasks == 1000
+
+
+# --- 3. Urgency that looks urgent --------------------------------------------------------------------------------
+
+def _staff(client: FlaskClient, role: Role) -> None:
+    user = create_staff_user(email=f"{role}@example.org", role=role)
+    login_staff(client, user.email, PASSWORD)
+
+
+def _row_of(html: str, text: str) -> str:
+    """The table row of the page holding `text`."""
+    rows = [chunk.split("</tr>")[0] for chunk in html.split("<tr")[1:] if text in chunk.split("</tr>")[0]]
+    assert rows, text
+    return rows[0]
+
+
+def test_an_eviction_two_days_away_is_red_first_and_gets_an_immediate_task(
+        app: Flask, client: FlaskClient, on_tuesday: None) -> None:
+    staff = create_staff_user(email="ulla@example.org", role=Role.OUTREACH)
+    old = (TUESDAY - timedelta(days=30)).isoformat()
+    # A decided notice whose deadline was last week sorted before everything until now.
+    import_rows(row(referens="DECIDED-EARLIER", inkom=old, uppsagning=old, adress="Annan gata 2",
+                    personnummer="198112189876"),
+                row(referens="KFM-TWO-DAYS", typ="avhysning", skuld="", uppsagning="",
+                    avhysning=f"{(TUESDAY + timedelta(days=2)).isoformat()} 09:00"))
+    run_pass()
+    casework.record_decision(notice_by_reference("DECIDED-EARLIER"), decision=Decision.NO_ACTION, reason="Betalt",
+                             staff_id=staff.id)
+    notice = notice_by_reference("KFM-TWO-DAYS")
+    task = get_action(notice.id, ActionKind.FOLLOWUP_TASK)
+    assert task is not None and task.status == ActionStatus.PENDING
+    assert "Brådskande" in task.detail and "2026-12-10" in task.detail
+    login_staff(client, staff.email, PASSWORD)
+    listing = client.get("/staff/notices/").text
+    assert listing.index("KFM-TWO-DAYS") < listing.index("DECIDED-EARLIER"), "the urgent notice sorts first"
+    assert "tag--red\">Brådskande" in _row_of(listing, "KFM-TWO-DAYS")
+    assert "Brådskande" not in _row_of(listing, "DECIDED-EARLIER")
+    # The reception's queue: red, never a green "I tid".
+    _staff(client, Role.RECEPTION)
+    queue = client.get("/staff/intake/").text
+    item_row = _row_of(queue, "2026-12-10")
+    assert "tag--red\">Brådskande" in item_row and "I tid" not in item_row and "tag--green" not in item_row
+
+
+def test_once_the_household_is_reached_it_is_no_longer_urgent(app: Flask, on_tuesday: None) -> None:
+    staff = create_staff_user(email="ulla@example.org", role=Role.OUTREACH)
+    import_rows(row(referens="KFM-REACHED", typ="avhysning", skuld="", uppsagning="",
+                    avhysning=f"{(TUESDAY + timedelta(days=2)).isoformat()} 09:00"))
+    run_pass()
+    notice = notice_by_reference("KFM-REACHED")
+    assert casework.is_urgent(notice)
+    casework.record_attempt(notice, channel=AttemptChannel.CALL, result=AttemptResult.REACHED, note="",
+                            staff_id=staff.id)
+    assert not casework.is_urgent(notice)
