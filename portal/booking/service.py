@@ -12,7 +12,15 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from portal import audit
-from portal.booking.models import Booking, BookingStatus, CalendarSettings, ClosedDay, Purpose, default_settings
+from portal.booking.models import (
+    Booking,
+    BookingEvent,
+    BookingStatus,
+    CalendarSettings,
+    ClosedDay,
+    Purpose,
+    default_settings,
+)
 from portal.clock import LOCAL_TZ
 from portal.db import db, utcnow
 from portal.workdays import add_working_days, is_working_day
@@ -135,6 +143,12 @@ def candidate_days(first: date, deadline: date | None) -> Iterable[date]:
         day += timedelta(days=1)
 
 
+def add_event(booking: Booking, kind: str, *, actor: str) -> None:
+    """Write a step of the booking's history (no commit), with the time it holds then."""
+    db.session.add(BookingEvent(booking_id=booking.id, kind=kind, actor=actor[:100], at=utcnow(),
+                                starts_at=booking.starts_at if booking.place > 0 else None))
+
+
 def open_code(*, purpose: str, intake_item_id: int | None, expires_on: date, priority: int = 0
               ) -> tuple[Booking, str]:
     """A rebooking code with no time yet (adds, no commit): the person picks any free time with it on the
@@ -146,6 +160,7 @@ def open_code(*, purpose: str, intake_item_id: int | None, expires_on: date, pri
                       code_expires_at=end_of_day, created_at=utcnow())
     db.session.add(booking)
     db.session.flush()
+    add_event(booking, "code_without_time", actor="uppsökande")
     return booking, code
 
 
@@ -166,6 +181,7 @@ def _try_place(starts_at: datetime, place: int, *, purpose: str, intake_item_id:
             db.session.add(booking)
     except IntegrityError:
         return None
+    add_event(booking, "booked", actor="uppsökande" if purpose == Purpose.OUTREACH else "mottagningen")
     return booking, code
 
 
@@ -265,6 +281,7 @@ def _change_status(booking_id: int, status: BookingStatus, *, actor: str, allowe
     booking.status = status
     if code_expires_at is not None:
         booking.code_expires_at = code_expires_at
+    add_event(booking, "cancelled_online" if status == BookingStatus.UNSCHEDULED else str(status), actor=actor)
     audit.record(f"booking.{status}", object_type="booking", object_id=booking.id, detail=actor)
     db.session.commit()
     return booking
@@ -368,6 +385,7 @@ def move_booking(booking_id: int, starts_at: datetime, *, actor: str) -> Booking
         except IntegrityError:
             db.session.refresh(booking)
             continue
+        add_event(booking, "picked" if picked else "moved", actor=actor)
         audit.record("booking.pick" if picked else "booking.move", object_type="booking", object_id=booking.id,
                      detail=actor)
         db.session.commit()
