@@ -219,3 +219,178 @@ def test_once_the_household_is_reached_it_is_no_longer_urgent(app: Flask, on_tue
     casework.record_attempt(notice, channel=AttemptChannel.CALL, result=AttemptResult.REACHED, note="",
                             staff_id=staff.id)
     assert not casework.is_urgent(notice)
+
+
+# --- 4. The right words for the case -----------------------------------------------------------------------------
+
+OPENINGS = {
+    "uppsagning": "Din hyresvärd har meddelat oss att hyran inte är betald",
+    "storning": "klagomål om störningar från din bostad",
+    "avhysning": "Kronofogden har meddelat oss att du ska avhysas från din bostad den",
+    "ovrigt": "Din hyresvärd har skickat ett meddelande till oss om ditt hyresavtal",
+}
+
+
+def _pdf_text(pdf: bytes, tmp_path: Path, name: str) -> str:
+    path = tmp_path / f"{name}.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    return re.sub(r"\s+", " ", text)
+
+
+@pytest.mark.parametrize("kind", sorted(OPENINGS))
+def test_each_notice_type_has_its_own_text_in_every_language(app: Flask, tmp_path: Path, kind: str) -> None:
+    from flask_babel import force_locale, format_date, format_time
+
+    from outreach.letters import _opening, LetterData, render_outreach_letter
+    from tests.letters.factories import outreach_letter_fields
+
+    eviction_at = datetime(2026, 12, 14, 9, 30, tzinfo=clock.LOCAL_TZ)
+    for language in app.config["LANGUAGES"]:
+        fields = {**outreach_letter_fields(language), "notice_kind": kind,
+                  "eviction_at": eviction_at if kind == "avhysning" else None,
+                  "recovery_deadline": None if kind != "uppsagning" else date(2026, 12, 10)}
+        text = _pdf_text(bytes(render_outreach_letter(**fields)), tmp_path, f"{kind}-{language}")
+        assert OPENINGS[kind] in text, (kind, language)
+        for other, words in OPENINGS.items():
+            if other != kind:
+                assert words not in text, f"{kind} letter ({language}) has the {other} text"
+        if kind == "avhysning":
+            assert "måndag 14 december 2026 klockan 09:30" in text
+        data = LetterData(kind="outreach_first", recipient_name="x", booking_starts_at=None, rebooking_code=None,
+                          rebooking_url=None, recovery_deadline=None, amount_text=None, eviction_at=fields[
+                              "eviction_at"], phone="1", phone_hours="9", place="p", notice_kind=kind)
+        with force_locale(language):
+            translated = _opening(data)
+            if kind == "avhysning":
+                assert format_time(eviction_at, "HH:mm") in translated
+                assert format_date(eviction_at, "full") in translated
+        if language != "sv":
+            assert translated != _sv_opening(data), f"{kind} not translated to {language}"
+            # The person's language follows the Swedish: its first words are in the letter.
+            head = " ".join(translated.split()[:3])
+            assert head in text or language in ("ar", "fa"), (language, head)
+
+
+def _sv_opening(data: object) -> str:
+    from flask_babel import force_locale
+
+    from outreach.letters import _opening
+
+    with force_locale("sv"):
+        return _opening(data)  # type: ignore[arg-type]
+
+
+def _code_in(letter: Letter, tmp_path: Path) -> str:
+    found = re.search(r"Kod: ([A-Z0-9]{10})", letter_text(letter, tmp_path))
+    assert found is not None
+    return found.group(1)
+
+
+def _second_letter(notice: Notice) -> Letter:
+    step = get_action(notice.id, ActionKind.LETTER_SECOND)
+    assert step is not None and step.ref_id is not None, "no follow-up letter"
+    letter = db.session.get(Letter, step.ref_id)
+    assert letter is not None
+    return letter
+
+
+def test_cancelling_online_is_contact_needing_a_new_time_and_the_follow_up_letter_says_so(
+        app: Flask, client: FlaskClient, on_tuesday: None, tmp_path: Path) -> None:
+    from outreach.followup import follow_up
+    from tests.pages import submit
+
+    import_rows(row(referens="CANCELS-ONLINE"))
+    run_pass()
+    notice = notice_by_reference("CANCELS-ONLINE")
+    code = _code_in(first_letter(notice), tmp_path)
+    assert submit(client, f"/sv/tid/{code}", {"confirm": "y"}, action=f"/sv/tid/{code}/avboka").status_code == 302
+    follow_up(today=TUESDAY)  # the next pass, minutes later
+    task = get_action(notice.id, ActionKind.FOLLOWUP_TASK)
+    assert task is not None and "Avbokade tiden på webben och behöver en ny tid" in task.detail
+    text = letter_text(_second_letter(notice), tmp_path)
+    assert "Du avbokade tiden vi hade bokat åt dig" in text
+    assert "har inte fått kontakt" not in text
+    # The follow-up letter's code picks a new time, and so does the first letter's.
+    for letter_code in (_code_in(_second_letter(notice), tmp_path), code):
+        page = client.get(f"/sv/tid/{letter_code}")
+        assert page.status_code == 200 and "Välj en tid" in page.text
+
+
+def test_a_missed_time_gets_a_letter_that_says_so(app: Flask, on_tuesday: None, tmp_path: Path) -> None:
+    from outreach.followup import follow_up
+    from portal.booking import service
+
+    import_rows(row(referens="MISSES"))
+    run_pass()
+    notice = notice_by_reference("MISSES")
+    step = get_action(notice.id, ActionKind.BOOKING)
+    assert step is not None and step.ref_id is not None
+    booking = db.session.get(Booking, step.ref_id)
+    assert booking is not None
+    with clock.travel(booking.starts_at + timedelta(minutes=20)):
+        service.mark_no_show(booking.id, actor="reception")
+        follow_up(today=clock.local_today())
+    text = letter_text(_second_letter(notice), tmp_path)
+    assert "Du kom inte till den tid vi hade bokat åt dig" in text and "har inte fått kontakt" not in text
+    assert re.search(r"Kod: [A-Z0-9]{10}", text)
+
+
+# --- 5. Timeline and attendance ----------------------------------------------------------------------------------
+
+def test_attendance_is_marked_only_from_the_start_on_and_an_early_no_show_makes_no_letter(
+        app: Flask, on_tuesday: None) -> None:
+    from outreach.followup import follow_up
+    from portal.booking import service
+
+    import_rows(row(referens="EARLY"))
+    run_pass()
+    notice = notice_by_reference("EARLY")
+    step = get_action(notice.id, ActionKind.BOOKING)
+    assert step is not None and step.ref_id is not None
+    booking = db.session.get(Booking, step.ref_id)
+    assert booking is not None and booking.starts_at > clock.now() + timedelta(days=2)
+    for mark in (service.mark_no_show, service.mark_attended):
+        with pytest.raises(service.BookingError, match="inte börjat"):
+            mark(booking.id, actor="reception")
+    db.session.rollback()
+    follow_up(today=TUESDAY)
+    assert get_action(notice.id, ActionKind.LETTER_SECOND) is None
+    assert db.session.get(Booking, booking.id).status == BookingStatus.BOOKED  # type: ignore[union-attr]
+    with clock.travel(booking.starts_at):
+        assert service.mark_attended(booking.id, actor="reception").status == BookingStatus.ATTENDED
+
+
+def test_the_timeline_tells_the_story_in_swedish_time(app: Flask, client: FlaskClient, on_tuesday: None,
+                                                      tmp_path: Path) -> None:
+    from portal.booking import service
+    from tests.pages import submit
+
+    staff = create_staff_user(email="ulla@example.org", role=Role.OUTREACH)
+    import_rows(row(referens="STORY"))
+    run_pass()
+    notice = notice_by_reference("STORY")
+    letter = first_letter(notice)
+    code = _code_in(letter, tmp_path)
+    claim_batch(TUESDAY)
+    first_time = booked_day(notice)
+    assert submit(client, f"/sv/tid/{code}", {"confirm": "y"}, action=f"/sv/tid/{code}/avboka").status_code == 302
+    step = get_action(notice.id, ActionKind.BOOKING)
+    assert step is not None and step.ref_id is not None
+    (_day, starts), *_ = service.offered_times()
+    service.move_booking(step.ref_id, starts[0], actor="ombokning med kod")
+    with clock.travel(starts[0] + timedelta(minutes=1)):
+        service.mark_attended(step.ref_id, actor="reception")
+        login_staff(client, staff.email, PASSWORD)
+        page = client.get(f"/staff/notices/{notice.id}").text
+        letters_page = client.get("/staff/brev/").text
+    timeline = page.split("<h2>Händelser</h2>")[1].split("</ol>")[0]
+    local_start = starts[0].astimezone(clock.LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
+    assert f"Tid bokad</strong>: tid {first_time.isoformat()}" in timeline
+    assert "Avbokade på webben" in timeline
+    assert f"Tid vald med koden</strong>: tid {local_start}" in timeline
+    assert "Kom till tiden" in timeline
+    assert "utskriftsdag 2026-12-08" in timeline
+    assert timeline.index("Tid bokad") < timeline.index("Avbokade på webben") < timeline.index("Kom till tiden")
+    # Swedish local time, not UTC: the letter was made at about 10:00 in Stockholm (09:00 UTC).
+    assert "UTC" not in letters_page and "2026-12-08 10:0" in letters_page
