@@ -25,11 +25,11 @@ from outreach.notices.models import (
 from outreach.notices.service import apply_rules
 from outreach.protection import protect_notice
 from portal import audit
-from portal.clock import local_today
 from portal.booking.models import Booking, BookingStatus
+from portal.clock import local_today
 from portal.db import db, utcnow
-from portal.workdays import add_working_days
 from portal.people import Person
+from portal.workdays import add_working_days
 
 
 class CaseworkError(ValueError):

@@ -19,8 +19,8 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from outreach import delivery, rules
-from outreach.followup import urgent_reason
 from outreach.actions import add_action, escalate, forget, preload
+from outreach.followup import urgent_reason
 from outreach.notices.known_clients import KnownClient
 from outreach.notices.models import ActionKind, ActionStatus, NameCheck, Notice, NoticeAction, NoticeKind, Outcome
 from outreach.notices.service import apply_rules

@@ -264,7 +264,8 @@ def book_at(starts_at: datetime, *, purpose: str, intake_item_id: int | None, pr
 def get_booking_by_code(code: str, *, now: datetime | None = None) -> Booking | None:
     """The active booking a rebooking code belongs to, or None when unknown or expired."""
     booking = db.session.scalar(select(Booking).where(Booking.code_hash == hash_code(code)))
-    if booking is None or booking.status not in (BookingStatus.BOOKED, BookingStatus.UNSCHEDULED) or booking.code_expires_at <= (now or utcnow()):
+    usable = (BookingStatus.BOOKED, BookingStatus.UNSCHEDULED)  # unscheduled: the code picks a time
+    if booking is None or booking.status not in usable or booking.code_expires_at <= (now or utcnow()):
         return None
     return booking
 

@@ -53,7 +53,8 @@ def _times(booking: Booking) -> list[tuple[str, list[tuple[str, str]]]]:
 def _page(booking: Booking, form: MoveForm, cancel_form: CancelForm, code: str) -> str:
     return render_template("booking/show.html", booking=booking, form=form, times=_times(booking),
                            cancel_form=cancel_form, code=code,
-                           unscheduled=booking.status == BookingStatus.UNSCHEDULED, when_day=format_date(booking.starts_at, "full"),
+                           unscheduled=booking.status == BookingStatus.UNSCHEDULED,
+                           when_day=format_date(booking.starts_at, "full"),
                            when_time=format_time(booking.starts_at, "HH:mm"))
 
 

@@ -74,7 +74,8 @@ def queue_page() -> str:
 
 
 def _urgent(item: IntakeItem, today: date) -> bool:
-    return deadlines.is_urgent(legal_deadline=item.legal_deadline, state=item.state, today=today, urgent_days=current_app.config.get("OUTREACH_URGENT_WORKING_DAYS", 5))
+    return deadlines.is_urgent(legal_deadline=item.legal_deadline, state=item.state, today=today,
+                               urgent_days=current_app.config.get("OUTREACH_URGENT_WORKING_DAYS", 5))
 
 
 def labels() -> dict[str, object]:

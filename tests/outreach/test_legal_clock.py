@@ -100,7 +100,7 @@ def test_a_letter_after_todays_batch_is_in_the_next_batch_and_its_time_counts_fr
     assert booked_day(notice) == date(2026, 12, 14)  # Wednesday + 2 + 1 working days: Monday
     letter = first_letter(notice)
     assert "Datum: 9 december 2026" in letter_text(letter, tmp_path)
-    batch, letters = claim_batch(date(2026, 12, 9))
+    _batch, letters = claim_batch(date(2026, 12, 9))
     assert letter in letters
 
 
@@ -242,7 +242,7 @@ def _pdf_text(pdf: bytes, tmp_path: Path, name: str) -> str:
 def test_each_notice_type_has_its_own_text_in_every_language(app: Flask, tmp_path: Path, kind: str) -> None:
     from flask_babel import force_locale, format_date, format_time
 
-    from outreach.letters import _opening, LetterData, render_outreach_letter
+    from outreach.letters import LetterData, _opening, render_outreach_letter
     from tests.letters.factories import outreach_letter_fields
 
     eviction_at = datetime(2026, 12, 14, 9, 30, tzinfo=clock.LOCAL_TZ)
