@@ -13,8 +13,8 @@ from flask import current_app
 from outreach.actions import add_action, escalate, finish, get_action
 from outreach.letters import render_outreach_letter
 from outreach.notices.models import ActionKind, ActionStatus, NameCheck, Notice, Outcome
+from portal.booking.links import code_url, short_url
 from portal.booking.service import HORIZON_DAYS, book_earliest, open_code
-from portal.booking.views import code_url, short_url
 from portal.letters.print_batch import delivered_by, next_print_day
 from portal.letters.service import add_letter
 from portal.people import Person

@@ -2,7 +2,7 @@
 for the notice's timeline
 
 Revision ID: 0030
-Revises: 0018
+Revises: 0019
 """
 
 from alembic import op
@@ -12,7 +12,7 @@ import portal.db  # noqa: F401  (custom column types)
 
 
 revision = '0030'
-down_revision = '0018'
+down_revision = '0019'
 branch_labels = None
 depends_on = None
 

@@ -60,7 +60,7 @@ def letter_text(letter: Letter, tmp_path: Path) -> str:
     path.write_bytes(read_letter_pdf(letter))
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True,
                           text=True).stdout
-    return re.sub(r"\s+", " ", text)
+    return re.sub(r"\s+", " ", re.sub("[\u2066-\u2069]", "", text))
 
 
 def first_letter(notice: Notice) -> Letter:
@@ -235,7 +235,7 @@ def _pdf_text(pdf: bytes, tmp_path: Path, name: str) -> str:
     path = tmp_path / f"{name}.pdf"
     path.write_bytes(pdf)
     text = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
-    return re.sub(r"\s+", " ", text)
+    return re.sub(r"\s+", " ", re.sub("[\u2066-\u2069]", "", text))
 
 
 @pytest.mark.parametrize("kind", sorted(OPENINGS))
