@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import ColumnElement, and_, case, or_, select
 
 from outreach.actions import finish, get_action
 from outreach.notices.models import (
@@ -15,15 +18,18 @@ from outreach.notices.models import (
     Decision,
     NameCheck,
     Notice,
+    NoticeAction,
     Outcome,
     TenancyOutcome,
 )
 from outreach.notices.service import apply_rules
 from outreach.protection import protect_notice
 from portal import audit
+from portal.booking.models import Booking, BookingStatus
 from portal.clock import local_today
 from portal.db import db, utcnow
 from portal.people import Person
+from portal.workdays import add_working_days
 
 
 class CaseworkError(ValueError):
@@ -120,11 +126,36 @@ def list_attempts(notice_id: int) -> list[Attempt]:
     return list(db.session.scalars(select(Attempt).where(Attempt.notice_id == notice_id).order_by(Attempt.id)))
 
 
-def list_notices(*, limit: int = 200, offset: int = 0) -> list[Notice]:
-    """Current notices, nearest deadline first, then the higher priority."""
-    return list(db.session.scalars(select(Notice).where(Notice.superseded.is_(False))
-                                   .order_by(Notice.deadline, Notice.priority.desc(), Notice.id)
-                                   .limit(limit).offset(offset)))
+def urgent_days() -> int:
+    """PORTAL_OUTREACH_URGENT_WORKING_DAYS: a deadline this near, with no contact yet, is urgent."""
+    return int(current_app.config.get("OUTREACH_URGENT_WORKING_DAYS", 5))
+
+
+def _urgent(today: date) -> ColumnElement[bool]:
+    """Undecided, the eviction date or recovery deadline within the urgent working days (or passed), and nobody
+    reached: no attempt that reached the household and no reception time attended."""
+    reached = select(Attempt.id).where(Attempt.notice_id == Notice.id, Attempt.result == AttemptResult.REACHED)
+    attended = (select(Booking.id).join(NoticeAction, (NoticeAction.ref_id == Booking.id)
+                                        & (NoticeAction.kind == ActionKind.BOOKING))
+                .where(NoticeAction.notice_id == Notice.id, Booking.status == BookingStatus.ATTENDED))
+    return and_(Notice.decision.is_(None), Notice.deadline.is_not(None),
+                Notice.deadline <= add_working_days(today, urgent_days()), ~reached.exists(), ~attended.exists())
+
+
+def list_notices(*, limit: int = 200, offset: int = 0, today: date | None = None) -> list[tuple[Notice, bool]]:
+    """Current notices with whether each is urgent: the urgent first, then the nearest deadline, then the higher
+    priority."""
+    urgent = _urgent(today or local_today())
+    rows = db.session.execute(select(Notice, urgent.label("urgent")).where(Notice.superseded.is_(False))
+                              .order_by(case((urgent, 0), else_=1), Notice.deadline, Notice.priority.desc(),
+                                        Notice.id)
+                              .limit(limit).offset(offset)).all()
+    return [(row[0], bool(row[1])) for row in rows]
+
+
+def is_urgent(notice: Notice, today: date | None = None) -> bool:
+    """The list's rule for one notice."""
+    return bool(db.session.scalar(select(_urgent(today or local_today())).where(Notice.id == notice.id)))
 
 
 def list_manual() -> list[Notice]:

@@ -6,7 +6,7 @@ stored once per dedup key, so a notice processed twice never gets two letters.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 
@@ -14,30 +14,55 @@ from outreach.actions import add_action, escalate, finish, get_action
 from outreach.letters import render_outreach_letter
 from outreach.notices.models import ActionKind, ActionStatus, NameCheck, Notice, Outcome
 from portal.booking.links import code_url, short_url
-from portal.booking.service import book_earliest
+from portal.booking.service import HORIZON_DAYS, book_earliest, open_code
+from portal.letters.print_batch import delivered_by, next_print_day
 from portal.letters.service import add_letter
 from portal.people import Person
+from portal.workdays import add_working_days
 
-TEMPLATE_VERSION = "outreach-3"  # 3: typeset by Typst
+TEMPLATE_VERSION = "outreach-4"  # 4: dated on its print day, the text for the notice's kind, time after delivery
+NO_TIME = "Ingen ledig tid före fristen"
+
+
+def letter_days(today: date | None = None) -> tuple[date, date]:
+    """(print day, first day a time may be booked): the letter leaves in the next batch not yet made, the post
+    takes PORTAL_POSTAL_WORKING_DAYS, and the person gets PORTAL_POSTAL_MARGIN_WORKING_DAYS after that."""
+    config = current_app.config
+    print_day = next_print_day(today)
+    arrives = delivered_by(print_day, int(config.get("POSTAL_WORKING_DAYS", 2)))
+    return print_day, add_working_days(arrives, int(config.get("POSTAL_MARGIN_WORKING_DAYS", 1)))
 
 
 def first_contact(notice: Notice, person: Person, *, intake_item_id: int) -> Outcome:
-    """Book before the deadline and write the first letter; no free time before the deadline escalates at once."""
+    """Book a time the letter can reach the person before, and before the deadline, and write the first letter.
+
+    When no time fits before the deadline the letter still goes: it asks the person to phone or drop in and
+    carries a code that picks any free time on the rebooking page; an outreach task is made at once.
+    """
     booking_step = get_action(notice.id, ActionKind.BOOKING)
     if booking_step is not None and booking_step.status == ActionStatus.DONE:
         return notice.outcome
+    print_day, first_day = letter_days()
     booked = book_earliest(purpose="outreach", intake_item_id=intake_item_id, deadline=notice.deadline,
-                           priority=notice.priority)
+                           priority=notice.priority, first_day=first_day)
     step = booking_step or add_action(notice, ActionKind.BOOKING, status=ActionStatus.PENDING)
     if booked is None:
-        # Never book after the deadline: a time after it is worth nothing to the household.
-        finish(step, detail="ingen ledig tid före fristen")
+        # Never book after the deadline: a time after it is worth nothing to the household. The code lets them
+        # take any time that frees up (or a later one: the reception can still help after the deadline).
+        booking, code = open_code(purpose="outreach", intake_item_id=intake_item_id, priority=notice.priority,
+                                  expires_on=print_day + timedelta(days=HORIZON_DAYS))
+        finish(step, detail="ingen ledig tid före fristen: brevet ber personen ringa, komma in eller välja en "
+                            "ledig tid med koden", ref_id=booking.id)
         escalate(notice, "Ingen ledig tid i receptionen före fristen")
-        return Outcome.ESCALATED
+        add_action(notice, ActionKind.FOLLOWUP_TASK, status=ActionStatus.PENDING,
+                   detail=f"{NO_TIME} ({notice.deadline}): ring, skicka sms eller gör hembesök")
+        write_letter(notice, person, kind="outreach_first", action=ActionKind.LETTER_FIRST, code=code,
+                     print_day=print_day)
+        return Outcome.CONTACTED
     booking, code = booked
     finish(step, detail="tid bokad", ref_id=booking.id)
     write_letter(notice, person, kind="outreach_first", action=ActionKind.LETTER_FIRST,
-                 booking_starts_at=booking.starts_at, code=code)
+                 booking_starts_at=booking.starts_at, code=code, print_day=print_day)
     return Outcome.CONTACTED
 
 
@@ -47,7 +72,8 @@ def letter_language(notice: Notice, person: Person) -> str:
 
 
 def write_letter(notice: Notice, person: Person, *, kind: str, action: ActionKind,
-                 booking_starts_at: datetime | None = None, code: str | None = None) -> bool:
+                 booking_starts_at: datetime | None = None, code: str | None = None,
+                 print_day: date | None = None, reason: str | None = None) -> bool:
     """Render and store one letter for the notice (idempotent by its dedup key); none for a protected person
     (staff write by hand, through Skatteverket's forwarding)."""
     protected = notice.protected or person.is_protected
@@ -63,7 +89,8 @@ def write_letter(notice: Notice, person: Person, *, kind: str, action: ActionKin
         booking_starts_at=booking_starts_at, rebooking_code=code, rebooking_url=short_url() if code else None,
         rebooking_qr_url=code_url(code, page_lang) if code else None,
         recovery_deadline=notice.recovery_deadline, amount_text=notice.amount_text, eviction_at=notice.eviction_at,
-        phone=None, reference=notice.reference)
+        phone=None, reference=notice.reference, dated=print_day or next_print_day(), notice_kind=str(notice.kind),
+        reason=reason, deadline=notice.deadline)
     letter = add_letter(kind=kind, dedup_key=f"notice:{notice.id}:{kind}", person_id=person.id,
                         language=language, pdf=pdf, template_version=TEMPLATE_VERSION, reference=notice.reference,
                         address_printed=not protected)

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from outreach import delivery, rules
 from outreach.actions import add_action, escalate, forget, preload
+from outreach.followup import urgent_reason
 from outreach.notices.known_clients import KnownClient
 from outreach.notices.models import ActionKind, ActionStatus, NameCheck, Notice, NoticeAction, NoticeKind, Outcome
 from outreach.notices.service import apply_rules
@@ -196,7 +197,7 @@ def process_notice(notice: Notice, *, today: date, lookups: Lookups) -> None:
         # One household, one contact: the open case already has its letter, booking and intake item.
         notice.outcome = Outcome.ESCALATED if notice.escalated_at else Outcome.LINKED
     else:
-        _contact(notice, person, lookups)
+        _contact(notice, person, lookups, today=today)
 
 
 def _person(notice: Notice, lookups: Lookups) -> Person | None:
@@ -247,7 +248,7 @@ def _case_in_hand(notice: Notice, case: list[Notice]) -> bool:
                for other in case if other.id != notice.id and not other.superseded and other.decision is None)
 
 
-def _contact(notice: Notice, person: Person, lookups: Lookups) -> None:
+def _contact(notice: Notice, person: Person, lookups: Lookups, *, today: date) -> None:
     """Intake item carrying the notice and deadlines, then booking and letter."""
     summary = (f"Underrättelse ({KIND_LABELS[notice.kind]}) från {notice.landlord_name}, ref {notice.reference}. "
                f"Frist: {notice.deadline}.")
@@ -268,6 +269,14 @@ def _contact(notice: Notice, person: Person, lookups: Lookups) -> None:
         add_action(notice, ActionKind.INTAKE_ITEM, detail="post i intagskön", ref_id=item.id)
     notice.intake_item_id = item.id
     notice.outcome = delivery.first_contact(notice, person, intake_item_id=item.id)
+    urgent = urgent_reason(notice.deadline, today=today,
+                           urgent_days=int(current_app.config.get("OUTREACH_URGENT_WORKING_DAYS", 5)))
+    if notice.outcome == Outcome.CONTACTED and urgent is not None:
+        # The letter may not arrive in time: an outreach worker phones or visits now, with the deadline.
+        task = add_action(notice, ActionKind.FOLLOWUP_TASK, detail=f"{urgent}: ring eller gör hembesök",
+                          status=ActionStatus.PENDING)
+        if not task.detail.startswith(urgent):  # the task made when no time fitted: urgent too
+            task.detail = f"{urgent}. {task.detail}"
 
 
 def claim_pending_deliveries(limit: int) -> list[Notice]:
@@ -290,7 +299,8 @@ def retry_pending() -> int:
         second = db.session.scalar(select(NoticeAction).where(NoticeAction.notice_id == notice.id,
                                                               NoticeAction.kind == ActionKind.LETTER_SECOND))
         if second is not None and second.status == ActionStatus.PENDING:
-            delivery.write_letter(notice, person, kind="outreach_second", action=ActionKind.LETTER_SECOND)
+            delivery.write_letter(notice, person, kind="outreach_second", action=ActionKind.LETTER_SECOND,
+                                  reason="no_answer")
         done += 1
     db.session.commit()
     return done

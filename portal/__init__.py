@@ -19,7 +19,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     config_module.check_safe(app.config)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = config_module.engine_options(app.config)
 
-    from portal import errors, i18n, security
+    from portal import clock, errors, i18n, security
     from portal.extensions import babel, csrf, db, limiter
     from portal.identity import oidc
 
@@ -52,6 +52,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     app.jinja_env.globals.update(form_errors=first_errors, error_question=error_question, has_errors=has_errors,
                                  role_label=role_label, ltr=bidi.ltr)
+    # Staff pages show Swedish local time, never UTC: {{ moment|local }} or {{ moment|local("%Y-%m-%d") }}.
+    app.jinja_env.filters["local"] = clock.local_format
     _register_models()
     _register_blueprints(app)
 

@@ -36,6 +36,15 @@ def local_date(moment: datetime) -> date:
     return moment.astimezone(LOCAL_TZ).date()
 
 
+def local_format(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A timestamp as Swedish local time for staff pages (a naive one is taken as UTC); "–" for none."""
+    if moment is None:
+        return "–"
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(LOCAL_TZ).strftime(fmt)
+
+
 @contextmanager
 def travel(to: datetime) -> Iterator[None]:
     """Run with the clock set to `to` (timezone-aware), moving on from there; restored afterwards."""

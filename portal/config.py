@@ -88,6 +88,13 @@ SETTINGS: tuple[Setting, ...] = (
             "before its deadline is escalated"),
     Setting("PORTAL_OUTREACH_SECOND_LETTER_MIN_DAYS", "5", "a second letter goes out only if at least this many "
             "calendar days remain before the deadline"),
+    Setting("PORTAL_POSTAL_WORKING_DAYS", "2", "working days ordinary first-class post takes to reach the person: a "
+            "booked time is at least the letter's print day + these days + the margin away"),
+    Setting("PORTAL_POSTAL_MARGIN_WORKING_DAYS", "1", "working days the person has after the letter arrives before "
+            "the earliest time booked for them"),
+    Setting("PORTAL_OUTREACH_URGENT_WORKING_DAYS", "5", "a notice or outreach item whose eviction date or recovery "
+            "deadline is this many working days away or nearer, with no contact yet, is urgent: red in the queue "
+            "and the notice list, first in order, and an immediate outreach task"),
     Setting("PORTAL_OUTREACH_BATCH", "50", "notices the pipeline claims and moves on per transaction"),
     Setting("PORTAL_NOTICE_RETENTION_DAYS", "365", "days after arrival when a notice that never became a case "
             "(decided, no investigation opened) is deleted; only anonymous counts remain"),
@@ -246,6 +253,9 @@ def load(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "OUTREACH_ESCALATE_WORKING_DAYS": int(_env("PORTAL_OUTREACH_ESCALATE_WORKING_DAYS", env)),
         "OUTREACH_SECOND_LETTER_MIN_DAYS": int(_env("PORTAL_OUTREACH_SECOND_LETTER_MIN_DAYS", env)),
         "OUTREACH_BATCH": int(_env("PORTAL_OUTREACH_BATCH", env)),
+        "POSTAL_WORKING_DAYS": int(_env("PORTAL_POSTAL_WORKING_DAYS", env)),
+        "POSTAL_MARGIN_WORKING_DAYS": int(_env("PORTAL_POSTAL_MARGIN_WORKING_DAYS", env)),
+        "OUTREACH_URGENT_WORKING_DAYS": int(_env("PORTAL_OUTREACH_URGENT_WORKING_DAYS", env)),
         "NOTICE_RETENTION_DAYS": int(_env("PORTAL_NOTICE_RETENTION_DAYS", env)),
         "API_MAX_BYTES": int(_env("PORTAL_API_MAX_BYTES", env)),
         "API_RATE_LIMIT": _env("PORTAL_API_RATE_LIMIT", env),

@@ -31,7 +31,7 @@ from sqlalchemy.orm import DeclarativeBase
 from portal import audit
 from portal.applications.models import Application, ApplicationMessage, ChecklistItem
 from portal.audit import AuditEvent
-from portal.booking.models import Booking
+from portal.booking.models import Booking, BookingEvent
 from portal.db import db, utcnow
 from portal.documents.models import Document
 from portal.intake.models import DelayNotice, Handoff, IntakeEvent, IntakeItem, MeetingDecision
@@ -196,8 +196,14 @@ def _collect_intake_items(export: Export) -> list[dict[str, Any]]:
 
 
 def _collect_bookings(export: Export) -> list[dict[str, Any]]:
-    return [export.row(booking) for booking in db.session.scalars(
-        select(Booking).where(Booking.intake_item_id.in_(export.intake_item_ids)).order_by(Booking.starts_at))]
+    bookings = list(db.session.scalars(select(Booking).where(Booking.intake_item_id.in_(export.intake_item_ids))
+                                       .order_by(Booking.starts_at)))
+    events: dict[int, list[BookingEvent]] = {booking.id: [] for booking in bookings}
+    for event in db.session.scalars(select(BookingEvent).where(BookingEvent.booking_id.in_(list(events)))
+                                    .order_by(BookingEvent.id)):
+        events[event.booking_id].append(event)
+    return [export.row(booking, events=[export.row(event) for event in events[booking.id]])
+            for booking in bookings]
 
 
 def _collect_letters(export: Export) -> list[dict[str, Any]]:

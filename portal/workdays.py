@@ -53,6 +53,17 @@ def add_working_days(start: date, count: int) -> date:
     return day
 
 
+def working_days_before(end: date, count: int) -> date:
+    """The date `count` working days before `end` (end itself is not counted)."""
+    day = end
+    remaining = count
+    while remaining > 0:
+        day -= timedelta(days=1)
+        if is_working_day(day):
+            remaining -= 1
+    return day
+
+
 def working_days_between(start: date, end: date) -> int:
     """Working days after `start` up to and including `end` (negative when end is before start)."""
     if end < start:

@@ -47,21 +47,70 @@ class LetterData:
     phone: str
     phone_hours: str
     place: str
+    dated: date | None = None
+    notice_kind: str = "uppsagning"
+    reason: str | None = None
+    deadline: date | None = None
+
+
+# Why a follow-up letter is sent (outreach.followup): it says what happened.
+REASONS = ("no_answer", "missed", "cancelled")
+
+
+def _opening(data: LetterData) -> str:
+    """What the notice is about, in words for its kind (the Kronofogden text with the eviction's date and time)."""
+    if data.notice_kind == "avhysning" and data.eviction_at is not None:
+        return gettext("Kronofogden har meddelat oss att du ska avhysas från din bostad den %(date)s klockan "
+                       "%(time)s. Vi på kommunens socialtjänst vill hjälpa dig. Kontakta oss så snart du kan.",
+                       date=format_date(data.eviction_at, "full"),
+                       time=ltr_text(format_time(data.eviction_at, "HH:mm")))
+    if data.notice_kind == "avhysning":
+        return gettext("Kronofogden har meddelat oss att du kan bli avhyst från din bostad. Vi på kommunens "
+                       "socialtjänst vill hjälpa dig. Kontakta oss så snart du kan.")
+    if data.notice_kind == "storning":
+        return gettext("Din hyresvärd har meddelat oss att det har kommit klagomål om störningar från din bostad "
+                       "och att du kan förlora den. Vi på kommunens socialtjänst vill hjälpa dig. Ofta finns det "
+                       "en lösning om vi får kontakt i tid.")
+    if data.notice_kind == "ovrigt":
+        return gettext("Din hyresvärd har skickat ett meddelande till oss om ditt hyresavtal, och du kan förlora "
+                       "din bostad. Vi på kommunens socialtjänst vill hjälpa dig. Ofta finns det en lösning om vi "
+                       "får kontakt i tid.")
+    return gettext("Din hyresvärd har meddelat oss att hyran inte är betald och att du kan förlora din bostad. Vi "
+                   "på kommunens socialtjänst vill hjälpa dig. Ofta finns det en lösning om vi får kontakt i tid.")
+
+
+def _what_happened(reason: str | None) -> str:
+    """The follow-up letter's first sentence: what actually happened since the first letter."""
+    if reason == "missed":
+        return gettext("Du kom inte till den tid vi hade bokat åt dig. Vi vill gärna träffa dig ändå.")
+    if reason == "cancelled":
+        return gettext("Du avbokade tiden vi hade bokat åt dig. Vi vill gärna träffa dig ändå, så välj en ny "
+                       "tid eller ring oss.")
+    return gettext("Vi skrev till dig tidigare men har inte fått kontakt med dig.")
 
 
 def _section(lang: str, data: LetterData) -> dict[str, Any]:
     """One language's part of the letter, with dates formatted and text translated in that language."""
     with force_locale(lang):
-        blocks: list[dict[str, Any]] = [
-            {"kind": "h1", "text": gettext("Vi vill hjälpa dig att behålla din bostad")},
-            {"kind": "p", "text": gettext("Hej %(name)s,", name=data.recipient_name)}]
+        blocks: list[dict[str, Any]] = [{"kind": "h1", "text": gettext("Vi vill hjälpa dig att behålla din bostad")}]
+        if data.dated is not None:
+            blocks.append({"kind": "p", "text": gettext("Datum: %(date)s", date=format_date(data.dated, "long"))})
+        blocks.append({"kind": "p", "text": gettext("Hej %(name)s,", name=data.recipient_name)})
         if data.kind == "outreach_second":
-            blocks.append({"kind": "p",
-                           "text": gettext("Vi skrev till dig tidigare men har inte fått kontakt med dig.")})
-        blocks.append({"kind": "p", "text": gettext(
-            "Din hyresvärd har meddelat oss att hyran inte är betald och att du kan förlora din bostad. Vi på "
-            "kommunens socialtjänst vill hjälpa dig. Ofta finns det en lösning om vi får kontakt i tid.")})
-        if data.booking_starts_at:
+            blocks.append({"kind": "p", "text": _what_happened(data.reason)})
+        blocks.append({"kind": "p", "text": _opening(data)})
+        if not data.booking_starts_at and data.rebooking_code and data.rebooking_url:
+            # No time fitted before the deadline (or the person needs a new one): phone, drop in, or pick one.
+            before, _, after = gettext("Kod: %(code)s", code=_CODE).partition(_CODE)
+            blocks += [
+                {"kind": "h2", "text": gettext("Välj en tid eller kom till oss")},
+                {"kind": "p", "text": gettext(
+                    "Vi har inte kunnat boka en tid åt dig. Ring oss eller kom in till oss på %(place)s, "
+                    "vardagar klockan %(hours)s. Du kan också gå till %(url)s och skriva koden nedan. Där väljer "
+                    "du själv en ledig tid.", place=data.place, hours=ltr_text(data.phone_hours),
+                    url=ltr_text(data.rebooking_url))},
+                {"kind": "code", "before": before, "code": data.rebooking_code, "after": after}]
+        elif data.booking_starts_at:
             blocks += [
                 {"kind": "h2", "text": gettext("Vi har bokat en tid åt dig")},
                 {"kind": "box", "lines": [
@@ -91,7 +140,7 @@ def _section(lang: str, data: LetterData) -> dict[str, Any]:
                                      date=format_date(data.recovery_deadline, "full")))
         if data.amount_text:
             important.append(gettext("Skulden enligt hyresvärden: %(amount)s", amount=ltr_text(data.amount_text)))
-        if data.eviction_at:
+        if data.eviction_at and data.notice_kind != "avhysning":
             important.append(gettext("Kronofogden har bestämt en dag för avhysning: %(date)s.",
                                      date=format_date(data.eviction_at, "full")))
         if important:
@@ -120,7 +169,9 @@ def outreach_letter_content(*, kind: str, language: str | None, recipient_name: 
                             address_lines: list[str] | None, booking_starts_at: datetime | None,
                             rebooking_code: str | None, rebooking_url: str | None, recovery_deadline: date | None,
                             amount_text: str | None, eviction_at: datetime | None, phone: str | None,
-                            reference: str, rebooking_qr_url: str | None = None) -> dict[str, Any]:
+                            reference: str, rebooking_qr_url: str | None = None, dated: date | None = None,
+                            notice_kind: str = "uppsagning", reason: str | None = None,
+                            deadline: date | None = None) -> dict[str, Any]:
     """What the outreach letter says, for `letter.typ`: an A4 sheet in a C5 window envelope; no address at all
     when address_lines is None.
 
@@ -130,12 +181,15 @@ def outreach_letter_content(*, kind: str, language: str | None, recipient_name: 
     """
     if kind not in KINDS:
         raise ValueError(f"unknown outreach letter kind: {kind}")
+    if reason is not None and reason not in REASONS:
+        raise ValueError(f"unknown follow-up reason: {reason}")
     config = current_app.config
     data = LetterData(kind=kind, recipient_name=recipient_name, booking_starts_at=booking_starts_at,
                       rebooking_code=rebooking_code, rebooking_url=rebooking_url,
                       recovery_deadline=recovery_deadline, amount_text=amount_text, eviction_at=eviction_at,
                       phone=phone or config["RECEPTION_PHONE"], phone_hours=config["RECEPTION_PHONE_HOURS"],
-                      place=config["RECEPTION_ADDRESS"])
+                      place=config["RECEPTION_ADDRESS"], dated=dated, notice_kind=notice_kind, reason=reason,
+                      deadline=deadline)
     languages = tuple(config["LANGUAGES"])
     source = languages[0] if languages else "sv"
     sections = [_section(source, data)]

@@ -27,9 +27,15 @@ class Purpose(StrEnum):
 
 
 class BookingStatus(StrEnum):
-    """Where a booking stands; only `booked` holds a place."""
+    """Where a booking stands; only `booked` holds a place.
+
+    `unscheduled`: no time held, but the rebooking code can pick one (an outreach letter when no time fitted
+    before the deadline, with place 0; or a time the person cancelled online, keeping its old time and place
+    for the record). Cancelling online is contact that needs a new time, not silence.
+    """
 
     BOOKED = "booked"
+    UNSCHEDULED = "unscheduled"
     CANCELLED = "cancelled"
     ATTENDED = "attended"
     NO_SHOW = "no_show"
@@ -91,3 +97,17 @@ class Booking(Base):
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     code_expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class BookingEvent(Base):
+    """One step in a booking's history, for the notice's timeline: booked (with its time), a time picked with
+    the code, moved, cancelled (by staff or online), attended, no-show."""
+
+    __tablename__ = "booking_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("booking.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(100), default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -12,7 +12,15 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from portal import audit
-from portal.booking.models import Booking, BookingStatus, CalendarSettings, ClosedDay, Purpose, default_settings
+from portal.booking.models import (
+    Booking,
+    BookingEvent,
+    BookingStatus,
+    CalendarSettings,
+    ClosedDay,
+    Purpose,
+    default_settings,
+)
 from portal.clock import LOCAL_TZ
 from portal.db import db, utcnow
 from portal.workdays import add_working_days, is_working_day
@@ -135,6 +143,27 @@ def candidate_days(first: date, deadline: date | None) -> Iterable[date]:
         day += timedelta(days=1)
 
 
+def add_event(booking: Booking, kind: str, *, actor: str) -> None:
+    """Write a step of the booking's history (no commit), with the time it holds then."""
+    db.session.add(BookingEvent(booking_id=booking.id, kind=kind, actor=actor[:100], at=utcnow(),
+                                starts_at=booking.starts_at if booking.place > 0 else None))
+
+
+def open_code(*, purpose: str, intake_item_id: int | None, expires_on: date, priority: int = 0
+              ) -> tuple[Booking, str]:
+    """A rebooking code with no time yet (adds, no commit): the person picks any free time with it on the
+    rebooking page until the end of `expires_on`. Holds no place (place 0, status unscheduled)."""
+    code = new_code()
+    end_of_day = datetime.combine(expires_on + timedelta(days=1), time(0), tzinfo=LOCAL).astimezone(UTC)
+    booking = Booking(starts_at=end_of_day, place=0, purpose=Purpose(purpose), status=BookingStatus.UNSCHEDULED,
+                      intake_item_id=intake_item_id, priority=priority, code_hash=hash_code(code),
+                      code_expires_at=end_of_day, created_at=utcnow())
+    db.session.add(booking)
+    db.session.flush()
+    add_event(booking, "code_without_time", actor="uppsökande")
+    return booking, code
+
+
 def earliest_day(now: datetime, settings: CalendarSettings) -> date:
     """The first day a booking may be on: `lead` working days after today (letters take time to arrive)."""
     return add_working_days(now.astimezone(LOCAL).date(), settings.lead_working_days)
@@ -152,19 +181,21 @@ def _try_place(starts_at: datetime, place: int, *, purpose: str, intake_item_id:
             db.session.add(booking)
     except IntegrityError:
         return None
+    add_event(booking, "booked", actor="uppsökande" if purpose == Purpose.OUTREACH else "mottagningen")
     return booking, code
 
 
 def book_earliest(*, purpose: str, intake_item_id: int | None, deadline: date | None, priority: int = 0,
-                  now: datetime | None = None) -> tuple[Booking, str] | None:
-    """Book the earliest free place at least `lead` working days ahead and before the deadline (adds, no commit).
+                  now: datetime | None = None, first_day: date | None = None) -> tuple[Booking, str] | None:
+    """Book the earliest free place at least `lead` working days ahead (or from `first_day`, for a letter: its
+    print day + postal days + margin) and before the deadline (adds, no commit).
 
     Returns the booking and its plaintext rebooking code (shown once, in the letter), or None when every place
     before the deadline is taken. A place taken concurrently makes the insert fail in its savepoint; the next
     place is tried.
     """
     settings = get_settings()
-    first = earliest_day(now or utcnow(), settings)
+    first = first_day if first_day is not None else earliest_day(now or utcnow(), settings)
     full_until = _full_until(first)
     days = [day for day in candidate_days(first, deadline) if day >= full_until]
     if not days:
@@ -233,12 +264,14 @@ def book_at(starts_at: datetime, *, purpose: str, intake_item_id: int | None, pr
 def get_booking_by_code(code: str, *, now: datetime | None = None) -> Booking | None:
     """The active booking a rebooking code belongs to, or None when unknown or expired."""
     booking = db.session.scalar(select(Booking).where(Booking.code_hash == hash_code(code)))
-    if booking is None or booking.status != BookingStatus.BOOKED or booking.code_expires_at <= (now or utcnow()):
+    usable = (BookingStatus.BOOKED, BookingStatus.UNSCHEDULED)  # unscheduled: the code picks a time
+    if booking is None or booking.status not in usable or booking.code_expires_at <= (now or utcnow()):
         return None
     return booking
 
 
-def _change_status(booking_id: int, status: BookingStatus, *, actor: str, allowed: set[BookingStatus]) -> Booking:
+def _change_status(booking_id: int, status: BookingStatus, *, actor: str, allowed: set[BookingStatus],
+                   code_expires_at: datetime | None = None) -> Booking:
     booking = db.session.get(Booking, booking_id, with_for_update=True)
     if booking is None:
         raise BookingError("bokningen finns inte")
@@ -247,6 +280,9 @@ def _change_status(booking_id: int, status: BookingStatus, *, actor: str, allowe
     if booking.status not in allowed:
         raise BookingError(f"bokningen är redan {booking.status}")
     booking.status = status
+    if code_expires_at is not None:
+        booking.code_expires_at = code_expires_at
+    add_event(booking, "cancelled_online" if status == BookingStatus.UNSCHEDULED else str(status), actor=actor)
     audit.record(f"booking.{status}", object_type="booking", object_id=booking.id, detail=actor)
     db.session.commit()
     return booking
@@ -257,14 +293,34 @@ def cancel_booking(booking_id: int, *, actor: str) -> Booking:
     return _change_status(booking_id, BookingStatus.CANCELLED, actor=actor, allowed={BookingStatus.BOOKED})
 
 
-def mark_attended(booking_id: int, *, actor: str) -> Booking:
-    """Record that the person came, with an audit event."""
+def cancel_online(booking_id: int, *, actor: str) -> Booking:
+    """The person cancels with the code from the letter: the place is freed, the code stays valid to pick a new
+    time (until the horizon), and outreach follows up on a contact that needs a new time (commit, audit)."""
+    return _change_status(booking_id, BookingStatus.UNSCHEDULED, actor=actor, allowed={BookingStatus.BOOKED},
+                          code_expires_at=utcnow() + timedelta(days=HORIZON_DAYS))
+
+
+class NotStartedYet(BookingError):
+    """Attendance marked before the appointment has begun."""
+
+
+def _started(booking_id: int, now: datetime | None) -> None:
+    booking = db.session.get(Booking, booking_id)
+    if booking is not None and booking.starts_at > (now or utcnow()):
+        raise NotStartedYet("tiden har inte börjat än: kom eller uteblev kan markeras först från tidens början")
+
+
+def mark_attended(booking_id: int, *, actor: str, now: datetime | None = None) -> Booking:
+    """Record that the person came, with an audit event; only from the appointment's start on."""
+    _started(booking_id, now)
     return _change_status(booking_id, BookingStatus.ATTENDED, actor=actor,
                           allowed={BookingStatus.BOOKED, BookingStatus.NO_SHOW})
 
 
-def mark_no_show(booking_id: int, *, actor: str) -> Booking:
-    """Record that the person did not come (outreach follows up), with an audit event."""
+def mark_no_show(booking_id: int, *, actor: str, now: datetime | None = None) -> Booking:
+    """Record that the person did not come (outreach follows up), with an audit event; only from the
+    appointment's start on (before it, the printed code must keep working)."""
+    _started(booking_id, now)
     return _change_status(booking_id, BookingStatus.NO_SHOW, actor=actor,
                           allowed={BookingStatus.BOOKED, BookingStatus.ATTENDED})
 
@@ -272,7 +328,9 @@ def mark_no_show(booking_id: int, *, actor: str) -> Booking:
 def list_bookings(day: date) -> list[Booking]:
     """Every booking of a local day, in time and place order."""
     start, end = _day_bounds(day)
-    return list(db.session.scalars(select(Booking).where(Booking.starts_at >= start, Booking.starts_at < end)
+    # Place 0 is a code without a time (open_code): it belongs to no day.
+    return list(db.session.scalars(select(Booking).where(Booking.starts_at >= start, Booking.starts_at < end,
+                                                         Booking.place > 0)
                                    .order_by(Booking.starts_at, Booking.place)))
 
 
@@ -290,7 +348,7 @@ def offered_times(*, now: datetime | None = None, days: int = 10, exclude: int |
     taken = set(_taken_between(_day_bounds(first)[0], _day_bounds(last)[1]))
     if exclude is not None:
         own = db.session.get(Booking, exclude)
-        if own is not None:
+        if own is not None and own.status == BookingStatus.BOOKED:
             taken.discard((own.starts_at, own.place))
     offered: list[tuple[date, list[datetime]]] = []
     day = first
@@ -308,11 +366,12 @@ def move_booking(booking_id: int, starts_at: datetime, *, actor: str) -> Booking
     """
     settings = get_settings()
     booking = db.session.get(Booking, booking_id, with_for_update=True)
-    if booking is None or booking.status != BookingStatus.BOOKED:
+    if booking is None or booking.status not in (BookingStatus.BOOKED, BookingStatus.UNSCHEDULED):
         raise BookingError("bokningen finns inte")
     starts_at = starts_at.astimezone(UTC)
-    if starts_at == booking.starts_at:
+    if starts_at == booking.starts_at and booking.status == BookingStatus.BOOKED:
         return booking  # a resent form changes nothing
+    picked = booking.status == BookingStatus.UNSCHEDULED
     local_day = starts_at.astimezone(LOCAL).date()
     if (starts_at <= utcnow() or starts_at not in slot_starts(local_day, settings)
             or not is_open_day(local_day, list_closed_days(local_day, local_day))):
@@ -322,11 +381,14 @@ def move_booking(booking_id: int, starts_at: datetime, *, actor: str) -> Booking
         try:
             with db.session.begin_nested():
                 booking.starts_at, booking.place = starts_at, place
+                booking.status = BookingStatus.BOOKED
                 booking.code_expires_at = starts_at + timedelta(minutes=settings.slot_minutes)
         except IntegrityError:
             db.session.refresh(booking)
             continue
-        audit.record("booking.move", object_type="booking", object_id=booking.id, detail=actor)
+        add_event(booking, "picked" if picked else "moved", actor=actor)
+        audit.record("booking.pick" if picked else "booking.move", object_type="booking", object_id=booking.id,
+                     detail=actor)
         db.session.commit()
         return booking
     raise BookingError("tiden är fullbokad")

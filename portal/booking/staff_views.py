@@ -23,7 +23,8 @@ from portal.staff.service import get_staff
 bp = Blueprint("staff_booking", __name__, url_prefix="/staff/mottagning", template_folder="templates")
 
 STATUS_LABELS = {BookingStatus.BOOKED: "bokad", BookingStatus.CANCELLED: "avbokad",
-                 BookingStatus.ATTENDED: "kom", BookingStatus.NO_SHOW: "kom inte"}
+                 BookingStatus.ATTENDED: "kom", BookingStatus.NO_SHOW: "kom inte",
+                 BookingStatus.UNSCHEDULED: "avbokad på webben, ny tid behövs"}
 PURPOSE_LABELS = {Purpose.FIRST_APPOINTMENT: "nybesök", Purpose.OUTREACH: "uppsökande (brev om vräkningsrisk)"}
 ACTIONS = {"attended": service.mark_attended, "no_show": service.mark_no_show, "cancel": service.cancel_booking}
 

@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response
 
 from portal.booking import service
 from portal.booking.forms import NO_SUCH_CODE, CancelForm, CodeForm, MoveForm
-from portal.booking.models import Booking
+from portal.booking.models import Booking, BookingStatus
 from portal.extensions import limiter
 from portal.i18n import add_lang, pull_lang, select_locale
 from portal.security import public
@@ -52,7 +52,9 @@ def _times(booking: Booking) -> list[tuple[str, list[tuple[str, str]]]]:
 
 def _page(booking: Booking, form: MoveForm, cancel_form: CancelForm, code: str) -> str:
     return render_template("booking/show.html", booking=booking, form=form, times=_times(booking),
-                           cancel_form=cancel_form, code=code, when_day=format_date(booking.starts_at, "full"),
+                           cancel_form=cancel_form, code=code,
+                           unscheduled=booking.status == BookingStatus.UNSCHEDULED,
+                           when_day=format_date(booking.starts_at, "full"),
                            when_time=format_time(booking.starts_at, "HH:mm"))
 
 
@@ -96,9 +98,11 @@ def cancel(code: str) -> Response | str | tuple[str, int]:
     """Cancel the time (a tick confirms it); the page then says how to get a new one."""
     booking = _booking_or_404(code)
     form = CancelForm()
+    if booking.status != BookingStatus.BOOKED:
+        return redirect(url_for(".show", code=code))
     if not form.validate_on_submit():
         return _page(booking, MoveForm(), form, code), 400
-    service.cancel_booking(booking.id, actor="avbokning med kod")
+    service.cancel_online(booking.id, actor="avbokning med kod")
     return redirect(url_for(".cancelled"))
 
 
@@ -115,6 +119,8 @@ def cancelled() -> str:
 def calendar_file(code: str) -> Response:
     """The time as a calendar file: time and place only."""
     booking = _booking_or_404(code)
+    if booking.status != BookingStatus.BOOKED:
+        abort(404)
     data = service.booking_ics(booking, summary=_("Besök hos socialtjänstens mottagning"),
                                location=current_app.config["RECEPTION_ADDRESS"],
                                uid_domain=urlsplit(current_app.config["BASE_URL"]).hostname or "portal")

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from portal.intake.models import NO_DEADLINE, Source, Urgency
-from portal.workdays import add_working_days, working_days_between
+from portal.intake.models import NO_DEADLINE, Source, State, Urgency
+from portal.workdays import add_working_days, working_days_before, working_days_between
 
 WARNING_SHARE = 0.75
 ACUTE = frozenset({Urgency.NO_MONEY_FOR_FOOD, Urgency.NO_PLACE_TO_SLEEP})
@@ -88,7 +88,24 @@ def warning_day(start: date, deadline: date) -> date:
     return add_working_days(start, max(1, math.ceil(total * WARNING_SHARE)))
 
 
-def compute(clock: Clock, *, decision_days: int, overall_days: int) -> Deadlines:
+# Nobody at the reception has had the person yet: the item has not moved past review.
+NOT_CONTACTED = frozenset({State.NEW, State.IN_REVIEW})
+
+
+def legal_warning_day(start: date, deadline: date, urgent_days: int) -> date:
+    """When a recovery deadline or eviction date starts warning: at 75 % of its time, and at the latest
+    `urgent_days` working days before it (an eviction two days away is never "on track")."""
+    return min(warning_day(start, deadline), working_days_before(deadline, urgent_days))
+
+
+def is_urgent(*, legal_deadline: date | None, state: State, today: date, urgent_days: int) -> bool:
+    """An eviction date or recovery deadline within `urgent_days` working days (or passed), no contact yet:
+    red in the queue, first in the notice list, and an immediate outreach task."""
+    return (legal_deadline is not None and state in NOT_CONTACTED
+            and working_days_between(today, legal_deadline) <= urgent_days)
+
+
+def compute(clock: Clock, *, decision_days: int, overall_days: int, urgent_days: int = 0) -> Deadlines:
     """Every deadline of an item and the one that counts."""
     candidates: list[tuple[date, date]] = []  # (deadline, the day it starts warning)
     legal_on = acute_on = decision_on = overall_on = None
@@ -96,7 +113,7 @@ def compute(clock: Clock, *, decision_days: int, overall_days: int) -> Deadlines
         # The notice's legal deadline replaces the reception's own promises.
         if clock.legal_deadline is not None:
             legal_on = clock.legal_deadline
-            candidates.append((legal_on, warning_day(clock.submitted_on, legal_on)))
+            candidates.append((legal_on, legal_warning_day(clock.submitted_on, legal_on, urgent_days)))
     else:
         overall_on = overall_limit(clock.submitted_on, overall_days)
         candidates.append((overall_on, warning_day(clock.submitted_on, overall_on)))
@@ -105,7 +122,7 @@ def compute(clock: Clock, *, decision_days: int, overall_days: int) -> Deadlines
             candidates.append((decision_on, warning_day(clock.documents_complete_on, decision_on)))
         if clock.legal_deadline is not None:
             legal_on = clock.legal_deadline
-            candidates.append((legal_on, warning_day(clock.submitted_on, legal_on)))
+            candidates.append((legal_on, legal_warning_day(clock.submitted_on, legal_on, urgent_days)))
     if clock.urgency in ACUTE:
         acute_on = clock.submitted_on
         candidates.append((acute_on, acute_on))

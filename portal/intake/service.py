@@ -80,7 +80,8 @@ def clock_for(item: IntakeItem) -> deadlines.Clock:
 def deadlines_for(item: IntakeItem) -> deadlines.Deadlines:
     """An item's deadlines under the configured numbers of working days."""
     return deadlines.compute(clock_for(item), decision_days=current_app.config.get("DECISION_WORKING_DAYS", 5),
-                             overall_days=current_app.config.get("OVERALL_LIMIT_WORKING_DAYS", 15))
+                             overall_days=current_app.config.get("OVERALL_LIMIT_WORKING_DAYS", 15),
+                             urgent_days=current_app.config.get("OUTREACH_URGENT_WORKING_DAYS", 5))
 
 
 def refresh_deadlines(item: IntakeItem) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
@@ -71,11 +73,16 @@ def queue_page() -> str:
     return html
 
 
+def _urgent(item: IntakeItem, today: date) -> bool:
+    return deadlines.is_urgent(legal_deadline=item.legal_deadline, state=item.state, today=today,
+                               urgent_days=current_app.config.get("OUTREACH_URGENT_WORKING_DAYS", 5))
+
+
 def labels() -> dict[str, object]:
     """The Swedish labels every intake template uses."""
     return {"state_labels": labels_module.STATE_LABELS, "source_labels": labels_module.SOURCE_LABELS,
             "urgency_labels": labels_module.URGENCY_LABELS, "deadline_labels": deadlines.DEADLINE_LABELS,
-            "deadline_state": deadlines.state_on, "no_deadline": deadlines.NO_DEADLINE,
+            "deadline_state": deadlines.state_on, "no_deadline": deadlines.NO_DEADLINE, "urgent": _urgent,
             "language_names": LANGUAGE_NAMES, "event_labels": labels_module.EVENT_LABELS}
 
 

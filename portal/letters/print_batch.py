@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from portal import audit
-from portal.clock import LOCAL_TZ
+from portal.clock import LOCAL_TZ, local_today
 from portal.db import db, utcnow
 from portal.letters.merged_pdf import MergedPdfWriter
 from portal.letters.models import Letter, LetterStatus, PrintBatch
@@ -31,6 +31,7 @@ from portal.letters.service import (
     set_aside_damaged,
 )
 from portal.spreadsheet import safe_row
+from portal.workdays import add_working_days, next_working_day
 
 LOCAL = LOCAL_TZ
 PDF_NAME = "letters.pdf"
@@ -40,6 +41,23 @@ A4 = (595.2756, 841.8898)
 
 def _end_of_day_utc(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(0), tzinfo=LOCAL).astimezone(UTC)
+
+
+def next_print_day(today: date | None = None) -> date:
+    """The print day of a letter made now: the next working day (today included) whose batch is not made yet.
+
+    A letter made after today's batch was made waits for the next working day's (claim_batch takes every
+    queued letter not yet in a batch), so that is the day it leaves, and the day it is dated."""
+    day = next_working_day(today or local_today())
+    made = set(db.session.scalars(select(PrintBatch.day).where(PrintBatch.day >= day)))
+    while day in made:
+        day = next_working_day(day + timedelta(days=1))
+    return day
+
+
+def delivered_by(print_day: date, postal_working_days: int) -> date:
+    """The working day a letter printed on `print_day` reaches the person by ordinary first-class post."""
+    return add_working_days(print_day, postal_working_days)
 
 
 def claim_batch(day: date) -> tuple[PrintBatch, list[Letter]]:

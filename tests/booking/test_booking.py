@@ -135,9 +135,10 @@ def test_status_changes_are_audited_and_idempotent(app: Flask) -> None:
 
     day = date(2026, 12, 2)
     booking, _ = service.book_at(local(day, 13, 30), purpose="first_appointment", intake_item_id=None)
-    assert service.mark_no_show(booking.id, actor="reception").status == BookingStatus.NO_SHOW
-    assert service.mark_no_show(booking.id, actor="reception").status == BookingStatus.NO_SHOW
-    assert service.mark_attended(booking.id, actor="reception").status == BookingStatus.ATTENDED
+    started = local(day, 13, 31)
+    assert service.mark_no_show(booking.id, actor="reception", now=started).status == BookingStatus.NO_SHOW
+    assert service.mark_no_show(booking.id, actor="reception", now=started).status == BookingStatus.NO_SHOW
+    assert service.mark_attended(booking.id, actor="reception", now=started).status == BookingStatus.ATTENDED
     with pytest.raises(service.BookingError):
         service.cancel_booking(booking.id, actor="reception")
     actions = list(db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import mailbox
 import socket
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
@@ -12,6 +12,7 @@ from aiosmtpd.handlers import Mailbox
 from flask import Flask
 from flask.testing import FlaskClient
 
+from portal import clock
 from portal.audit import AuditEvent
 from portal.booking import service
 from portal.booking.models import Booking, BookingStatus, CalendarSettings, ClosedDay, Purpose
@@ -64,6 +65,18 @@ def test_no_show_and_attended_are_recorded(app: Flask, client: FlaskClient) -> N
     _login(client, Role.OUTREACH)
     day = booking.starts_at.astimezone(service.LOCAL).date().isoformat()
     url = f"/staff/mottagning/?dag={day}"
+    # Before the time has begun, neither can be marked (the printed code must keep working).
+    assert submit(client, url, {"action": "no_show"}, action=f"/staff/mottagning/{booking.id}/status"
+                  ).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Booking, booking.id).status == BookingStatus.BOOKED  # type: ignore[union-attr]
+    with clock.travel(booking.starts_at + timedelta(minutes=5)):
+        _marked_from_the_start_on(client, url, booking.id)
+
+
+def _marked_from_the_start_on(client: FlaskClient, url: str, booking_id: int) -> None:
+    booking = db.session.get(Booking, booking_id)
+    assert booking is not None
     assert submit(client, url, {"action": "no_show"}, action=f"/staff/mottagning/{booking.id}/status"
                   ).status_code == 302
     db.session.expire_all()
