@@ -17,6 +17,10 @@ def init_app(app: Flask) -> None:
     from portal.staff.views import HOME_LINKS, add_home_link
 
     protection.init_app()
+    from outreach.search import ROLES, find_notices
+    from portal import search
+
+    search.add_provider("notices", "Underrättelser", ROLES, find_notices)
     register_commands(app)
     register_export_sections()
     app.register_blueprint(bp)

@@ -100,6 +100,12 @@ def _register_blueprints(app: Flask) -> None:
     add_home_link(frozenset({Role.RECEPTION, Role.OUTREACH}), "staff_booking.day_page", "Mottagningens tider")
     add_home_link(frozenset({Role.RECEPTION, Role.OUTREACH}), "staff_letters.list_page", "Brev och utskrift")
     add_home_link(frozenset({Role.ADMIN}), "staff_booking.settings_page", "Mottagningens öppettider")
+    from portal import search
+    from portal.booking import search as booking_search
+    from portal.letters import search as letters_search
+
+    search.add_provider("letters", "Brev", letters_search.ROLES, letters_search.find_letters)
+    search.add_provider("bookings", "Bokningar", booking_search.ROLES, booking_search.find_bookings)
 
     # Portal never imports outreach except here, where the factory registers its blueprint and commands.
     import outreach

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base, UTCDateTime, utcnow
 from portal.people import Person
+from portal.search_keys import NameKeys, keep_name_keys
 
 # Items without any deadline sort last; a real date (not NULL) keeps keyset pagination on one index.
 NO_DEADLINE = date(9999, 12, 31)
@@ -60,7 +61,7 @@ class HandoffStatus(StrEnum):
 FILTER_COLUMNS = ("warn_on", "source", "urgency")
 
 
-class IntakeItem(Base):
+class IntakeItem(NameKeys, Base):
     """One new thing in the reception's queue.
 
     `source_key` identifies what created the item ("application:17", "notice:42"); it is unique, so creating
@@ -201,3 +202,6 @@ class Handoff(Base):
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+keep_name_keys(IntakeItem, "contact_name")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
-from portal import messages
+from portal import messages, search
 from portal.extensions import limiter
 from portal.security import public, safe_next, staff_required, start_session
 from portal.staff import mfa as second_factor
@@ -120,3 +120,13 @@ def home() -> str:
     role = Role(session["staff_role"])
     links = [(endpoint, label) for roles, endpoint, label in HOME_LINKS if grants(role, roles)]
     return render_template("staff/home.html", role=role, links=links)
+
+
+@bp.route("/sok")
+@staff_required()
+def search_page() -> str:
+    """The staff search's results: every area this role may open, need-to-know applied; the search is logged."""
+    user = service.get_staff(int(session["staff_id"]))
+    text = request.args.get("q", "")
+    results = search.search(text, user) if user is not None and text.strip() else None
+    return render_template("staff/search.html", text=text, results=results)
