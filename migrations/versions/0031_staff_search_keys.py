@@ -1,5 +1,5 @@
 """the staff search: folded name keys (first word first, last word first) on person, notice and intake item,
-and references of notices and letters, each on an index
+and references of notices and letters, each on an index; the state an intake item had before it was claimed
 
 Revision ID: 0031
 Revises: 0018
@@ -43,6 +43,10 @@ def upgrade() -> None:
                   for row in rows for first, last in [name_keys(row[1])] if first]
         for start in range(0, len(values), 5000):
             connection.execute(update, values[start:start + 5000])
+    with op.batch_alter_table('intake_item', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('claimed_from_state', sa.String(length=30), nullable=True))
+    # Not filled for items held now: which of them were new when claimed is not known (a released item used to
+    # stay "in review"), so those keep today's behaviour once.
     for table, _ in NAMES:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.create_index(f'ix_{table}_name_key', ['name_key'], unique=False)
@@ -54,6 +58,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('intake_item', schema=None) as batch_op:
+        batch_op.drop_column('claimed_from_state')
     with op.batch_alter_table('letter', schema=None) as batch_op:
         batch_op.drop_index('ix_letter_reference')
     with op.batch_alter_table('notice', schema=None) as batch_op:

@@ -111,6 +111,9 @@ class IntakeItem(NameKeys, Base):
     warn_on: Mapped[date] = mapped_column(default=NO_DEADLINE)
     claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), index=True)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The state the item had when it was claimed, if claiming changed it (new -> in review): releasing it
+    # returns it there, so an item nobody holds is never left "Granskas".
+    claimed_from_state: Mapped[State | None] = mapped_column(String(30))
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     close_reason: Mapped[str | None] = mapped_column(Text)

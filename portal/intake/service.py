@@ -17,7 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from portal import audit, clock
 from portal.db import db, utcnow
 from portal.intake import deadlines
-from portal.intake.labels import CLOSE_REASONS
+from portal.intake.labels import CLOSE_REASONS, STATE_LABELS
 from portal.intake.models import OPEN_STATES, IntakeEvent, IntakeItem, Source, State, Urgency
 from portal.people import get_or_add_person
 from portal.staff.models import StaffUser
@@ -223,7 +223,11 @@ def claim_item(item_id: int, *, staff: StaffUser) -> IntakeItem:
     assert item is not None
     db.session.refresh(item)
     if item.state == State.NEW:
+        # Claiming starts the review; releasing the item undoes that (and only that) step.
         set_state(item, State.IN_REVIEW)
+        item.claimed_from_state = State.NEW
+    else:
+        item.claimed_from_state = None
     add_event(item, staff_label(staff), "claimed")
     audit.record("intake.claim", person_id=item.person_id, object_type="intake_item", object_id=item.id)
     commit_or_stale()
@@ -239,8 +243,14 @@ def release_item(item_id: int, *, staff: StaffUser, version: int | None, force: 
         raise IntakeError("Bara den som har tagit ärendet kan lämna tillbaka det.")
     previous = db.session.get(StaffUser, item.claimed_by_id)
     item.claimed_by_id, item.claimed_at = None, None
-    add_event(item, staff_label(staff), "released", "" if previous is None or previous.id == staff.id
-              else f"tidigare hos {previous.name}")
+    notes = [] if previous is None or previous.id == staff.id else [f"tidigare hos {previous.name}"]
+    if item.claimed_from_state is not None and item.state == State.IN_REVIEW:
+        # Nobody reviews an item nobody holds: it goes back to the state it had before it was claimed. A state
+        # set by hand since the claim (waiting for the resident, ready for assignment) is work done, and stays.
+        set_state(item, State(item.claimed_from_state))
+        notes.append(f"tillbaka till ”{STATE_LABELS[item.state]}”")
+    item.claimed_from_state = None
+    add_event(item, staff_label(staff), "released", ", ".join(notes))
     audit.record("intake.release", person_id=item.person_id, object_type="intake_item", object_id=item.id)
     commit_or_stale()
     return item
