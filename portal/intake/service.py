@@ -7,6 +7,7 @@ entry and audit event, or raises and leaves nothing half-done. Helpers named get
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime
 
 from flask import current_app
@@ -293,16 +294,49 @@ def resume(item: IntakeItem, *, actor: str, detail: str = "", today: date | None
         refresh_deadlines(item)
 
 
-def change_state(item_id: int, *, staff: StaffUser, version: int | None, action: str) -> IntakeItem:
-    """Do one of the reception's state actions on a claimed item and commit it."""
+# What an area knows is still outstanding for an item (the documents area: checklist items not yet sent).
+OUTSTANDING_CHECKS: list[Callable[[IntakeItem], list[str]]] = []
+
+
+def add_outstanding_check(check: Callable[[IntakeItem], list[str]]) -> None:
+    """Let an area say what is still outstanding on an item (once, however many apps are made)."""
+    if check not in OUTSTANDING_CHECKS:
+        OUTSTANDING_CHECKS.append(check)
+
+
+def outstanding(item: IntakeItem) -> list[str]:
+    """Everything the areas say is still outstanding on the item."""
+    return [entry for check in OUTSTANDING_CHECKS for entry in check(item)]
+
+
+class NeedsConfirmation(IntakeError):
+    """Marking the documents complete while something is outstanding needs a confirmation with a reason."""
+
+    def __init__(self, items: list[str]) -> None:
+        super().__init__("Det saknas handlingar. Bekräfta att underlaget ändå är komplett och skriv varför.")
+        self.items = items
+
+
+def change_state(item_id: int, *, staff: StaffUser, version: int | None, action: str,
+                 reason: str = "") -> IntakeItem:
+    """Do one of the reception's state actions on a claimed item and commit it.
+
+    "documents_complete" starts the decision clock; while documents are outstanding it raises NeedsConfirmation
+    unless a reason is given, and the reason is kept in the history and the access log."""
     item = _open_item(item_id, version)
     _require_holder(item, staff)
     actor = staff_label(staff)
+    detail = None
     if action == "documents_complete":
         if item.documents_complete_on is not None:
             raise IntakeError("Underlaget är redan markerat som komplett.")
+        missing = outstanding(item)
+        reason = " ".join(reason.split())[:1000]
+        if missing and not reason:
+            raise NeedsConfirmation(missing)
         item.documents_complete_on = local_today()
-        add_event(item, actor, "documents_complete")
+        detail = f"trots att det saknades: {'; '.join(missing)}. Skäl: {reason}" if missing else ""
+        add_event(item, actor, "documents_complete", detail)
         refresh_deadlines(item)
     elif action == "wait":
         wait_for_resident(item, actor=actor, detail="väntar på komplettering")
@@ -318,7 +352,8 @@ def change_state(item_id: int, *, staff: StaffUser, version: int | None, action:
         add_event(item, actor, "ready_for_assignment")
     else:
         raise IntakeError("Okänd åtgärd.")
-    audit.record(f"intake.{action}", person_id=item.person_id, object_type="intake_item", object_id=item.id)
+    audit.record(f"intake.{action}", person_id=item.person_id, object_type="intake_item", object_id=item.id,
+                 detail=detail or None)
     commit_or_stale()
     return item
 

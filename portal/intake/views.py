@@ -184,13 +184,21 @@ def release(item_id: int) -> Response:
 
 @bp.route("/<int:item_id>/status", methods=["POST"])
 @staff_required(RECEPTION)
-def change_state(item_id: int) -> Response:
-    """A state action: documents complete, waiting for the resident, resume, ready for the meeting."""
-    if service.get_item(item_id) is None:
+def change_state(item_id: int) -> Response | tuple[str, int]:
+    """A state action: documents complete, waiting for the resident, resume, ready for the meeting.
+
+    Documents complete while something is outstanding shows what is missing and asks for a confirmation with
+    a reason (409: nothing was changed) instead of starting the decision clock without a word."""
+    item = service.get_item(item_id)
+    if item is None:
         abort(404)
+    reason = request.form.get("reason", "")
     try:
         service.change_state(item_id, staff=current_staff(), version=_version(),
-                             action=request.form.get("action", ""))
+                             action=request.form.get("action", ""), reason=reason)
+    except service.NeedsConfirmation as needed:
+        return render_template("intake/confirm_complete.html", item=item, missing=needed.items, reason=reason,
+                               asked=bool(request.form.get("confirm"))), 409
     except IntakeError as error:
         flash(str(error), "error")
     else:
