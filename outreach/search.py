@@ -5,14 +5,14 @@ open (outreach.need_to_know), the rest are left out as if they did not exist. No
 from __future__ import annotations
 
 from flask import url_for
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.sql.elements import ColumnElement
 
 from outreach.need_to_know import may_see_notice
 from outreach.notices.models import Notice
 from outreach.pipeline import KIND_LABELS
 from portal.db import db
-from portal.search import MAX_HITS, Hit, Query, matches_name, person_ids
+from portal.search import MAX_HITS, Hit, Query, ids_matching, name_conditions, person_ids
 from portal.staff.models import Role, StaffUser
 
 ROLES = frozenset({Role.OUTREACH, Role.CASEWORKER})
@@ -28,14 +28,15 @@ def find_notices(query: Query, staff: StaffUser) -> list[Hit]:
     if query.personnummer:
         conditions.append(Notice.personnummer == query.personnummer)
     if query.name_key:
-        conditions.append(matches_name(Notice, query))
+        conditions.extend(name_conditions(Notice, query))
     people = person_ids(query)
     if people is not None:
         conditions.append(Notice.person_id.in_(people))
     if not conditions:
         return []
     caseworker = staff.role == Role.CASEWORKER
-    notices = db.session.scalars(select(Notice).where(or_(*conditions)).order_by(Notice.id.desc())
+    notices = db.session.scalars(select(Notice).where(Notice.id.in_(ids_matching(Notice.id, conditions)))
+                                 .order_by(Notice.id.desc())
                                  .limit(CASEWORKER_CANDIDATES if caseworker else MAX_HITS)).all()
     if caseworker:
         notices = [notice for notice in notices if may_see_notice(notice, staff)][:MAX_HITS]

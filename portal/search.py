@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, or_, select, union
 from sqlalchemy.sql.elements import ColumnElement
 
 from portal import audit
@@ -33,9 +33,21 @@ from portal.staff.models import Role, StaffUser, grants
 MAX_HITS = 25  # per area; a search box, not a list page
 
 
+def name_conditions(model: Any, query: Query) -> list[ColumnElement[bool]]:
+    """The model's name starts with the query, from the first word or from the last: one condition per index."""
+    return [prefix_range(model.name_key, query.name_key), prefix_range(model.name_key_last, query.name_key)]
+
+
 def matches_name(model: Any, query: Query) -> ColumnElement[bool]:
     """The model's name starts with the query, from the first or from the last word."""
-    return prefix_range(model.name_key, query.name_key) | prefix_range(model.name_key_last, query.name_key)
+    return or_(*name_conditions(model, query))
+
+
+def ids_matching(id_column: Any, conditions: list[ColumnElement[bool]]) -> Any:
+    """The ids meeting any of the conditions, as a UNION of one indexed look-up each: an OR of them in one
+    WHERE let SQLite walk the whole table in id order instead (4.5x slower at 100,000 notices than at 1,000)."""
+    selects = [select(id_column).where(condition) for condition in conditions]
+    return union(*selects) if len(selects) > 1 else selects[0]
 
 
 def person_ids(query: Query) -> Select[Any] | None:
@@ -44,8 +56,8 @@ def person_ids(query: Query) -> Select[Any] | None:
     if query.personnummer:
         conditions.append(Person.personnummer == query.personnummer)
     if query.name_key:
-        conditions.append(matches_name(Person, query))
-    return select(Person.id).where(or_(*conditions)) if conditions else None
+        conditions.extend(name_conditions(Person, query))
+    return ids_matching(Person.id, conditions) if conditions else None
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ name of a phone or walk-in intake. A caseworker finds only items assigned to the
 from __future__ import annotations
 
 from flask import url_for
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -12,7 +12,7 @@ from portal.clock import LOCAL_TZ
 from portal.db import db
 from portal.intake.labels import SOURCE_LABELS, STATE_LABELS
 from portal.intake.models import IntakeItem
-from portal.search import MAX_HITS, Hit, Query, matches_name, person_ids
+from portal.search import MAX_HITS, Hit, Query, ids_matching, name_conditions, person_ids
 from portal.staff.models import Role, StaffUser
 
 ROLES = frozenset({Role.RECEPTION, Role.CASEWORKER})
@@ -25,10 +25,11 @@ def find_items(query: Query, staff: StaffUser) -> list[Hit]:
     if people is not None:
         conditions.append(IntakeItem.person_id.in_(people))
     if query.name_key:
-        conditions.append(matches_name(IntakeItem, query))
+        conditions.extend(name_conditions(IntakeItem, query))
     if not conditions:
         return []
-    statement = select(IntakeItem).options(joinedload(IntakeItem.person)).where(or_(*conditions))
+    statement = (select(IntakeItem).options(joinedload(IntakeItem.person))
+                 .where(IntakeItem.id.in_(ids_matching(IntakeItem.id, conditions))))
     if staff.role == Role.CASEWORKER:
         statement = statement.where(IntakeItem.assigned_to_id == staff.id)
     items = db.session.scalars(statement.order_by(IntakeItem.id.desc()).limit(MAX_HITS)).unique().all()
