@@ -8,9 +8,9 @@ import re
 from flask import Flask
 from flask.testing import FlaskClient
 
+from portal.staff.models import Role
 from portal.statistics import charts
 from portal.statistics.tables import Table
-from portal.staff.models import Role
 from tests.factories import PASSWORD, create_staff_user
 from tests.pages import login_staff
 
