@@ -8,7 +8,7 @@ from collections.abc import Collection, Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from portal import audit
@@ -411,3 +411,15 @@ def bookings_for_item(intake_item_id: int) -> list[Booking]:
     """An intake item's bookings, newest first."""
     return list(db.session.scalars(select(Booking).where(Booking.intake_item_id == intake_item_id)
                                    .order_by(Booking.starts_at.desc())))
+
+
+def next_bookings(intake_item_ids: list[int]) -> dict[int, datetime]:
+    """Each item's booked time still to come (the earliest), for the queue's column; one query for a page."""
+    if not intake_item_ids:
+        return {}
+    rows = db.session.execute(
+        select(Booking.intake_item_id, func.min(Booking.starts_at))
+        .where(Booking.intake_item_id.in_(intake_item_ids), Booking.status == BookingStatus.BOOKED,
+               Booking.starts_at >= utcnow())
+        .group_by(Booking.intake_item_id)).all()
+    return {int(item_id): starts_at for item_id, starts_at in rows if item_id is not None}

@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 from portal.applications import messages
 from portal.applications.models import Author
 from portal.applications.staff_views import StaffMessageForm
-from portal.booking.service import bookings_for_item
+from portal.booking.service import bookings_for_item, next_bookings
 from portal.clock import LOCAL_TZ
 from portal.documents.panel import review_panel
 from portal.intake import deadlines, delay, handoff, queue, service
@@ -63,7 +63,9 @@ def queue_page() -> str:
     today = service.local_today()
     page = queue.list_queue(filters, today=today, cursor=queue.Cursor.decode(request.args.get("after")))
     names = service.staff_names({item.claimed_by_id for item in page.items})
-    html = render_template("intake/queue.html", page=page, kept=kept, today=today, names=names,
+    booked = {item_id: at.astimezone(LOCAL_TZ) for item_id, at in
+              next_bookings([item.id for item in page.items]).items()}
+    html = render_template("intake/queue.html", page=page, kept=kept, today=today, names=names, booked=booked,
                            first_page=not request.args.get("after"),
                            unread=messages.items_with_unread_from_residents(), **labels())
     # Rendered first (the commit would expire every row), logged before anything is sent.
@@ -76,6 +78,7 @@ def labels() -> dict[str, object]:
     return {"state_labels": labels_module.STATE_LABELS, "source_labels": labels_module.SOURCE_LABELS,
             "urgency_labels": labels_module.URGENCY_LABELS, "deadline_labels": deadlines.DEADLINE_LABELS,
             "deadline_state": deadlines.state_on, "no_deadline": deadlines.NO_DEADLINE,
+            "time_left": deadlines.time_left,
             "language_names": LANGUAGE_NAMES, "event_labels": labels_module.EVENT_LABELS}
 
 
