@@ -50,3 +50,14 @@ def test_the_counts_say_what_waits_and_the_current_section_is_marked(app: Flask,
     nav = _nav(client, "/staff/intake/")
     assert nav["Intagskön 2 olästa meddelanden"] == "page"
     assert nav["Brev"] == "" and nav["Start"] == ""
+
+
+def test_the_intake_meeting_board_is_the_coordinators(app: Flask, client: FlaskClient) -> None:
+    """DESIGN.md §6: assigning items to caseworkers is what a coordinator adds to reception's work, so the board
+    (which shows each caseworker's load and assigns) stays coordinator-only; reception gets 403 and no link."""
+    for role, status in ((Role.RECEPTION, 403), (Role.COORDINATOR, 200)):
+        user = create_staff_user(email=f"{role.value}@example.org", role=role)
+        with app.test_client() as own:
+            login_staff(own, user.email, PASSWORD)
+            assert own.get("/staff/intake/mote").status_code == status
+            assert ("Intagsmötet" in _nav(own, "/staff/")) is (status == 200)
