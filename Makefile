@@ -9,7 +9,8 @@ OIDC_PROVIDER := tests/oidc_provider
 OIDC_STAMP := $(OIDC_PROVIDER)/node_modules/.installed-$(shell sha1sum $(OIDC_PROVIDER)/package-lock.json | cut -c1-12)
 # Debian packages the product and its tests need: msgfmt for catalogs, fonts with Arabic, Persian and
 # Ge'ez script for letters, qpdf/poppler to read PDFs back, Chromium for the browser tests, wrk for `make bench`.
-SYSTEM_PACKAGES := gettext fonts-noto-core qpdf poppler-utils chromium postgresql-client wrk
+# redis-server: the tests run the Redis session store against a real server.
+SYSTEM_PACKAGES := gettext fonts-noto-core qpdf poppler-utils chromium postgresql-client wrk redis-server nodejs
 DEV_ENV := PORTAL_ENV=development PORTAL_STAFF_MFA=off
 
 .PHONY: run test lint typecheck security translations system-deps bench clean
@@ -47,6 +48,7 @@ run: translations
 
 lint: $(STAMP)
 	$(BIN)/ruff check portal outreach tests benchmarks migrations
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -13,8 +13,8 @@ from flask import current_app
 from outreach.actions import add_action, escalate, finish, get_action
 from outreach.letters import render_outreach_letter
 from outreach.notices.models import ActionKind, ActionStatus, NameCheck, Notice, Outcome
+from portal.booking.links import code_url, short_url
 from portal.booking.service import book_earliest
-from portal.booking.views import code_url, short_url
 from portal.letters.service import add_letter
 from portal.people import Person
 

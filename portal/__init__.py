@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Flask
 
+from portal import bidi
 from portal import config as config_module
 
 
@@ -22,7 +23,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from portal.extensions import babel, csrf, db, limiter
     from portal.identity import oidc
 
+    if app.config.get("TRUSTED_PROXIES"):
+        # Behind that many proxies, the client's address and scheme come from their X-Forwarded-For and
+        # X-Forwarded-Proto: rate limits, the audit log, throttling and secure-request checks see the resident,
+        # not the proxy. Without the setting those headers are ignored (anyone could send them).
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+
+    from portal import sessions
+
     db.init_app(app)
+    sessions.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     limiter.init_app(app)
@@ -39,7 +52,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from portal.staff.nav import staff_nav
 
-    app.jinja_env.globals.update(form_errors=first_errors, role_label=role_label, staff_nav=staff_nav)
+    app.jinja_env.globals.update(form_errors=first_errors, role_label=role_label, ltr=bidi.ltr, staff_nav=staff_nav)
     _register_models()
     _register_blueprints(app)
 
@@ -61,6 +74,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.identity.views import bp as identity_bp
     from portal.public.views import bp as public_bp
     from portal.public.views import root
+    from portal.staff.account_views import bp as staff_accounts_bp
     from portal.staff.audit_views import bp as staff_audit_bp
     from portal.staff.models import Role
     from portal.staff.subject_access_views import bp as staff_subject_access_bp
@@ -72,6 +86,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(identity_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(staff_audit_bp)
+    app.register_blueprint(staff_accounts_bp)
     app.register_blueprint(staff_subject_access_bp)
     from portal.statistics import intake_stats
     from portal.statistics.tables import add_section
@@ -82,6 +97,7 @@ def _register_blueprints(app: Flask) -> None:
     add_section("intake", "Mottagningen", intake_stats.build)
     add_home_link(frozenset(READERS), "statistics.overview", "Statistik")
     add_home_link(frozenset({Role.ADMIN}), "staff_audit.review", "Granska åtkomstloggen")
+    add_home_link(frozenset({Role.ADMIN}), "staff_accounts.list_page", "Personalkonton")
     add_home_link(frozenset({Role.ADMIN}), "staff_subject_access.export_page", "Registerutdrag för en person")
 
     from portal import intake

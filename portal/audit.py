@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask import has_request_context, request, session
+from flask import g, has_request_context, request, session
 from sqlalchemy import ForeignKey, String, Text, bindparam, event, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -81,8 +81,11 @@ def _refuse_audit_changes(session: Session, flush_context: Any, instances: Any) 
 
 def _actor() -> tuple[str, int | None, str]:
     if has_request_context():
+        staff = g.get("staff")
+        if staff is not None:
+            return "staff", int(staff.id), str(staff.email)
         if session.get("staff_id"):
-            return "staff", int(session["staff_id"]), str(session.get("staff_email", ""))
+            return "staff", int(session["staff_id"]), ""
         if session.get("person_id"):
             return "resident", int(session["person_id"]), "resident"
         return "anonymous", None, "anonymous"
@@ -135,6 +138,26 @@ def record_read(action: str, *, person_id: int | None, object_type: str, object_
         session.commit()
     finally:
         session.expire_on_commit = expiring
+
+
+def record_list_read(action: str, *, person_ids: set[int], object_type: str, object_id: object) -> None:
+    """Record that a staff member saw these people in a list, and commit it.
+
+    One event per page view names every person shown (detail "persons=3,17,…") rather than one per person (25
+    chained writes per page would make the lists the slowest pages), except that each person with protected
+    identity shown gets an event of their own: the monthly review must count every read of a protected person.
+    """
+    from portal.people import Person, Protection
+
+    persons = sorted(person_ids)
+    if not persons:
+        return
+    protected = db.session.scalars(select(Person.id).where(Person.id.in_(persons),
+                                                          Person.protection != Protection.NONE)).all()
+    for person_id in protected:
+        record(action, person_id=person_id, object_type=object_type, object_id=object_id, detail="i en lista")
+    record_read(action, person_id=None, object_type=object_type, object_id=object_id,
+                detail="persons=" + ",".join(str(p) for p in persons))
 
 
 @dataclass(frozen=True)

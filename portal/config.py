@@ -54,10 +54,21 @@ SETTINGS: tuple[Setting, ...] = (
             "development and off otherwise; a production start with it on is refused"),
     Setting("PORTAL_RATELIMIT_STORAGE_URL", "memory://", "rate-limit counters; use `redis://host:6379` "
             "with several web processes"),
+    Setting("PORTAL_SESSION_STORAGE_URL", "", "where sessions are kept: empty means the database (table "
+            "`web_session`); `redis://host:6379/0` for Redis (expiring keys)"),
     Setting("PORTAL_STAFF_SESSION_MINUTES", "30", "staff sessions end after this much inactivity"),
+    Setting("PORTAL_STAFF_SESSION_MAX_HOURS", "10", "staff sessions end this long after login, however busy"),
+    Setting("PORTAL_STAFF_LOGIN_STEP_MINUTES", "5", "after the password, the second factor must be given within "
+            "this many minutes, or the login starts again"),
     Setting("PORTAL_RESIDENT_SESSION_MINUTES", "60", "resident sessions end after this much inactivity"),
-    Setting("PORTAL_LOGIN_MAX_FAILURES", "5", "failed staff logins before the account is locked"),
-    Setting("PORTAL_LOGIN_LOCK_MINUTES", "15", "how long a locked staff account stays locked"),
+    Setting("PORTAL_RESIDENT_SESSION_MAX_HOURS", "8", "resident sessions end this long after login, however busy"),
+    Setting("PORTAL_LOGIN_MAX_FAILURES", "5", "failed staff logins (wrong password or wrong second-factor code) "
+            "for one account from one address before that address is locked out of that account"),
+    Setting("PORTAL_LOGIN_LOCK_MINUTES", "15", "the first lock period; each further lock of the same account "
+            "from the same address lasts twice as long (at most a day); other addresses are not locked"),
+    Setting("PORTAL_PASSWORD_RESET_HOURS", "24", "how long a one-time password-reset link works"),
+    Setting("PORTAL_TRUSTED_PROXIES", "0", "how many proxies in front of the portal add X-Forwarded-For and "
+            "X-Forwarded-Proto (1 behind one TLS proxy); 0 trusts no such header"),
     Setting("PORTAL_STAFF_MFA", "on", "`on`: staff log in with a TOTP second factor (enrolled at first login); "
             "`off` only in development (demos, scripted checks): production refuses to start with it off"),
     Setting("PORTAL_STATS_MIN_CELL", "5", "statistics show counts below this as '<N', so that no person can be "
@@ -106,6 +117,50 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 
+# The key development runs with when none is set; refused in production, as is any key written in the source.
+DEVELOPMENT_SECRET = "development-only-not-secret"  # noqa: S105 - refused outside development (check_safe)
+MIN_SECRET_BYTES = 32
+
+
+def secret_key_problem(secret: str) -> str | None:
+    """Why a secret key is unfit for production, or None: it must hold at least 32 random bytes and must not be
+    a value written in the source (the development fallback, or any other quoted string in this file)."""
+    advice = "generate one with: python -c 'import secrets; print(secrets.token_hex(32))'"
+    if not secret:
+        return f"PORTAL_SECRET_KEY is not set ({advice})"
+    if _random_bytes(secret) < MIN_SECRET_BYTES:
+        return f"PORTAL_SECRET_KEY holds fewer than {MIN_SECRET_BYTES} random bytes ({advice})"
+    source = Path(__file__).read_text(encoding="utf-8")
+    if secret == DEVELOPMENT_SECRET or f'"{secret}"' in source or f"'{secret}'" in source:
+        return f"PORTAL_SECRET_KEY is a value written in the source code ({advice})"
+    return None
+
+
+def _random_bytes(secret: str) -> float:
+    """How many random bytes a key can hold at most, judged by its alphabet (hex 4 bits a character, base64 6,
+    anything else 6.5), and none at all when its characters repeat like a pattern (less than half the entropy its
+    alphabet allows: 'x' * 64), counting a repeated block once: `secrets.token_hex(32)` and `token_urlsafe(32)`
+    give 32."""
+    import math
+    import string
+    from collections import Counter
+
+    if all(c in string.hexdigits for c in secret):
+        alphabet_bits = 4.0
+    elif all(c in string.ascii_letters + string.digits + "-_+/=" for c in secret):
+        alphabet_bits = 6.0
+    else:
+        alphabet_bits = math.log2(95)
+    # A key that repeats a shorter block ('0123456789abcdef' * 4) holds no more than that block.
+    period = next((p for p in range(1, len(secret) // 2 + 1) if secret[p:] == secret[:-p]), len(secret))
+    secret = secret[:period]
+    counts = Counter(secret)
+    observed = -sum(n / len(secret) * math.log2(n / len(secret)) for n in counts.values())
+    if observed < alphabet_bits / 2:
+        return 0.0
+    return len(secret.rstrip("=")) * alphabet_bits / 8
+
+
 def _env(name: str, environ: dict[str, str]) -> str:
     for setting in SETTINGS:
         if setting.name == name:
@@ -149,7 +204,7 @@ def load(environ: dict[str, str] | None = None) -> dict[str, Any]:
     secret = _env("PORTAL_SECRET_KEY", env)
     upload_max_bytes = int(_env("PORTAL_UPLOAD_MAX_MB", env)) * 1024 * 1024
     if not secret and development:
-        secret = "development-only-not-secret"  # noqa: S105 - refused outside development below
+        secret = DEVELOPMENT_SECRET
     config: dict[str, Any] = {
         "PORTAL_ENV": mode,
         "DEVELOPMENT": development,
@@ -169,8 +224,14 @@ def load(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "OIDC_MIN_LOA": _env("PORTAL_OIDC_MIN_LOA", env),
         "DEV_LOGIN": _env("PORTAL_DEV_LOGIN", env) == "on" or (development and _env("PORTAL_DEV_LOGIN", env) == ""),
         "RATELIMIT_STORAGE_URI": _env("PORTAL_RATELIMIT_STORAGE_URL", env),
+        "SESSION_STORAGE_URL": _env("PORTAL_SESSION_STORAGE_URL", env),
         "STAFF_SESSION_MINUTES": int(_env("PORTAL_STAFF_SESSION_MINUTES", env)),
+        "STAFF_SESSION_MAX_HOURS": float(_env("PORTAL_STAFF_SESSION_MAX_HOURS", env)),
+        "STAFF_LOGIN_STEP_MINUTES": float(_env("PORTAL_STAFF_LOGIN_STEP_MINUTES", env)),
         "RESIDENT_SESSION_MINUTES": int(_env("PORTAL_RESIDENT_SESSION_MINUTES", env)),
+        "RESIDENT_SESSION_MAX_HOURS": float(_env("PORTAL_RESIDENT_SESSION_MAX_HOURS", env)),
+        "PASSWORD_RESET_HOURS": float(_env("PORTAL_PASSWORD_RESET_HOURS", env)),
+        "TRUSTED_PROXIES": int(_env("PORTAL_TRUSTED_PROXIES", env)),
         "LOGIN_MAX_FAILURES": int(_env("PORTAL_LOGIN_MAX_FAILURES", env)),
         "LOGIN_LOCK_MINUTES": int(_env("PORTAL_LOGIN_LOCK_MINUTES", env)),
         "SCHEDULER": _env("PORTAL_SCHEDULER", env) == "on",
@@ -203,6 +264,10 @@ def load(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": not development,
         "SESSION_COOKIE_NAME": "portal_session",
         "WTF_CSRF_TIME_LIMIT": None,
+        # Flask-WTF's extra check on HTTPS wants a Referer from the same site, and our pages send none
+        # (Referrer-Policy: no-referrer): behind a trusted TLS proxy every form would fail. The CSRF token and the
+        # SameSite=Lax cookie protect the forms.
+        "WTF_CSRF_SSL_STRICT": False,
         "UPLOAD_MAX_BYTES": upload_max_bytes,
         # The whole request may be a little larger than one file (the form around it); anything bigger is
         # refused from its Content-Length before a byte of the body is read.
@@ -224,9 +289,9 @@ def check_safe(config: dict[str, Any]) -> None:
     if config["DEVELOPMENT"]:
         return
     problems = []
-    if not config["SECRET_KEY"]:
-        problems.append("PORTAL_SECRET_KEY is not set (generate one with: python -c "
-                        "'import secrets; print(secrets.token_hex(32))')")
+    secret_problem = secret_key_problem(str(config["SECRET_KEY"] or ""))
+    if secret_problem:
+        problems.append(secret_problem)
     if config["DEV_LOGIN"]:
         problems.append("the development login is on: set PORTAL_DEV_LOGIN=off (it accepts any personnummer)")
     if not config["STAFF_MFA"]:

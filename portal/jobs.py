@@ -131,3 +131,14 @@ def prune_job_runs(keep_days: int = 30) -> int:
 
 
 register(JobSpec(id="portal.prune_job_runs", func=prune_job_runs, trigger="cron", trigger_args={"hour": 3}))
+
+
+def purge_expired_sessions() -> int:
+    """Delete expired sessions from the database store (a session past its time is refused even before)."""
+    from portal.sessions import purge_expired
+
+    return purge_expired()
+
+
+register(JobSpec(id="portal.purge_expired_sessions", func=purge_expired_sessions, trigger="interval",
+                 trigger_args={"minutes": 30}))

@@ -8,9 +8,12 @@ from portal.intake.models import DelayNotice, Handoff, IntakeEvent, IntakeItem, 
 from portal.jobs import JobRun
 from portal.letters.models import Letter, PrintBatch
 from portal.people import Person
-from portal.staff.models import RecoveryCode, StaffUser
+from portal.sessions import WebSession
+from portal.staff.models import LoginThrottle, RecoveryCode, StaffUser
 from portal.storage import StoredFile
 
 __all__ = ["Application", "AuditChainHead", "AuditEvent", "Booking", "CalendarSettings", "ChecklistItem",
            "ClosedDay", "DelayNotice", "Document", "Handoff", "IntakeEvent", "IntakeItem", "IntakeMeeting", "JobRun",
-           "Letter", "MeetingDecision", "Person", "PrintBatch", "RecoveryCode", "StaffUser", "StoredFile"]
+           "Letter", "LoginThrottle", "MeetingDecision", "Person", "PrintBatch", "RecoveryCode", "StaffUser",
+           "StoredFile",
+           "WebSession"]

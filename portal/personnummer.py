@@ -8,6 +8,7 @@ Numbers are always stored in their 12-digit form.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -65,12 +66,27 @@ class IdentityNumber:
         return self.digits
 
 
-_PATTERN = re.compile(r"^(\d{2})?(\d{6})([-+]?)(\d{4})$")
+_PATTERN = re.compile(r"^(\d{2})?(\d{6})([-+]?)(\d{4})$", re.ASCII)
+# Bidi marks and isolates a phone keyboard or a copied right-to-left text may carry around the number.
+_INVISIBLE = re.compile("[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
+
+
+def _western_digits(text: str) -> str:
+    """Arabic-Indic, Persian and every other Unicode decimal digit as 0-9; a minus sign or dash as '-'."""
+    out = []
+    for char in text:
+        if char.isdecimal():
+            out.append(str(unicodedata.decimal(char)))
+        elif char in "\u2010\u2011\u2012\u2013\u2212":
+            out.append("-")
+        else:
+            out.append(char)
+    return "".join(out)
 
 
 def parse(text: str, today: date | None = None) -> IdentityNumber:
     """Parse 10 or 12 digits, with or without separator; raise InvalidIdentityNumber with the reason."""
-    cleaned = re.sub(r"[\s:]", "", text or "")
+    cleaned = _western_digits(re.sub(r"[\s:]", "", _INVISIBLE.sub("", text or "")))
     match = _PATTERN.match(cleaned)
     if not match:
         raise InvalidIdentityNumber(Problem.FORMAT)

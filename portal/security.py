@@ -1,4 +1,4 @@
-"""Security headers, session lifetime and the access decorators used on every protected route."""
+"""Security headers, session lifetime and the checks on it, and the access decorators used on every protected route."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, current_app, g, redirect, request, session, url_for
 
-from portal.staff.models import Role, grants
+from portal.staff.models import Role, StaffUser, grants
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -36,42 +36,85 @@ def set_security_headers(response: Response) -> Response:
     return response
 
 
-# The last activity is kept to the half minute: storing it on every request made every page re-sign the session
-# and send it back as a new cookie. Idle sessions end between their limit and half a minute after it.
+# The last activity is kept to the half minute: storing it on every request made every page write the session
+# anew. Idle sessions end between their limit and half a minute after it.
 SEEN_STEP = 30
 
 
-def expire_idle_sessions() -> None:
-    """End a session after inactivity: staff sooner than residents."""
+def current_staff() -> StaffUser | None:
+    """The logged-in staff member, as the database has the account now (checked on every request)."""
+    return cast("StaffUser | None", g.get("staff"))
+
+
+def current_role() -> Role | None:
+    """The logged-in staff member's role, from the database (never from the session)."""
+    user = current_staff()
+    return Role(user.role) if user is not None else None
+
+
+def end_session(*, expired: bool = False) -> None:
+    """End the session here and in the store; only the language choice carries over, under a new session id."""
+    from portal.sessions import renew
+
+    language = session.get("language")
+    session.clear()
+    renew(session)
+    if language:
+        session["language"] = language
+    g.pop("staff", None)
+    if expired:
+        g.session_expired = True
+
+
+def _limits() -> tuple[str, float, float] | None:
+    """Which kind of session this is, with its idle and absolute limits in seconds."""
+    config = current_app.config
+    if session.get("staff_id"):
+        return "staff", config["STAFF_SESSION_MINUTES"] * 60, config["STAFF_SESSION_MAX_HOURS"] * 3600
+    if session.get("person_id"):
+        return "resident", config["RESIDENT_SESSION_MINUTES"] * 60, config["RESIDENT_SESSION_MAX_HOURS"] * 3600
+    if session.get("mfa_pending"):
+        step = config["STAFF_LOGIN_STEP_MINUTES"] * 60
+        return "login_step", step, step
+    return None
+
+
+def check_session() -> None:
+    """On every request: end a session that is idle too long, older than its absolute limit, or whose staff
+    account no longer exists, is inactive, or had its rights or credentials changed since the login; otherwise
+    load the account (with its role as the database has it now)."""
+    g.pop("staff", None)
     if not session:
         return
+    limits = _limits()
+    if limits is None:
+        return
+    kind, idle, absolute = limits
     now = int(time.time())
-    last = session.get("seen")
-    if session.get("staff_id"):
-        limit = current_app.config["STAFF_SESSION_MINUTES"] * 60
-    elif session.get("person_id"):
-        limit = current_app.config["RESIDENT_SESSION_MINUTES"] * 60
-    else:
+    started, seen = session.get("started"), session.get("seen")
+    if started is None or now - int(started) > absolute or (seen is not None and now - int(seen) > idle):
+        end_session(expired=True)
         return
-    if last is not None and now - int(last) > limit:
-        language = session.get("language")
-        session.clear()
-        if language:
-            session["language"] = language
-        g.session_expired = True
-        return
-    if last is None or now - int(last) >= SEEN_STEP:
+    if kind == "staff":
+        from portal.db import db
+
+        user = db.session.get(StaffUser, int(session["staff_id"]))
+        if user is None or not user.active or user.session_version != session.get("staff_version"):
+            end_session(expired=True)
+            return
+        g.staff = user
+    if kind != "login_step" and (seen is None or now - int(seen) >= SEEN_STEP):
         session["seen"] = now
 
 
 def start_session(**values: Any) -> None:
-    """Begin a fresh session after login (the old one, and anything planted in it, is dropped)."""
-    language = session.get("language")
-    session.clear()
-    if language:
-        session["language"] = language
+    """Begin a fresh session after login, under a new session id (the old one, and anything planted in it,
+    is dropped from the store)."""
+    end_session()
     session.update(values)
-    session["seen"] = int(time.time())
+    now = int(time.time())
+    session["started"] = now
+    session["seen"] = now
     session.permanent = False
 
 
@@ -92,10 +135,10 @@ def staff_required(*roles: Role) -> Callable[[F], F]:
     def decorator(view: F) -> F:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            if not session.get("staff_id"):
+            user = current_staff()
+            if user is None:
                 return redirect(url_for("staff.login", next=request.full_path.rstrip("?")))
-            role = Role(session["staff_role"])
-            if allowed and not grants(role, allowed):
+            if allowed and not grants(Role(user.role), allowed):
                 abort(403)
             return view(*args, **kwargs)
 
@@ -125,6 +168,10 @@ def public(view: F) -> F:
 
 
 def init_app(app: Flask) -> None:
-    """Attach headers and session expiry to every request."""
-    app.before_request(expire_idle_sessions)
+    """Attach headers and the session checks to every request; templates see the staff member as `current_staff`."""
+    app.before_request(check_session)
     app.after_request(set_security_headers)
+
+    @app.context_processor
+    def staff_context() -> dict[str, Any]:
+        return {"current_staff": current_staff()}

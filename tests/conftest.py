@@ -6,6 +6,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-from portal import create_app
+from portal import clock, create_app
 from portal.audit import GENESIS
 from portal.db import Base, db
 from portal.migrate import upgrade
@@ -95,6 +96,15 @@ def _test_config(url: str, storage: Path, **extra: Any) -> dict[str, Any]:
         "STAFF_MFA": False,
         **extra,
     }
+
+
+@pytest.fixture
+def clock_at(request: pytest.FixtureRequest) -> Iterator[datetime]:
+    """Pin the one clock (portal.clock) to a moment for the test; parametrise indirectly to choose it:
+    `@pytest.mark.parametrize("clock_at", [datetime(...)], indirect=True)`. Time runs on from there."""
+    moment = getattr(request, "param", datetime(2026, 12, 8, 10, 0, tzinfo=clock.LOCAL_TZ))
+    with clock.travel(moment):
+        yield moment
 
 
 @pytest.fixture(params=BACKENDS)

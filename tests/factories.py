@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import secrets
+
 from portal.db import db
 from portal.people import Person, Protection
 from portal.staff.models import Role, StaffUser
 from portal.staff.service import create_staff
 
 PASSWORD = "correct horse battery staple"
+# A secret key production accepts: 32 random bytes, drawn anew for each test run.
+GOOD_KEY = secrets.token_hex(32)
 
 
 def create_person(*, personnummer: str = "201701012393", name: str = "Test Testsson", language: str | None = "sv",

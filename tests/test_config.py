@@ -5,6 +5,7 @@ from flask import Flask
 
 from portal import config, create_app
 from portal.config import ConfigError
+from tests.factories import GOOD_KEY
 
 
 def test_production_without_secret_key_refuses_to_start() -> None:
@@ -13,13 +14,13 @@ def test_production_without_secret_key_refuses_to_start() -> None:
 
 
 def test_production_with_development_login_refuses_to_start() -> None:
-    env = {"PORTAL_ENV": "production", "PORTAL_SECRET_KEY": "x" * 32, "PORTAL_DEV_LOGIN": "on"}
+    env = {"PORTAL_ENV": "production", "PORTAL_SECRET_KEY": GOOD_KEY, "PORTAL_DEV_LOGIN": "on"}
     with pytest.raises(ConfigError, match="PORTAL_DEV_LOGIN=off"):
         config.check_safe(config.load(env))
 
 
 def test_production_with_a_secret_and_no_development_login_starts() -> None:
-    env = {"PORTAL_ENV": "production", "PORTAL_SECRET_KEY": "x" * 32}
+    env = {"PORTAL_ENV": "production", "PORTAL_SECRET_KEY": GOOD_KEY}
     settings = config.load(env)
     config.check_safe(settings)
     assert settings["DEV_LOGIN"] is False

@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from portal import config
 from portal.config import ConfigError
 from portal.staff.service import get_staff_by_email
-from tests.factories import PASSWORD, create_staff_user
+from tests.factories import GOOD_KEY, PASSWORD, create_staff_user
 from tests.pages import get_page, login_staff, submit
 
 
@@ -98,7 +98,7 @@ def test_code_pages_need_the_password_step_first(client: FlaskClient, app: Flask
 
 
 def test_production_refuses_to_start_with_the_second_factor_off() -> None:
-    env = {"PORTAL_ENV": "production", "PORTAL_SECRET_KEY": "x" * 32, "PORTAL_STAFF_MFA": "off"}
+    env = {"PORTAL_ENV": "production", "PORTAL_SECRET_KEY": GOOD_KEY, "PORTAL_STAFF_MFA": "off"}
     with pytest.raises(ConfigError, match="PORTAL_STAFF_MFA"):
         config.check_safe(config.load(env))
 

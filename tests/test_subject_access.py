@@ -59,6 +59,8 @@ NOT_PERSONAL = {
     "notice_retention_count": "anonymous counts of deleted notices",
     "staff_user": "staff accounts, not residents",
     "staff_recovery_code": "staff members' second-factor recovery codes",
+    "staff_login_throttle": "failed staff logins per account and address, not residents",
+    "web_session": "login sessions: a person id at most, gone within hours (PORTAL_RESIDENT_SESSION_MAX_HOURS)",
     "stored_file": "file metadata; a person's files go into the archive with their document or letter",
 }
 

@@ -2,7 +2,7 @@
 and references of notices and letters, each on an index; the state an intake item had before it was claimed
 
 Revision ID: 0031
-Revises: 0018
+Revises: 0019
 """
 
 import re
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = '0031'
-down_revision = '0018'
+down_revision = '0019'
 branch_labels = None
 depends_on = None
 

@@ -15,6 +15,7 @@ from flask import current_app
 from flask_babel import force_locale, format_date, format_time, gettext
 
 from portal import qr as qr_code
+from portal.bidi import ltr_text as _isolated
 from portal.i18n import direction, native_name
 from portal.pdf import RenderedPdf
 from portal.typeset import typeset
@@ -23,6 +24,12 @@ KINDS = ("outreach_first", "outreach_second")
 TEMPLATE = Path(__file__).with_name("letter.typ")
 # Stands in for the rebooking code while its sentence is translated, so the code can be set in its own type.
 _CODE = "\ufffc"
+
+
+def ltr_text(value: str) -> str:
+    """A number, time, amount or address isolated left to right (LRI … PDI), kept on one line (no-break
+    spaces): an Arabic or Persian line draws an unisolated `08-508 123 45` as `45 123 508-08`."""
+    return _isolated(value.replace(" ", "\u00a0"))
 
 
 @dataclass(frozen=True)
@@ -59,14 +66,14 @@ def _section(lang: str, data: LetterData) -> dict[str, Any]:
                 {"kind": "h2", "text": gettext("Vi har bokat en tid åt dig")},
                 {"kind": "box", "lines": [
                     gettext("Tid: %(day)s klockan %(time)s", day=format_date(data.booking_starts_at, "full"),
-                            time=format_time(data.booking_starts_at, "HH:mm")),
+                            time=ltr_text(format_time(data.booking_starts_at, "HH:mm"))),
                     gettext("Plats: %(place)s", place=data.place)]}]
             if data.rebooking_code and data.rebooking_url:
                 before, _, after = gettext("Kod: %(code)s", code=_CODE).partition(_CODE)
                 blocks += [
                     {"kind": "p", "text": gettext(
                         "Passar inte tiden? Gå till %(url)s och skriv koden nedan. Där kan du välja en annan tid "
-                        "eller avboka. Du kan också ringa oss.", url=data.rebooking_url)},
+                        "eller avboka. Du kan också ringa oss.", url=ltr_text(data.rebooking_url))},
                     {"kind": "code", "before": before, "code": data.rebooking_code, "after": after}]
             else:
                 blocks.append({"kind": "p", "text": gettext("Passar inte tiden? Ring oss så bokar vi en ny tid.")})
@@ -74,8 +81,8 @@ def _section(lang: str, data: LetterData) -> dict[str, Any]:
             blocks.append({"kind": "p", "text": gettext("Ring oss så bokar vi en tid som passar dig.")})
         blocks += [
             {"kind": "h2", "text": gettext("Ring oss")},
-            {"kind": "p", "text": gettext("Telefon: %(phone)s, vardagar klockan %(hours)s.", phone=data.phone,
-                                          hours=data.phone_hours)},
+            {"kind": "p", "text": gettext("Telefon: %(phone)s, vardagar klockan %(hours)s.",
+                                          phone=ltr_text(data.phone), hours=ltr_text(data.phone_hours))},
             {"kind": "p", "text": gettext(
                 "Det är frivilligt att kontakta oss. Det du berättar stannar hos oss: vi har tystnadsplikt.")}]
         important = []
@@ -83,7 +90,7 @@ def _section(lang: str, data: LetterData) -> dict[str, Any]:
             important.append(gettext("Om hela skulden betalas senast %(date)s kan du ha rätt att bo kvar.",
                                      date=format_date(data.recovery_deadline, "full")))
         if data.amount_text:
-            important.append(gettext("Skulden enligt hyresvärden: %(amount)s", amount=data.amount_text))
+            important.append(gettext("Skulden enligt hyresvärden: %(amount)s", amount=ltr_text(data.amount_text)))
         if data.eviction_at:
             important.append(gettext("Kronofogden har bestämt en dag för avhysning: %(date)s.",
                                      date=format_date(data.eviction_at, "full")))
@@ -105,7 +112,7 @@ def _panel(lang: str, data: LetterData) -> dict[str, Any]:
     """The short panel in one language, for a letter to someone whose language is not known."""
     with force_locale(lang):
         text = gettext("Det här brevet är från kommunens socialtjänst. Vi vill hjälpa dig att behålla din bostad. "
-                       "Ring %(phone)s. Du kan få en tolk gratis.", phone=data.phone)
+                       "Ring %(phone)s. Du kan få en tolk gratis.", phone=ltr_text(data.phone))
     return {"lang": lang, "dir": direction(lang), "name": native_name(lang), "text": text}
 
 
@@ -141,7 +148,7 @@ def outreach_letter_content(*, kind: str, language: str | None, recipient_name: 
     with force_locale(source):
         return {
             "lang": source, "title": gettext("Brev från kommunen"),
-            "reference": gettext("Referens: %(reference)s", reference=reference),
+            "reference": gettext("Referens: %(reference)s", reference=ltr_text(reference)),
             "sender": config["LETTER_SENDER"],
             "address": None if address_lines is None else [recipient_name, *address_lines],
             "qr": qr_code.svg_for_print(qr_target) if qr_target else None, "qr_alt": qr_target,

@@ -16,14 +16,16 @@ from wtforms import Field, RadioField, SelectMultipleField, StringField, widgets
 from wtforms.validators import ValidationError
 
 from portal import clock, messages
+from portal.bidi import N_, Isolated
 from portal.bounds import resident_length
 
-AMOUNT_INVALID = _l("Skriv ett belopp i kronor med siffror, till exempel 4 500 eller 4 500,50.")
+AMOUNT_INVALID = Isolated(N_("Skriv ett belopp i kronor med siffror, till exempel %(example)s eller %(decimals)s."),
+                          example="4 500", decimals="4 500,50")
 AMOUNT_TOO_LARGE = _l("Beloppet är för stort. Kontrollera siffrorna.")
-DATE_INVALID = _l("Skriv datumet som år-månad-dag, till exempel 2019-04-23.")
+DATE_INVALID = Isolated(N_("Skriv datumet som år-månad-dag, till exempel %(example)s."), example="2019-04-23")
 DATE_FUTURE = _l("Datumet kan inte vara i framtiden.")
-POSTCODE_INVALID = _l("Skriv postnumret med fem siffror, till exempel 123 45.")
-COUNT_INVALID = _l("Skriv ett antal med siffror, till exempel 2.")
+POSTCODE_INVALID = Isolated(N_("Skriv postnumret med fem siffror, till exempel %(example)s."), example="123 45")
+COUNT_INVALID = Isolated(N_("Skriv ett antal med siffror, till exempel %(example)s."), example="2")
 CHOOSE_ONE = _l("Välj ett av alternativen.")
 CHOOSE_SOME = _l("Välj minst ett alternativ.")
 AMOUNT_LENGTH = 30
@@ -34,7 +36,7 @@ def ascii_digits(text: str) -> str:
     """Arabic-Indic and other digits typed on a phone become 0-9; spaces of every kind are dropped."""
     out = []
     for char in text:
-        if char.isspace() or char in "\u00a0\u202f\u2009'":
+        if char.isspace() or char in "\u00a0\u202f\u2009'\u200e\u200f\u061c\u2066\u2067\u2068\u2069":
             continue
         digit = unicodedata.digit(char, None)
         out.append(str(digit) if digit is not None else char)

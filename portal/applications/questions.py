@@ -30,6 +30,7 @@ from portal.applications.fields import (
     parse_date,
 )
 from portal.applications.models import Application
+from portal.bidi import N_, Isolated
 from portal.bounds import FREE_TEXT, resident_length
 from portal.forms import BaseForm
 from portal.intake.models import IntakeItem
@@ -213,7 +214,8 @@ class ChildrenForm(StepForm):
 for _n in range(1, MAX_CHILDREN + 1):
     setattr(ChildrenForm, f"child{_n}_name", StringField(_l("Barnets förnamn"), validators=[resident_length(200)]))
     setattr(ChildrenForm, f"child{_n}_born", StringField(_l("Födelsedatum"),
-                                                         description=_l("Till exempel 2019-04-23."),
+                                                         description=Isolated(N_("Till exempel %(example)s."),
+                                                                              example="2019-04-23"),
                                                          validators=[resident_length(20)]))
     setattr(ChildrenForm, f"child{_n}_living", ChoiceField(_l("Bor barnet hos dig"), choices=LIVING_CHOICES,
                                                            required=False))
@@ -234,7 +236,8 @@ class HousingForm(StepForm):
 
     housing = ChoiceField(_l("Hur bor du?"), choices=HOUSING_CHOICES)
     rent = AmountField(_l("Hyra eller månadsavgift per månad, i kronor"),
-                       description=_l("Till exempel 6 500. Lämna tomt om du inte betalar hyra."))
+                       description=Isolated(N_("Till exempel %(example)s. Lämna tomt om du inte betalar hyra."),
+                                            example="6 500"))
     rent_arrears = ChoiceField(_l("Har du obetalda hyror?"), choices=YES_NO)
 
     def validate(self, extra_validators: Any = None) -> bool:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from portal.booking.links import code_url
 from portal.booking.models import Booking
-from portal.booking.views import code_url
 from portal.intake.delay import notice_language
 from portal.intake.models import IntakeItem
 from portal.mail import MailError, mail_configured, send_mail

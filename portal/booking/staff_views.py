@@ -45,8 +45,9 @@ def day_page() -> str:
     bookings = service.list_bookings(day)
     items = {b.intake_item_id: intake_service.get_item(b.intake_item_id) for b in bookings if b.intake_item_id}
     if bookings:
-        audit.record("booking.day_view", object_type="booking_day", detail=day.isoformat())
-        db.session.commit()
+        audit.record_list_read("booking.day_view", object_type="booking_day", object_id=day.isoformat(),
+                               person_ids={item.person_id for item in items.values()
+                                           if item is not None and item.person_id is not None})
     closed = db.session.get(ClosedDay, day)
     return render_template("booking/staff_day.html", day=day, bookings=bookings, items=items,
                            day_label=format_date(day, "full"), prev_day=day - timedelta(days=1),

@@ -56,16 +56,6 @@ def _page(booking: Booking, form: MoveForm, cancel_form: CancelForm, code: str) 
                            when_time=format_time(booking.starts_at, "HH:mm"))
 
 
-def code_url(code: str, lang: str) -> str:
-    """The page of a code, as an absolute address for letters and QR codes."""
-    return f"{current_app.config['BASE_URL']}/{lang}/tid/{service.normalise_code(code)}"
-
-
-def short_url() -> str:
-    """The short address a person types from the letter."""
-    return f"{current_app.config['BASE_URL']}/tid"
-
-
 @bp.route("/", methods=["GET", "POST"])
 @public
 @limiter.limit(ATTEMPTS, methods=["POST"])

@@ -21,7 +21,7 @@ from portal.identity.service import (
     login_resident,
 )
 from portal.personnummer import InvalidIdentityNumber
-from portal.security import public, safe_next, start_session
+from portal.security import end_session, public, safe_next, start_session
 
 bp = Blueprint("identity", __name__, url_prefix="/<lang>", template_folder="templates")
 bp.url_value_preprocessor(pull_lang)
@@ -129,19 +129,20 @@ def eid_callback() -> Response | tuple[str, int]:
 @bp.route("/logga-ut", methods=["POST"])
 @public
 def logout() -> Response:
-    """End the resident's session; after an e-ID login, end the session at the broker too (RP-initiated logout)."""
+    """End the resident's session (in the store too: a copy of the cookie opens nothing afterwards); after an e-ID
+    login, end the session at the broker too (RP-initiated logout)."""
     language = current_language()
     at_broker = session.get("login_method") == Method.EID.value
-    session.clear()
+    end_session()
     session["language"] = language
     flash(str(messages.LOGGED_OUT), "info")
     if at_broker:
         try:
-            end_session = oidc.end_session_url(post_logout_redirect_uri=url_for("public.start", _external=True),
-                                               ui_locales=language)
+            broker_logout = oidc.end_session_url(post_logout_redirect_uri=url_for("public.start", _external=True),
+                                                 ui_locales=language)
         except requests.RequestException as error:
             current_app.logger.warning("e-ID broker unreachable for logout: %s", type(error).__name__)
-            end_session = None
-        if end_session:
-            return redirect(end_session)
+            broker_logout = None
+        if broker_logout:
+            return redirect(broker_logout)
     return redirect(url_for("public.start"))

@@ -398,14 +398,11 @@ def staff_names(ids: set[int | None]) -> dict[int, str]:
 def record_list_view(items: list[IntakeItem], action: str) -> None:
     """Audit-log that a staff member saw these people in a list, and commit it.
 
-    One event per page view, naming every person shown (detail "persons=3,17,…"), rather than one per person:
-    a list shows only names and labels, and 25 chained audit writes per page would make the queue the slowest
-    page of the portal. Opening an item records a read per person as usual.
+    One event per page view naming every person shown, and one per protected person (audit.record_list_read);
+    opening an item records a read per person as usual.
     """
-    persons = sorted({item.person_id for item in items if item.person_id is not None})
-    if persons:
-        audit.record_read(action, person_id=None, object_type="intake_item_list", object_id=len(items),
-                          detail="persons=" + ",".join(str(p) for p in persons))
+    audit.record_list_read(action, person_ids={item.person_id for item in items if item.person_id is not None},
+                           object_type="intake_item_list", object_id=len(items))
 
 
 def set_documents_complete(item: IntakeItem, *, on: date, actor_label: str) -> None:

@@ -16,7 +16,7 @@ from portal.intake import labels as labels_module
 from portal.intake.forms import LANGUAGE_NAMES, CloseForm, ContactForm, DelayForm, VersionForm
 from portal.intake.models import IntakeItem, Source, State, Urgency
 from portal.intake.service import IntakeError
-from portal.security import staff_required
+from portal.security import current_role, staff_required
 from portal.staff.models import Role, StaffUser
 from portal.staff.service import get_staff
 
@@ -117,7 +117,7 @@ def _visible_item(item_id: int) -> IntakeItem:
 
 
 def _may_see(item_id: int) -> bool:
-    if session.get("staff_role") != Role.CASEWORKER:
+    if current_role() != Role.CASEWORKER:
         return True
     item = service.get_item(item_id)
     return item is not None and item.assigned_to_id == int(session["staff_id"])
@@ -139,7 +139,7 @@ def item_page(item_id: int) -> str:
         delay_form=delay_form, needs_delay=delay.needs_delay_notice(item, today=today),
         notices=delay.list_notices(item.id), handoff=handoff.get_handoff(item.id),
         bookings=bookings_for_item(item.id), local_tz=LOCAL_TZ,
-        me=int(session["staff_id"]), is_reception=session.get("staff_role") != Role.CASEWORKER,
+        me=int(session["staff_id"]), is_reception=current_role() != Role.CASEWORKER,
         review=review, thread=thread, unread=unread, message_form=StaffMessageForm(), **labels())
 
 
@@ -175,7 +175,7 @@ def release(item_id: int) -> Response:
     """Give the item back to the queue (a coordinator may take it from someone else)."""
     if service.get_item(item_id) is None:
         abort(404)
-    force = session.get("staff_role") == Role.COORDINATOR
+    force = current_role() == Role.COORDINATOR
     try:
         service.release_item(item_id, staff=current_staff(), version=_version(), force=force)
     except IntakeError as error:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db import Base, UTCDateTime, utcnow
@@ -62,6 +62,12 @@ class StaffUser(Base):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[int | None]
+    # Raised whenever the account's rights or credentials change (deactivated, role changed, password or second
+    # factor reset): every session carries the version it began with, and one with an older version has ended.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # A password reset: the hash of the one-time link's token and when the link stops working.
+    reset_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    reset_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class RecoveryCode(Base):
@@ -73,3 +79,22 @@ class RecoveryCode(Base):
     staff_user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"), index=True)
     code_hash: Mapped[str] = mapped_column(String(64))
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class LoginThrottle(Base):
+    """Failed logins (password or second factor) for one account from one address, with growing lock periods.
+
+    Counting per account and address means that failures from one place never lock the account elsewhere: an
+    attacker who knows a colleague's e-mail address slows only their own attempts down."""
+
+    __tablename__ = "staff_login_throttle"
+    __table_args__ = (UniqueConstraint("staff_user_id", "address"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"))
+    address: Mapped[str] = mapped_column(String(45))
+    failures: Mapped[int] = mapped_column(default=0)
+    # How many lock periods this pair has had in a row: each one lasts twice as long as the one before.
+    locks: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import request, session, url_for
+from flask import request, url_for
 
+from portal.security import current_role
 from portal.staff.models import Role, grants
 
 
@@ -54,9 +55,9 @@ def _is_current(section: Section) -> bool:
 
 def staff_nav() -> list[NavEntry]:
     """The logged-in staff member's sections, in order, with their counts (empty when not logged in)."""
-    if not session.get("staff_id"):
+    role = current_role()  # from the database, never the session
+    if role is None:
         return []
-    role = Role(session["staff_role"])
     entries = []
     for section in SECTIONS:
         if section.roles and not grants(role, section.roles):

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TypedDict
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
 from portal import jobs, messages, search
 from portal.clock import LOCAL_TZ
+from portal.db import db
 from portal.extensions import limiter
-from portal.security import public, safe_next, staff_required, start_session
+from portal.security import current_role, current_staff, end_session, public, safe_next, staff_required, start_session
 from portal.staff import mfa as second_factor
 from portal.staff import service
-from portal.staff.forms import CodeForm, StaffLoginForm
+from portal.staff.forms import CodeForm, NewPasswordForm, StaffLoginForm
 from portal.staff.models import Role, StaffUser, grants
 
 bp = Blueprint("staff", __name__, url_prefix="/staff", template_folder="templates")
@@ -37,14 +39,14 @@ def login() -> Response | str | tuple[str, int]:
     if g.get("session_expired"):
         flash(messages.STAFF_SESSION_EXPIRED, "info")
     if form.validate_on_submit():
-        result = service.authenticate(form.email.data or "", form.password.data or "",
-                                      max_failures=current_app.config["LOGIN_MAX_FAILURES"],
-                                      lock_minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+        result = service.authenticate(form.email.data or "", form.password.data or "", address=_address(),
+                                      **_throttle_settings())
         if result.user is not None:
             target = safe_next(form.next.data, url_for(".home"))
             if current_app.config["STAFF_MFA"]:
-                # Only half logged in: nothing but the second-factor pages until the code is given.
-                start_session(mfa_pending=result.user.id, mfa_next=target)
+                # Only half logged in: nothing but the second-factor pages until the code is given, for a few
+                # minutes (PORTAL_STAFF_LOGIN_STEP_MINUTES, checked by portal.security.check_session).
+                start_session(mfa_pending=result.user.id, mfa_version=result.user.session_version, mfa_next=target)
                 return redirect(url_for(".mfa" if second_factor.is_enrolled(result.user) else ".mfa_enrol"))
             _finish_login(result.user)
             return redirect(target)
@@ -54,13 +56,45 @@ def login() -> Response | str | tuple[str, int]:
     return render_template("staff/login.html", form=form), status
 
 
+def _address() -> str:
+    """The client's address (the proxy's word for it only with PORTAL_TRUSTED_PROXIES)."""
+    return (request.remote_addr or "")[:45]
+
+
+class _ThrottleSettings(TypedDict):
+    max_failures: int
+    lock_minutes: int
+
+
+def _throttle_settings() -> _ThrottleSettings:
+    return {"max_failures": int(current_app.config["LOGIN_MAX_FAILURES"]),
+            "lock_minutes": int(current_app.config["LOGIN_LOCK_MINUTES"])}
+
+
 def _finish_login(user: StaffUser) -> None:
-    start_session(staff_id=user.id, staff_role=user.role, staff_email=user.email, staff_name=user.name)
+    """The session holds the account's id and the version of its rights and credentials, nothing else about it."""
+    service.clear_failures(user, _address())
+    db.session.commit()
+    start_session(staff_id=user.id, staff_version=user.session_version)
 
 
 def _pending_user() -> StaffUser | None:
+    """The account whose password was given in this session, while it may still give its second factor."""
     user_id = session.get("mfa_pending")
-    return service.get_staff(int(user_id)) if user_id else None
+    if not user_id:
+        return None
+    user = service.get_staff(int(user_id))
+    if (user is None or not user.active or user.session_version != session.get("mfa_version")
+            or service.is_locked(user, _address())):
+        end_session()
+        return None
+    return user
+
+
+def _code_failed(user: StaffUser) -> None:
+    """A wrong code counts like a wrong password, for this account from this address."""
+    service.record_failure(user, _address(), **_throttle_settings())
+    db.session.commit()
 
 
 @bp.route("/login/kod", methods=["GET", "POST"])
@@ -77,6 +111,7 @@ def mfa() -> Response | str | tuple[str, int]:
             target = session.get("mfa_next") or url_for(".home")
             _finish_login(user)
             return redirect(safe_next(target, url_for(".home")))
+        _code_failed(user)
         form.code.errors = ["Koden stämmer inte. Försök igen med en ny kod."]
         return render_template("staff/mfa.html", form=form), 401
     return render_template("staff/mfa.html", form=form), 400 if form.errors else 200
@@ -101,6 +136,7 @@ def mfa_enrol() -> Response | str | tuple[str, int]:
             target = session.get("mfa_next") or url_for(".home")
             _finish_login(user)
             return render_template("staff/recovery_codes.html", codes=codes, target=target)
+        _code_failed(user)
         form.code.errors = ["Koden stämmer inte. Kontrollera att appen visar koden för det här kontot."]
     uri = second_factor.provisioning_uri(secret, user.email)
     return render_template("staff/mfa_enrol.html", form=form, qr=second_factor.qr_svg_data_uri(uri), secret=secret), (
@@ -110,8 +146,8 @@ def mfa_enrol() -> Response | str | tuple[str, int]:
 @bp.route("/logout", methods=["POST"])
 @public
 def logout() -> Response:
-    """End the staff session."""
-    session.clear()
+    """End the staff session, in the store too: a copy of the cookie opens nothing afterwards."""
+    end_session()
     flash(messages.STAFF_LOGGED_OUT, "info")
     return redirect(url_for(".login"))
 
@@ -120,7 +156,8 @@ def logout() -> Response:
 @staff_required()
 def home() -> str:
     """The staff home: what this role works with."""
-    role = Role(session["staff_role"])
+    role = current_role()
+    assert role is not None  # staff_required
     links = [(endpoint, label) for roles, endpoint, label in HOME_LINKS if grants(role, roles)]
     return render_template("staff/home.html", role=role, links=links, jobs=jobs.job_overview(),
                            job_labels=JOB_LABELS, local=lambda at: at.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M"),
@@ -129,7 +166,8 @@ def home() -> str:
 
 JOB_LABELS = {"outreach.pipeline": "Underrättelser: kontroll, brev och bokningar",
               "outreach.retention": "Gallring av underrättelser", "intake.retry_handoffs": "Överlämningar, nytt försök",
-              "applications.send_reminders": "Påminnelser om handlingar", "portal.prune_job_runs": "Rensa jobbloggen"}
+              "applications.send_reminders": "Påminnelser om handlingar", "portal.prune_job_runs": "Rensa jobbloggen",
+              "portal.purge_expired_sessions": "Rensa utgångna inloggningar"}
 
 
 def _every(interval: timedelta) -> str:
@@ -146,7 +184,28 @@ def _every(interval: timedelta) -> str:
 @staff_required()
 def search_page() -> str:
     """The staff search's results: every area this role may open, need-to-know applied; the search is logged."""
-    user = service.get_staff(int(session["staff_id"]))
+    user = current_staff()
     text = request.args.get("q", "")
     results = search.search(text, user) if user is not None and text.strip() else None
     return render_template("staff/search.html", text=text, results=results)
+
+
+
+@bp.route("/nytt-losenord/<token>", methods=["GET", "POST"])
+@public
+@limiter.limit("10 per minute", methods=["POST"])
+def set_password(token: str) -> Response | str | tuple[str, int]:
+    """The one-time link from a password reset: the person sets their own new password, then logs in."""
+    if service.user_for_reset_token(token) is None:
+        return render_template("staff/set_password.html", form=None), 404
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            service.set_password_with_token(token, form.password.data or "")
+        except service.StaffError as error:
+            form.password.errors = [str(error)]
+            return render_template("staff/set_password.html", form=form), 400
+        end_session()
+        flash("Lösenordet är sparat. Logga in med det nya lösenordet.", "info")
+        return redirect(url_for(".login"))
+    return render_template("staff/set_password.html", form=form), 400 if form.errors else 200

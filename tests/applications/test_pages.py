@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import io
 import subprocess
+from datetime import datetime
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from portal.applications.models import Application, ItemState, Status
-from portal.clock import local_today
+from portal.clock import LOCAL_TZ, local_today
 from portal.db import db
 from portal.intake.models import IntakeItem, Source
 from portal.intake.service import set_documents_complete
@@ -18,7 +20,22 @@ from tests.applications.helpers import PAGES, answer_all, page_url, start
 from tests.documents.samples import encrypted_pdf, phone_jpeg, simple_pdf
 from tests.pages import csrf_token, get_page, login_resident, parse, submit
 
-MONTH = local_today().strftime("%Y-%m")  # the months offered are Swedish months
+# Every journey runs on three pinned days: a Tuesday, a Friday that is Christmas Eve, and the first hour of a
+# month in Sweden (still the previous month in UTC, which once made 10 of these 13 tests fail).
+pytestmark = pytest.mark.parametrize("clock_at", [datetime(2026, 12, 8, 10, 0, tzinfo=LOCAL_TZ),
+                                                  datetime(2027, 12, 24, 9, 0, tzinfo=LOCAL_TZ),
+                                                  datetime(2027, 1, 1, 0, 30, tzinfo=LOCAL_TZ)],
+                                     indirect=True, ids=["tuesday", "christmas-eve-friday", "first-hour-of-month"])
+
+
+@pytest.fixture(autouse=True)
+def _pinned(clock_at: datetime) -> datetime:
+    return clock_at
+
+
+def _month() -> str:
+    """The month the application is for: this month, by the Swedish date (the months offered are Swedish)."""
+    return local_today().strftime("%Y-%m")
 
 
 def _application(application_id: int) -> Application:
@@ -34,7 +51,7 @@ def test_the_whole_journey_in_swedish(app: Flask, client: FlaskClient) -> None:
     application_id = start(client)
     soup = get_page(client, page_url(application_id, "om-dig"))
     assert soup.find("h1").get_text(strip=True) == "Om dig"
-    answer_all(client, application_id, MONTH)
+    answer_all(client, application_id, _month())
     checklist = get_page(client, f"/sv/ansokan/{application_id}/handlingar")
     titles = [h.get_text(strip=True) for h in checklist.select(".checklist-item__title")]
     assert "Lönebesked för de senaste tre månaderna" in titles
@@ -79,7 +96,7 @@ def test_the_whole_journey_in_swedish(app: Flask, client: FlaskClient) -> None:
 def test_a_double_submit_gives_one_application_and_one_intake_item(app: Flask, client: FlaskClient) -> None:
     login_resident(client, "201701012393")
     application_id = start(client)
-    answer_all(client, application_id, MONTH)
+    answer_all(client, application_id, _month())
     token = csrf_token(client, f"/sv/ansokan/{application_id}/granska")
     for _ in range(2):
         response = client.post(f"/sv/ansokan/{application_id}/skicka", data={"csrf_token": token})
@@ -113,7 +130,7 @@ def test_every_page_is_in_arabic_right_to_left(app: Flask, client: FlaskClient) 
     application_id = start(client, lang="ar")
     for slug, _ in PAGES:
         get_page(client, page_url(application_id, slug, lang="ar"), lang="ar", direction="rtl")
-    answer_all(client, application_id, MONTH, lang="ar")
+    answer_all(client, application_id, _month(), lang="ar")
     for path in ("handlingar", "granska"):
         get_page(client, f"/ar/ansokan/{application_id}/{path}", lang="ar", direction="rtl")
     submit(client, f"/ar/ansokan/{application_id}/granska", {}, action=f"/ar/ansokan/{application_id}/skicka")
@@ -126,7 +143,7 @@ def test_every_page_is_in_arabic_right_to_left(app: Flask, client: FlaskClient) 
 def test_the_receipt_pdf_is_in_the_residents_language_and_swedish(app: Flask, client: FlaskClient) -> None:
     login_resident(client, "201701012393", lang="ar")
     application_id = start(client, lang="ar")
-    answer_all(client, application_id, MONTH, lang="ar")
+    answer_all(client, application_id, _month(), lang="ar")
     submit(client, f"/ar/ansokan/{application_id}/granska", {}, action=f"/ar/ansokan/{application_id}/skicka")
     response = client.get(f"/ar/ansokan/{application_id}/kvitto.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
@@ -141,7 +158,7 @@ def test_the_receipt_pdf_is_in_the_residents_language_and_swedish(app: Flask, cl
 def test_another_resident_gets_404_everywhere(app: Flask, client: FlaskClient) -> None:
     login_resident(client, "201701012393")
     application_id = start(client)
-    answer_all(client, application_id, MONTH)
+    answer_all(client, application_id, _month())
     item_id = _application(application_id).checklist[0].id
     client.post("/sv/logga-ut", data={"csrf_token": csrf_token(client, "/sv/ansokan/")})
     login_resident(client, "201701022384")
@@ -159,7 +176,7 @@ def test_another_resident_gets_404_everywhere(app: Flask, client: FlaskClient) -
 def test_an_upload_that_is_refused_is_explained_and_nothing_is_lost(app: Flask, client: FlaskClient) -> None:
     login_resident(client, "201701012393")
     application_id = start(client)
-    answer_all(client, application_id, MONTH)
+    answer_all(client, application_id, _month())
     item = _application(application_id).checklist[0]
     url = f"/sv/ansokan/{application_id}/handlingar/{item.id}"
     response = client.post(url, data={
@@ -176,7 +193,7 @@ def test_an_upload_that_is_refused_is_explained_and_nothing_is_lost(app: Flask, 
 def test_the_status_page_shows_staff_reasons_and_the_decision_deadline(app: Flask, client: FlaskClient) -> None:
     login_resident(client, "201701012393")
     application_id = start(client)
-    answer_all(client, application_id, MONTH)
+    answer_all(client, application_id, _month())
     submit(client, f"/sv/ansokan/{application_id}/granska", {}, action=f"/sv/ansokan/{application_id}/skicka")
     application = _application(application_id)
     item = application.checklist[0]
@@ -207,7 +224,7 @@ def test_resuming_goes_to_the_first_unanswered_page(app: Flask, client: FlaskCli
 def test_the_co_applicant_confirms_after_logging_in(app: Flask, client: FlaskClient) -> None:
     login_resident(client, "201701012393")
     application_id = start(client)
-    answer_all(client, application_id, MONTH)
+    answer_all(client, application_id, _month())
     submit(client, page_url(application_id, "make-maka-sambo"), {
         "has_partner": "yes", "partner_name": "Omar", "partner_personnummer": "201701022384"})
     submit(client, f"/sv/ansokan/{application_id}/granska", {}, action=f"/sv/ansokan/{application_id}/skicka")
@@ -225,7 +242,7 @@ def test_the_co_applicant_confirms_after_logging_in(app: Flask, client: FlaskCli
 def test_the_pages_are_translated_into_every_language(app: Flask, client: FlaskClient) -> None:
     login_resident(client, "201701012393")
     application_id = start(client)
-    answer_all(client, application_id, MONTH)
+    answer_all(client, application_id, _month())
     swedish = {path: get_page(client, f"/sv/ansokan/{application_id}/{path}").find("h1").get_text(strip=True)
                for path in ("fraga/om-dig", "handlingar", "granska")}
     for lang in app.config["LANGUAGES"][1:]:
@@ -251,7 +268,7 @@ def test_an_applicant_outside_the_area_is_told_where_to_turn_and_may_still_apply
     application_id = start(client)
     response = submit(client, page_url(application_id, "om-dig"), PAGES[0][1], follow_redirects=True)
     assert "Kontakta Stadsdel Syd." in response.get_data(as_text=True)
-    answer_all(client, application_id, MONTH)
+    answer_all(client, application_id, _month())
     assert "Stadsdel Syd" in get_page(client, f"/sv/ansokan/{application_id}/handlingar").get_text()
     submit(client, f"/sv/ansokan/{application_id}/granska", {}, action=f"/sv/ansokan/{application_id}/skicka")
     application = _application(application_id)

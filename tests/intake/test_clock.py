@@ -7,9 +7,10 @@ from typing import Any
 
 from flask import Flask
 
+from portal.clock import LOCAL_TZ
 from portal.db import db
 from portal.intake.models import NO_DEADLINE, IntakeItem, Source, State
-from portal.intake.service import LOCAL_TZ, resume, set_documents_complete, set_legal_deadline, wait_for_resident
+from portal.intake.service import resume, set_documents_complete, set_legal_deadline, wait_for_resident
 from tests.intake.factories import create_item
 
 MONDAY = datetime(2026, 12, 14, 9, tzinfo=LOCAL_TZ)

@@ -15,11 +15,10 @@ from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
 from portal.audit import AuditEvent
-from portal.clock import local_today
+from portal.clock import LOCAL_TZ, local_today
 from portal.db import db
 from portal.intake.delay import list_notices, needs_delay_notice
 from portal.intake.models import IntakeItem, Source
-from portal.intake.service import LOCAL_TZ
 from portal.staff.models import Role
 from portal.workdays import working_days_between
 from tests.factories import PASSWORD, create_person, create_staff_user

@@ -9,11 +9,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from portal.audit import AuditEvent
+from portal.clock import LOCAL_TZ
 from portal.db import db
 from portal.intake.deadlines import DeadlineState
 from portal.intake.models import Source, State, Urgency
 from portal.intake.queue import Cursor, QueueFilter, count_matching, list_queue
-from portal.intake.service import LOCAL_TZ
 from portal.staff.models import Role
 from tests.factories import PASSWORD, create_person, create_staff_user
 from tests.intake.factories import create_item

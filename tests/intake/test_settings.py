@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from portal.clock import LOCAL_TZ
 from portal.config import load
 from portal.intake.models import Source
-from portal.intake.service import LOCAL_TZ, deadlines_for
+from portal.intake.service import deadlines_for
 from tests.intake.factories import create_item
 
 

@@ -1,0 +1,105 @@
+"""Numbers as they are drawn in Arabic and Persian: each digit group's x on the screen, left to right.
+
+The characters of `20170101-2393` are right in the HTML whatever happens; what goes wrong is where a right-to-
+left line draws them (`2393-20170101`). So these tests read the position of each digit group on the page (a
+DOM Range per group, its bounding box), for the login hint, the date example, the footer phone, the rent hint
+and what a resident types into the postcode and rent inputs.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.browser.conftest import LiveServer, axe_violations, describe
+
+pytestmark = pytest.mark.browser
+
+# x of each digit group of `groups`, found in order in the element's text; for an input, in a span laid out as
+# the input lays out its value (same direction, bidi and font: the input's own text box is not in the DOM).
+_GROUP_X = """([selector, groups]) => {
+  let el = document.querySelector(selector);
+  let probe = null;
+  if (el.tagName === "INPUT") {
+    const style = getComputedStyle(el);
+    probe = document.createElement("span");
+    for (const p of ["direction", "unicode-bidi", "font-family", "font-size", "letter-spacing", "word-spacing"]) {
+      probe.style.setProperty(p, style.getPropertyValue(p));
+    }
+    probe.style.whiteSpace = "pre";
+    probe.textContent = el.value;
+    el.parentElement.appendChild(probe);
+    el = probe;
+  }
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  const nodes = [];
+  let text = "";
+  while (walker.nextNode()) { nodes.push([walker.currentNode, text.length]); text += walker.currentNode.data; }
+  const xs = [];
+  let from = 0;
+  for (const group of groups) {
+    const at = text.indexOf(group, from);
+    if (at < 0) { xs.push(null); continue; }
+    from = at + group.length;
+    const [node, offset] = nodes.filter(([n, o]) => o <= at).pop();
+    const range = document.createRange();
+    range.setStart(node, at - offset);
+    range.setEnd(node, at - offset + group.length);
+    xs.push(range.getBoundingClientRect().left);
+  }
+  if (probe) probe.remove();
+  return xs;
+}"""
+
+
+def assert_left_to_right(page: Page, selector: str, value: str) -> None:
+    groups = re.findall(r"\d+", value)
+    xs = page.evaluate(_GROUP_X, [selector, groups])
+    assert None not in xs, f"{selector}: {value!r} not found"
+    assert xs == sorted(xs) and len(set(xs)) == len(xs), f"{selector}: {value!r} drawn with groups at x={xs}"
+
+
+@pytest.mark.parametrize("lang", ["ar", "fa"])
+def test_numbers_read_left_to_right_in_right_to_left_pages(live_server: LiveServer, page: Page, lang: str) -> None:
+    phone = live_server.app.config["RECEPTION_PHONE"] = "08-508 123 45"
+    page.goto(f"{live_server.url}/{lang}/logga-in")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert_left_to_right(page, "#personnummer-hint", "20170101-2393")
+    assert_left_to_right(page, ".site-footer p", phone)
+    assert describe(axe_violations(page)) == []
+
+    page.fill("#personnummer", "20170101-2393")
+    page.locator("form button[type=submit]").last.click()
+    page.goto(f"{live_server.url}/{lang}/ansokan/")
+    page.locator("form[action$='/ny'] button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/fraga/"))
+    application_url = page.url.rsplit("/fraga/", 1)[0]
+
+    page.goto(f"{application_url}/fraga/om-dig")
+    page.locator("#postcode").press_sequentially("118 60")
+    assert_left_to_right(page, "#postcode", "118 60")
+    assert describe(axe_violations(page)) == []
+
+    page.goto(f"{application_url}/fraga/barn")
+    assert_left_to_right(page, "#child1_born-hint", "2019-04-23")
+    page.locator("#child1_born").press_sequentially("2019-04-23")
+    assert_left_to_right(page, "#child1_born", "2019-04-23")
+
+    page.goto(f"{application_url}/fraga/boende")
+    assert_left_to_right(page, "#rent-hint", "6 500")
+    page.locator("#rent").press_sequentially("6 500")
+    assert_left_to_right(page, "#rent", "6 500")
+    assert_left_to_right(page, ".site-footer p", phone)
+    assert describe(axe_violations(page)) == []
+
+
+@pytest.mark.parametrize("lang", ["ar", "fa"])
+def test_a_personnummer_in_native_digits_logs_in(live_server: LiveServer, page: Page, lang: str) -> None:
+    digits = "٠١٢٣٤٥٦٧٨٩" if lang == "ar" else "۰۱۲۳۴۵۶۷۸۹"
+    page.goto(f"{live_server.url}/{lang}/logga-in")
+    page.fill("#personnummer", "".join(digits[int(c)] if c.isdigit() else c for c in "20170101-2393"))
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_url(f"{live_server.url}/{lang}/")
+    assert page.locator(".site-header form button[type=submit]").is_visible()
