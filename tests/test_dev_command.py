@@ -54,10 +54,14 @@ def dev(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], int]]:
     else:
         process.kill()
         pytest.fail("portal dev did not start")
+    children = _children(process.pid)
     yield process, port
     if process.poll() is None:
         process.kill()
         process.wait()
+    for child in children:  # a failed test must not leave its worker running
+        if _alive(child):
+            os.kill(child, signal.SIGKILL)
 
 
 def test_sigterm_stops_the_server_and_its_worker(dev: tuple[subprocess.Popen[str], int]) -> None:
