@@ -44,7 +44,12 @@ PIPELINE_ROUNDS = 3
 PAGES = (("queue page", "/staff/intake/", "coordinator"),
          ("queue page, filtered", "/staff/intake/?source=phone&deadline=overdue", "coordinator"),
          ("intake-meeting board", "/staff/intake/mote", "coordinator"),
-         ("notice list", "/staff/notices/", "outreach"))
+         ("notice list", "/staff/notices/", "outreach"),
+         # The staff search: a name (folded, partial) that a handful of rows carry at every size, and a
+         # personnummer, among all the seeded people, items and notices.
+         ("search, name, outreach", "/staff/sok?q=%C3%96stlund", "outreach"),
+         ("search, name, reception", "/staff/sok?q=%C3%B6stl", "coordinator"),
+         ("search, personnummer, reception", "/staff/sok?q=20170101-2393", "coordinator"))
 
 
 def _timed_get(client: FlaskClient, url: str) -> float:
@@ -69,6 +74,28 @@ def add_notices(count: int, start: int) -> None:
         r["followed_up_on"] = local_today()  # steady state: today's follow-up look is done (measured apart)
     for chunk in range(0, len(rows), 5000):
         db.session.execute(insert(Notice), rows[chunk:chunk + 5000])
+
+
+def add_searched_person() -> None:
+    """The person the search case looks for: one person with an intake item and two notices (by the ORM, as
+    the pipeline stores them), the same at every size; the seeded rows are the haystack."""
+    from outreach.notices.models import Notice
+    from portal.clock import local_today
+    from portal.db import db
+    from portal.intake.models import IntakeItem, Source
+    from portal.people import Person
+
+    person = Person(personnummer="201701012393", name="Åsa Östlund")
+    db.session.add(person)
+    db.session.flush()
+    db.session.add(IntakeItem(source=Source.PHONE, source_key="search-bench", person_id=person.id))
+    for n in range(2):
+        db.session.add(Notice(sender="search-bench", reference=f"SB-{n}", kind="uppsagning", channel="file",
+                              landlord_name="Bostadsbolag AB", tenant_name="Åsa Östlund",
+                              personnummer=person.personnummer, person_id=person.id, address="Sökgatan 1",
+                              postal_code="11860", city="Stockholm", tenancy_key=f"search-bench-{n}",
+                              received_date=local_today(), pipeline_due=False, outcome="contacted"))
+    db.session.commit()
 
 
 def pipeline_ms_per_notice(start: int, count: int) -> float:
@@ -99,6 +126,7 @@ def _seed(url: str, storage: Path, size: int) -> Flask:
         people = seed_people(5000, random.Random(8))
         add_items(size, start=0, person_ids=people, caseworkers=ids["caseworkers"], rng=random.Random(4))
         add_notices(size, start=0)
+        add_searched_person()
         settings = default_settings()
         # Booking never runs out, so the pipeline's cost per notice is about the data, not a full calendar.
         settings.places_per_slot = 500

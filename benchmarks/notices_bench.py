@@ -88,6 +88,7 @@ def phase_import(url: str, storage: Path, csv_path: Path) -> dict[str, float]:
 def bulk_rows(reader: Any, *, due: bool = True, outcome: str = "pending") -> list[dict[str, Any]]:
     """Notice rows as they are in the file, no checks (the bare baseline, and seeding for growth)."""
     from portal.db import utcnow
+    from portal.search_keys import name_keys
 
     now, today = utcnow(), date.today()
     return [{"sender": r["hyresvard_orgnr"], "reference": r["referens"], "kind": "uppsagning", "channel": "file",
@@ -96,7 +97,10 @@ def bulk_rows(reader: Any, *, due: bool = True, outcome: str = "pending") -> lis
              "city": r["ort"], "tenancy_key": r["adress"], "amount_text": r["skuld_kr"], "received_date": today,
              "deadline": today + timedelta(days=20 + int(r["referens"][2:]) % 40),
              "children": "okant", "protected": False, "superseded": False, "out_of_area": False, "priority": 0,
-             "pipeline_due": due, "outcome": outcome, "created_at": now, "updated_at": now} for r in reader]
+             "pipeline_due": due, "outcome": outcome, "created_at": now, "updated_at": now,
+             # The staff search's folded keys, as the ORM fills them for every notice stored.
+             **dict(zip(("name_key", "name_key_last"), name_keys(r["hyresgast_namn"]), strict=True))}
+            for r in reader]
 
 
 def phase_bulk(url: str, storage: Path, csv_path: Path) -> dict[str, float]:

@@ -82,8 +82,12 @@ def seed_staff() -> dict[str, Any]:
 
 def seed_people(count: int, rng: random.Random) -> list[int]:
     """`count` people (random test-range personnummer) and their ids."""
+    from portal.search_keys import name_keys
+
     people = [{"personnummer": f"19{rng.randint(40, 99)}{i:08d}"[:12], "name": f"Person {i}", "language": "sv",
-               "protection": Protection.NONE.value, "created_at": datetime.now(UTC)} for i in range(count)]
+               "protection": Protection.NONE.value, "created_at": datetime.now(UTC),
+               **dict(zip(("name_key", "name_key_last"), name_keys(f"Person {i}"), strict=True))}
+              for i in range(count)]
     db.session.execute(insert(cast(Table, Person.__table__)), people)
     return list(db.session.scalars(select(Person.id)))
 

@@ -17,6 +17,18 @@ def init_app(app: Flask) -> None:
     from portal.staff.views import HOME_LINKS, add_home_link
 
     protection.init_app()
+    from outreach.followup import open_task_count
+    from outreach.search import ROLES, find_notices
+    from portal.staff.nav import Section
+    from portal.staff.nav import add_section as add_nav_section
+
+    add_nav_section(Section("notices", "Underrättelser", "outreach.list_page", frozenset({Role.OUTREACH}),
+                            ("outreach.",), open_task_count, "uppgifter att göra"))
+    add_nav_section(Section("api_keys", "API-nycklar", "outreach_admin.keys_page", frozenset({Role.ADMIN}),
+                            ("outreach_admin.",)))
+    from portal import search
+
+    search.add_provider("notices", "Underrättelser", ROLES, find_notices)
     register_commands(app)
     register_export_sections()
     app.register_blueprint(bp)

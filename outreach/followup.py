@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased
 
 from outreach import delivery
@@ -184,3 +184,10 @@ def list_open_tasks() -> list[tuple[NoticeAction, Notice]]:
         .where(NoticeAction.kind == ActionKind.FOLLOWUP_TASK, NoticeAction.status == ActionStatus.PENDING)
         .order_by(Notice.deadline, Notice.id)).all()
     return [(row[0], row[1]) for row in rows]
+
+
+def open_task_count() -> int:
+    """Open follow-up tasks (each is due as soon as it is made: the staff navigation's count)."""
+    return int(db.session.scalar(
+        select(func.count(NoticeAction.id))
+        .where(NoticeAction.kind == ActionKind.FOLLOWUP_TASK, NoticeAction.status == ActionStatus.PENDING)) or 0)

@@ -10,6 +10,7 @@ from outreach.notices.models import ApiKey, AttemptChannel, AttemptResult, Child
 from outreach.notices.parse import FIELD_LIMITS
 from portal.bounds import staff_length
 from portal.forms import BaseForm
+from portal.intake.forms import LANGUAGE_NAMES
 
 CHANNEL_LABELS = {AttemptChannel.LETTER: "Brev", AttemptChannel.CALL: "Samtal", AttemptChannel.TEXT: "Sms",
                   AttemptChannel.HOME_VISIT: "Hembesök"}
@@ -27,9 +28,9 @@ TYPED_FIELDS = (
     ("personnummer", "Personnummer (frivilligt)"), ("adress", "Adress"), ("postnummer", "Postnummer"),
     ("ort", "Ort"), ("lagenhetsnummer", "Lägenhetsnummer (frivilligt)"),
     ("lagenhet_storlek", "Lägenhetens storlek (frivilligt)"), ("skuld_kr", "Skuld i kronor (för uppsägning)"),
-    ("uppsagning_datum", "Uppsägningsdatum"), ("delgiven_datum", "Delgiven (datum, frivilligt)"),
-    ("inkom_datum", "Inkom till nämnden (datum; tomt = i dag)"),
-    ("avhysning_datum", "Datum för avhysning (för avhysning, gärna med klockslag)"),
+    ("uppsagning_datum", "Uppsägningsdatum"), ("delgiven_datum", "Delgiven (frivilligt)"),
+    ("inkom_datum", "Inkom till nämnden (tomt = i dag)"),
+    ("avhysning_datum", "Avhysning: dag och klockslag (för avhysning)"),
     ("barn_i_hushallet", "Barn i hushållet (ja, nej eller okänt)"), ("sprak", "Språkkod (frivilligt)"),
     ("skyddad_identitet", "Skyddad identitet (ja eller tomt)"), ("rattelse_av", "Rättelse av referens (frivilligt)"),
 )
@@ -39,9 +40,30 @@ class TypedNoticeForm(BaseForm):
     """A notice typed in from paper; the fields are added below, one per column."""
 
 
+# Choose, don't type: every column with a fixed set of values is a radio group or a list (the values are those
+# a file row may carry, so the importer's checks and words stay the same); dates are date inputs (the template).
+KIND_CHOICES = [("uppsägning", "Uppsägning (hyresskuld)"), ("störning", "Störning"),
+                ("avhysning", "Avhysning (Kronofogden)"), ("övrigt", "Övrigt")]
+CHILDREN_CHOICES = [("ja", "Ja"), ("nej", "Nej"), ("okänt", "Vet inte")]
+PROTECTED_CHOICES = [("", "Nej, eller vet inte"), ("ja", "Ja: inga brev, ingen adress visas")]
+LANGUAGE_CHOICES = [("", "Vet inte"), *((code, name) for code, name in LANGUAGE_NAMES.items())]
+DATE_FIELDS = ("uppsagning_datum", "delgiven_datum", "inkom_datum")
+DATETIME_FIELDS = ("avhysning_datum",)
+CHOSEN = {
+    "typ": lambda label, limit: RadioField("Typ", choices=KIND_CHOICES, validate_choice=False, validators=[limit]),
+    "barn_i_hushallet": lambda label, limit: RadioField("Barn i hushållet", choices=CHILDREN_CHOICES,
+                                                        default="okänt", validate_choice=False, validators=[limit]),
+    "skyddad_identitet": lambda label, limit: RadioField("Skyddad identitet", choices=PROTECTED_CHOICES, default="",
+                                                         validate_choice=False, validators=[limit]),
+    "sprak": lambda label, limit: SelectField("Språk (frivilligt)", choices=LANGUAGE_CHOICES, default="",
+                                              validate_choice=False, validators=[limit]),
+}
+
 for _name, _label in TYPED_FIELDS:
     # The same limit as a file row's column, so a typed-in notice is refused here with the same words.
-    setattr(TypedNoticeForm, _name, StringField(_label, validators=[staff_length(FIELD_LIMITS[_name])]))
+    _limit = staff_length(FIELD_LIMITS[_name])
+    _make = CHOSEN.get(_name)
+    setattr(TypedNoticeForm, _name, _make(_label, _limit) if _make else StringField(_label, validators=[_limit]))
 
 
 class ImportForm(BaseForm):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
@@ -10,6 +12,8 @@ from outreach.casework import CaseworkError
 from outreach.followup import list_open_tasks
 from outreach.forms import (
     CHILDREN_LABELS,
+    DATE_FIELDS,
+    DATETIME_FIELDS,
     DECISION_LABELS,
     TENANCY_LABELS,
     TYPED_FIELDS,
@@ -95,15 +99,23 @@ def _visible(notice_id: int) -> Notice:
 @staff_required(Role.OUTREACH, Role.CASEWORKER)
 def notice_page(notice_id: int) -> str:
     """One notice: linked notices, deadlines, known-client status and the timeline (the read is logged)."""
-    notice = _visible(notice_id)
+    return _notice_page(_visible(notice_id))
+
+
+def _notice_page(notice: Notice, **forms: Any) -> str:
+    """The notice's page; a form that failed is shown again as posted, with its errors in place (the read is
+    logged either way)."""
     linked = case_notices(notice)
+    failed = next((form for form in forms.values() if form.errors), None)
     html = render_template(
         "outreach/notice.html", notice=notice, linked=linked, entries=timeline.build(notice, linked),
         client=get_known_client(notice.personnummer), hide_address=protection.is_protected(notice),
         protected_text=PROTECTED_ADDRESS_TEXT, held_name=_held_name(notice), name_form=NameForm(),
-        attempt_form=AttemptForm(), decision_form=DecisionForm(),
-        tenancy_form=TenancyOutcomeForm(outcome=notice.tenancy_outcome), tenancy_labels=TENANCY_LABELS,
-        children_form=ChildrenForm(children=str(notice.children)), **_labels())
+        attempt_form=forms.get("attempt_form") or AttemptForm(formdata=None),
+        decision_form=forms.get("decision_form") or DecisionForm(formdata=None),
+        tenancy_form=forms.get("tenancy_form") or TenancyOutcomeForm(formdata=None, outcome=notice.tenancy_outcome),
+        tenancy_labels=TENANCY_LABELS, failed_form=failed,
+        children_form=ChildrenForm(formdata=None, children=str(notice.children)), **_labels())
     audit.record_read("outreach.notice_view", person_id=notice.person_id, object_type="notice", object_id=notice.id)
     return html
 
@@ -133,51 +145,50 @@ def confirm_name(notice_id: int) -> Response:
 
 @bp.route("/<int:notice_id>/forsok", methods=["POST"])
 @staff_required(Role.OUTREACH)
-def add_attempt(notice_id: int) -> Response:
-    """Record an attempt to reach the household."""
+def add_attempt(notice_id: int) -> Response | tuple[str, int]:
+    """Record an attempt to reach the household; a form with errors is shown again in place, note kept."""
     notice = _visible(notice_id)
     form = AttemptForm()
-    if form.validate_on_submit():
-        casework.record_attempt(notice, channel=AttemptChannel(form.channel.data),
-                                result=AttemptResult(form.result.data), note=form.note.data or "",
-                                staff_id=int(session["staff_id"]))
-        flash("Försöket är sparat.", "success")
-    else:
-        flash("Välj hur ni försökte och vad det gav.", "error")
+    if not form.validate_on_submit():
+        return _notice_page(notice, attempt_form=form), 400
+    casework.record_attempt(notice, channel=AttemptChannel(form.channel.data),
+                            result=AttemptResult(form.result.data), note=form.note.data or "",
+                            staff_id=int(session["staff_id"]))
+    flash("Försöket är sparat.", "success")
     return redirect(url_for(".notice_page", notice_id=notice_id))
 
 
 @bp.route("/<int:notice_id>/beslut", methods=["POST"])
 @staff_required(Role.OUTREACH)
-def decide(notice_id: int) -> Response:
-    """Record the notice's decision."""
+def decide(notice_id: int) -> Response | tuple[str, int]:
+    """Record the notice's decision; a form with errors (a rule too: no action needs a reason) is shown again
+    in place, with the reason as typed."""
     notice = _visible(notice_id)
     form = DecisionForm()
     if not form.validate_on_submit():
-        flash("Välj ett beslut.", "error")
-    else:
-        try:
-            casework.record_decision(notice, decision=Decision(form.decision.data), reason=form.reason.data or "",
-                                     staff_id=int(session["staff_id"]))
-        except CaseworkError as error:
-            flash(str(error), "error")
-        else:
-            flash("Beslutet är sparat.", "success")
+        return _notice_page(notice, decision_form=form), 400
+    try:
+        casework.record_decision(notice, decision=Decision(form.decision.data), reason=form.reason.data or "",
+                                 staff_id=int(session["staff_id"]))
+    except CaseworkError as error:
+        db.session.rollback()
+        form.reason.errors = [*form.reason.errors, str(error)]
+        return _notice_page(notice, decision_form=form), 400
+    flash("Beslutet är sparat.", "success")
     return redirect(url_for(".notice_page", notice_id=notice_id))
 
 
 @bp.route("/<int:notice_id>/utfall", methods=["POST"])
 @staff_required(Role.OUTREACH)
-def tenancy_outcome(notice_id: int) -> Response:
-    """Record what became of the home (tenancy kept, agreement, moved, evicted)."""
+def tenancy_outcome(notice_id: int) -> Response | tuple[str, int]:
+    """Record what became of the home (tenancy kept, agreement, moved, evicted); errors are shown in place."""
     notice = _visible(notice_id)
     form = TenancyOutcomeForm()
     if not form.validate_on_submit():
-        flash("Välj hur det gick för boendet.", "error")
-    else:
-        casework.record_tenancy_outcome(notice, outcome=TenancyOutcome(form.outcome.data),
-                                        staff_id=int(session["staff_id"]))
-        flash("Utfallet är sparat.", "success")
+        return _notice_page(notice, tenancy_form=form), 400
+    casework.record_tenancy_outcome(notice, outcome=TenancyOutcome(form.outcome.data),
+                                    staff_id=int(session["staff_id"]))
+    flash("Utfallet är sparat.", "success")
     return redirect(url_for(".notice_page", notice_id=notice_id))
 
 
@@ -256,7 +267,8 @@ def typed_in() -> Response | tuple[str, int]:
             field = getattr(form, column, None) or form.typ
             field.errors = [*field.errors, reason[0].upper() + reason[1:] + "."]
     status = 400 if form.errors else 200
-    return render_template("outreach/typed_in.html", form=form, fields=[name for name, _ in TYPED_FIELDS]), status
+    return render_template("outreach/typed_in.html", form=form, fields=[name for name, _ in TYPED_FIELDS],
+                           date_fields=DATE_FIELDS, datetime_fields=DATETIME_FIELDS), status
 
 
 @admin_bp.route("/", methods=["GET", "POST"])

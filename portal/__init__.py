@@ -50,14 +50,22 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     def role_label(role: object) -> str:
         return ROLE_LABELS[Role(str(role))] if role in set(Role) else str(role)
 
+    from portal.staff.nav import staff_nav
+
     app.jinja_env.globals.update(form_errors=first_errors, error_question=error_question, has_errors=has_errors,
-                                 role_label=role_label, ltr=bidi.ltr)
+                                 role_label=role_label, ltr=bidi.ltr, staff_nav=staff_nav)
     # Staff pages show Swedish local time, never UTC: {{ moment|local }} or {{ moment|local("%Y-%m-%d") }}.
     app.jinja_env.filters["local"] = clock.local_format
     _register_models()
     _register_blueprints(app)
 
     return app
+
+
+def _unread_messages() -> int:
+    from portal.applications.messages import unread_from_residents_count
+
+    return unread_from_residents_count()
 
 
 def _register_models() -> None:
@@ -123,6 +131,40 @@ def _register_blueprints(app: Flask) -> None:
     add_home_link(frozenset({Role.RECEPTION, Role.OUTREACH}), "staff_booking.day_page", "Mottagningens tider")
     add_home_link(frozenset({Role.RECEPTION, Role.OUTREACH}), "staff_letters.list_page", "Brev och utskrift")
     add_home_link(frozenset({Role.ADMIN}), "staff_booking.settings_page", "Mottagningens öppettider")
+    from portal.letters.models import LetterStatus
+    from portal.letters.service import count_letters
+    from portal.staff.nav import Section
+    from portal.staff.nav import add_section as add_nav_section
+
+    add_nav_section(Section("home", "Start", "staff.home", frozenset(), ("staff.home",)))
+    add_nav_section(Section("intake", "Intagskön", "staff_intake.queue_page", frozenset({Role.RECEPTION}),
+                            ("staff_intake.queue_page", "staff_intake.item_page", "staff_intake.register",
+                             "staff_intake.handoffs", "staff_messages."),
+                            _unread_messages, "olästa meddelanden"))
+    add_nav_section(Section("meeting", "Intagsmötet", "staff_intake.board", frozenset({Role.COORDINATOR}),
+                            ("staff_intake.board", "staff_intake.assign", "staff_intake.meetings",
+                             "staff_intake.meeting_record")))
+    add_nav_section(Section("mine", "Mina ärenden", "staff_intake.mine", frozenset({Role.CASEWORKER}),
+                            ("staff_intake.mine",)))
+    add_nav_section(Section("reception", "Mottagningen", "staff_booking.day_page",
+                            frozenset({Role.RECEPTION, Role.OUTREACH}),
+                            ("staff_booking.day_page", "staff_booking.book_for_item")))
+    add_nav_section(Section("letters", "Brev", "staff_letters.list_page", frozenset({Role.RECEPTION, Role.OUTREACH}),
+                            ("staff_letters.",), lambda: count_letters(LetterStatus.AWAITING_APPROVAL),
+                            "att godkänna"))
+    add_nav_section(Section("statistics", "Statistik", "statistics.overview", frozenset(READERS), ("statistics.",)))
+    add_nav_section(Section("audit", "Åtkomstloggen", "staff_audit.review", frozenset({Role.ADMIN}),
+                            ("staff_audit.",)))
+    add_nav_section(Section("subject_access", "Registerutdrag", "staff_subject_access.export_page",
+                            frozenset({Role.ADMIN}), ("staff_subject_access.",)))
+    add_nav_section(Section("settings", "Öppettider", "staff_booking.settings_page", frozenset({Role.ADMIN}),
+                            ("staff_booking.settings_page",)))
+    from portal import search
+    from portal.booking import search as booking_search
+    from portal.letters import search as letters_search
+
+    search.add_provider("letters", "Brev", letters_search.ROLES, letters_search.find_letters)
+    search.add_provider("bookings", "Bokningar", booking_search.ROLES, booking_search.find_bookings)
 
     # Portal never imports outreach except here, where the factory registers its blueprint and commands.
     import outreach

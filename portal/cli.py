@@ -397,10 +397,30 @@ def restore_command(archive: Path, yes: bool) -> None:
 @with_appcontext
 @click.option("--port", default=5000, show_default=True)
 def dev(port: int) -> None:
-    """Serve the portal on 127.0.0.1 and run the scheduler beside it; Ctrl-C stops both."""
+    """Serve the portal on 127.0.0.1 and run the scheduler beside it; Ctrl-C or SIGTERM stops both, and if the
+    scheduler dies on its own the terminal is told at once (the web server carries on)."""
+    import signal
+    import threading
+
     worker = None
+    stopping = threading.Event()
     if current_app.config["SCHEDULER"]:
         worker = subprocess.Popen([sys.executable, "-m", "portal.cli", "worker"], env=os.environ.copy())
+
+        def watch(child: subprocess.Popen[bytes]) -> None:
+            code = child.wait()
+            if not stopping.is_set():
+                click.echo(f"Schemaläggaren (portal worker, process {child.pid}) har stoppat med kod {code}. "
+                           "Webbservern fortsätter, men inga jobb körs: stoppa portal dev och starta den igen.",
+                           err=True)
+
+        threading.Thread(target=watch, args=(worker,), name="worker-watch", daemon=True).start()
+
+    def stop(_signum: int, _frame: object) -> None:
+        # SIGTERM (systemd, docker stop, kill) ends the server as Ctrl-C does, so the worker is stopped below.
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
     from werkzeug.serving import run_simple
 
     try:
@@ -409,12 +429,15 @@ def dev(port: int) -> None:
     except KeyboardInterrupt:
         pass
     finally:
+        stopping.set()
+        signal.signal(signal.SIGTERM, previous)
         if worker is not None:
             worker.terminate()
             try:
                 worker.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 worker.kill()
+                worker.wait()
         click.echo("Portalen och schemaläggaren är stoppade.")
 
 

@@ -11,7 +11,7 @@ import os
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask
@@ -88,10 +88,42 @@ def last_runs() -> list[JobRun]:
                                    .order_by(JobRun.job_id)))
 
 
+def interval_of(spec: JobSpec) -> timedelta:
+    """How often the job runs: its interval, or a day for a daily cron job (an hour when only minutes are set)."""
+    args = spec.trigger_args
+    if spec.trigger == "interval":
+        return timedelta(weeks=args.get("weeks", 0), days=args.get("days", 0), hours=args.get("hours", 0),
+                         minutes=args.get("minutes", 0), seconds=args.get("seconds", 0))
+    if "day_of_week" in args or "day" in args:
+        return timedelta(days=7)
+    return timedelta(hours=1) if "hour" not in args and "minute" in args else timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class JobStatus:
+    """One job on the staff home: when it last ran, how, and whether it is late (no run for twice its interval)."""
+
+    id: str
+    interval: timedelta
+    last: JobRun | None
+    late: bool
+
+
+def job_overview(now: datetime | None = None) -> list[JobStatus]:
+    """Every registered job with its latest run; late when it has not started for twice its interval."""
+    now = now or utcnow()
+    runs = {run.job_id: run for run in last_runs()}
+    overview = []
+    for spec in sorted(REGISTRY, key=lambda s: s.id):
+        run = runs.get(spec.id)
+        interval = interval_of(spec)
+        late = run is None or now - run.started_at > 2 * interval
+        overview.append(JobStatus(spec.id, interval, run, late))
+    return overview
+
+
 def prune_job_runs(keep_days: int = 30) -> int:
     """Delete run records older than keep_days; the records are operational, not personal data."""
-    from datetime import timedelta
-
     cutoff = utcnow() - timedelta(days=keep_days)
     result = db.session.execute(db.delete(JobRun).where(JobRun.started_at < cutoff))
     db.session.commit()

@@ -9,6 +9,7 @@ from sqlalchemy import String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db import Base, UTCDateTime, db, utcnow
+from portal.search_keys import NameKeys, keep_name_keys
 
 
 class Protection(StrEnum):
@@ -22,7 +23,7 @@ class Protection(StrEnum):
     UNSPECIFIED = "skyddad_niva_okand"
 
 
-class Person(Base):
+class Person(NameKeys, Base):
     """A person, identified by a 12-digit personnummer or samordningsnummer."""
 
     __tablename__ = "person"
@@ -59,3 +60,6 @@ def get_or_add_person(personnummer: str) -> Person:
         db.session.add(person)
         db.session.flush()
     return person
+
+
+keep_name_keys(Person, "name")

@@ -98,8 +98,8 @@ PROTECTION_LABELS = {"none": "inga", "sekretessmarkering": "sekretessmarkering",
 def register_core_labels() -> None:
     """Portal's own codes in words, from the label tables its pages already use."""
     from portal.applications import labels as application_labels
-    from portal.booking.staff_views import PURPOSE_LABELS
-    from portal.booking.staff_views import STATUS_LABELS as BOOKING_STATUS
+    from portal.booking.labels import PURPOSE_LABELS
+    from portal.booking.labels import STATUS_LABELS as BOOKING_STATUS
     from portal.intake import labels as intake_labels
     from portal.intake.delay import REASON_LABELS as DELAY_REASONS
     from portal.letters import labels as letter_labels

@@ -86,7 +86,7 @@ def test_each_table_exports_as_csv(app: Flask, client: FlaskClient) -> None:
     login_staff(client, "sam@example.org", PASSWORD)
     response = client.get("/staff/statistik/intake/new_by_week.csv?from=2026-09-01&to=2026-12-31")
     assert response.status_code == 200
-    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True)), delimiter=";"))
+    rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:2] == ["Vecka", "E-ansökan"]
     assert rows[1][1] == "6"
     assert client.get("/staff/statistik/intake/nope.csv").status_code == 404

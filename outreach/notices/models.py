@@ -9,6 +9,7 @@ from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db import Base, UTCDateTime, utcnow
+from portal.search_keys import NameKeys, keep_name_keys
 
 
 class NoticeKind(StrEnum):
@@ -112,7 +113,7 @@ class AttemptResult(StrEnum):
     MESSAGE_LEFT = "message_left"
 
 
-class Notice(Base):
+class Notice(NameKeys, Base):
     """One notice from a landlord or Kronofogden; (sender, reference) identifies it.
 
     `case_id` is the id of the first notice for the same household and tenancy (itself for the first), so a
@@ -124,6 +125,8 @@ class Notice(Base):
     __tablename__ = "notice"
     __table_args__ = (
         UniqueConstraint("sender", "reference"),
+        # The staff search finds a notice by its reference alone, whoever sent it.
+        Index("ix_notice_reference", "reference"),
         Index("ix_notice_due", "pipeline_due", "priority", "id"),
         Index("ix_notice_deadline", "superseded", "deadline", "id"),
         Index("ix_notice_followed_up_on", "followed_up_on"),
@@ -197,6 +200,9 @@ class Notice(Base):
     def has_children(self) -> bool:
         """True when the household is known to have children."""
         return self.children == Children.YES
+
+
+keep_name_keys(Notice, "tenant_name")
 
 
 class NoticeAction(Base):

@@ -12,4 +12,8 @@ def init_app(app: Flask) -> None:
     from portal.applications.views import bp
 
     app.register_blueprint(bp)
+    from portal import search
+    from portal.applications.search import ROLES, find_by_reference
+
+    search.add_provider("applications", "E-ansökningar", ROLES, find_by_reference)
     app.register_blueprint(staff_bp)

@@ -137,3 +137,15 @@ def send_from_staff(application_id: int, *, staff: StaffUser, body: str) -> Appl
 
     notify_resident(application)
     return message
+
+
+def unread_from_residents_count() -> int:
+    """How many messages residents wrote on open items that staff have not read (the staff navigation's count)."""
+    from portal.intake.models import IntakeItem
+
+    return int(db.session.scalar(
+        select(func.count(ApplicationMessage.id))
+        .join(Application, Application.id == ApplicationMessage.application_id)
+        .join(IntakeItem, IntakeItem.id == Application.intake_item_id)
+        .where(ApplicationMessage.read_at.is_(None), ApplicationMessage.author == Author.RESIDENT,
+               IntakeItem.is_open.is_(True))) or 0)

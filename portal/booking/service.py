@@ -8,7 +8,7 @@ from collections.abc import Collection, Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from portal import audit
@@ -485,3 +485,15 @@ def upcoming_for_items(intake_item_ids: Iterable[int]) -> list[tuple[int, dateti
                                      Booking.starts_at >= utcnow())
                               .order_by(Booking.starts_at)).all()
     return [(int(item_id), starts_at) for item_id, starts_at in rows if item_id is not None]
+
+
+def next_bookings(intake_item_ids: list[int]) -> dict[int, datetime]:
+    """Each item's booked time still to come (the earliest), for the queue's column; one query for a page."""
+    if not intake_item_ids:
+        return {}
+    rows = db.session.execute(
+        select(Booking.intake_item_id, func.min(Booking.starts_at))
+        .where(Booking.intake_item_id.in_(intake_item_ids), Booking.status == BookingStatus.BOOKED,
+               Booking.starts_at >= utcnow())
+        .group_by(Booking.intake_item_id)).all()
+    return {int(item_id): starts_at for item_id, starts_at in rows if item_id is not None}

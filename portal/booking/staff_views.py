@@ -12,7 +12,8 @@ from werkzeug.wrappers import Response
 from portal import audit
 from portal.booking import service
 from portal.booking.forms import WEEKDAY_FIELDS, ClosedDayForm, SettingsForm, StaffBookForm, StaffStatusForm
-from portal.booking.models import Booking, BookingStatus, ClosedDay, Purpose
+from portal.booking.labels import PURPOSE_LABELS, STATUS_LABELS
+from portal.booking.models import Booking, ClosedDay, Purpose
 from portal.booking.notify import send_booking_confirmation
 from portal.db import db
 from portal.intake import service as intake_service
@@ -22,10 +23,6 @@ from portal.staff.service import get_staff
 
 bp = Blueprint("staff_booking", __name__, url_prefix="/staff/mottagning", template_folder="templates")
 
-STATUS_LABELS = {BookingStatus.BOOKED: "bokad", BookingStatus.CANCELLED: "avbokad",
-                 BookingStatus.ATTENDED: "kom", BookingStatus.NO_SHOW: "kom inte",
-                 BookingStatus.UNSCHEDULED: "avbokad på webben, ny tid behövs"}
-PURPOSE_LABELS = {Purpose.FIRST_APPOINTMENT: "nybesök", Purpose.OUTREACH: "uppsökande (brev om vräkningsrisk)"}
 ACTIONS = {"attended": service.mark_attended, "no_show": service.mark_no_show, "cancel": service.cancel_booking}
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from portal.applications.models import Application, ChecklistItem, ItemState
+from portal.applications.models import OUTSTANDING, Application, ChecklistItem, ItemState
 from portal.applications.models import Role as PersonRole
 from portal.db import db
 from portal.documents.forms import AcceptForm, ExtraDocumentForm, NewCopyForm
@@ -105,3 +105,15 @@ def review_panel(intake_item: IntakeItem, *, staff_id: int) -> ReviewPanel | Non
         may_review=intake_item.is_open and intake_item.claimed_by_id == staff_id,
         accept_form=AcceptForm(), extra_form=ExtraDocumentForm(),
         new_copy_forms={d.id: new_copy_form(d.id) for d in documents if d.status == DocumentStatus.RECEIVED})
+
+
+def outstanding_documents(intake_item: IntakeItem) -> list[str]:
+    """The checklist items of the item's e-application that the resident still has to send (missing, sent later,
+    new copy requested), each with its state: what marking the documents complete would pass over."""
+    if intake_item.source != Source.E_APPLICATION:
+        return []
+    application = db.session.scalar(select(Application).where(Application.intake_item_id == intake_item.id))
+    if application is None:
+        return []
+    return [f"{staff_item_label(item)} ({ITEM_STATE_LABELS[item.state].lower()})"
+            for item in application.checklist if item.state in OUTSTANDING]

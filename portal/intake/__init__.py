@@ -13,6 +13,10 @@ def init_app(app: Flask) -> None:
     from portal.staff.views import HOME_LINKS, add_home_link
 
     app.register_blueprint(bp)
+    from portal import search
+    from portal.intake.search import ROLES, find_items
+
+    search.add_provider("intake", "Ärenden i intagskön", ROLES, find_items)
     cli.register_commands(app)
     links = (
         (frozenset({Role.RECEPTION}), "staff_intake.queue_page", "Intagskön"),

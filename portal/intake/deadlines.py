@@ -142,3 +142,18 @@ def state_on(due_on: date, warn_on: date, today: date) -> DeadlineState:
     if today >= warn_on:
         return DeadlineState.WARNING
     return DeadlineState.ON_TRACK
+
+
+def _working_days(count: int) -> str:
+    return f"{count} arbetsdag" if count == 1 else f"{count} arbetsdagar"
+
+
+def time_left(due_on: date, today: date) -> str:
+    """The deadline as something to act on: "3 arbetsdagar kvar", "Sista dagen i dag", "2 arbetsdagar försenad"."""
+    if due_on == NO_DEADLINE:
+        return DEADLINE_LABELS[DeadlineState.NONE]
+    if today > due_on:
+        late = working_days_between(due_on, today)
+        return f"{_working_days(late)} försenad" if late > 0 else "Försenad"
+    left = working_days_between(today, due_on)
+    return "Sista dagen i dag" if left == 0 else f"{_working_days(left)} kvar"

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base, UTCDateTime, utcnow
 from portal.people import Person
+from portal.search_keys import NameKeys, keep_name_keys
 
 # Items without any deadline sort last; a real date (not NULL) keeps keyset pagination on one index.
 NO_DEADLINE = date(9999, 12, 31)
@@ -60,7 +61,7 @@ class HandoffStatus(StrEnum):
 FILTER_COLUMNS = ("warn_on", "source", "urgency")
 
 
-class IntakeItem(Base):
+class IntakeItem(NameKeys, Base):
     """One new thing in the reception's queue.
 
     `source_key` identifies what created the item ("application:17", "notice:42"); it is unique, so creating
@@ -110,6 +111,9 @@ class IntakeItem(Base):
     warn_on: Mapped[date] = mapped_column(default=NO_DEADLINE)
     claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), index=True)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The state the item had when it was claimed, if claiming changed it (new -> in review): releasing it
+    # returns it there, so an item nobody holds is never left "Granskas".
+    claimed_from_state: Mapped[State | None] = mapped_column(String(30))
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     close_reason: Mapped[str | None] = mapped_column(Text)
@@ -201,3 +205,6 @@ class Handoff(Base):
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+keep_name_keys(IntakeItem, "contact_name")

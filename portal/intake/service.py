@@ -7,6 +7,7 @@ entry and audit event, or raises and leaves nothing half-done. Helpers named get
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime
 
 from flask import current_app
@@ -17,7 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from portal import audit, clock
 from portal.db import db, utcnow
 from portal.intake import deadlines
-from portal.intake.labels import CLOSE_REASONS
+from portal.intake.labels import CLOSE_REASONS, STATE_LABELS
 from portal.intake.models import OPEN_STATES, IntakeEvent, IntakeItem, Source, State, Urgency
 from portal.people import get_or_add_person
 from portal.staff.models import StaffUser
@@ -224,7 +225,11 @@ def claim_item(item_id: int, *, staff: StaffUser) -> IntakeItem:
     assert item is not None
     db.session.refresh(item)
     if item.state == State.NEW:
+        # Claiming starts the review; releasing the item undoes that (and only that) step.
         set_state(item, State.IN_REVIEW)
+        item.claimed_from_state = State.NEW
+    else:
+        item.claimed_from_state = None
     add_event(item, staff_label(staff), "claimed")
     audit.record("intake.claim", person_id=item.person_id, object_type="intake_item", object_id=item.id)
     commit_or_stale()
@@ -240,8 +245,14 @@ def release_item(item_id: int, *, staff: StaffUser, version: int | None, force: 
         raise IntakeError("Bara den som har tagit ärendet kan lämna tillbaka det.")
     previous = db.session.get(StaffUser, item.claimed_by_id)
     item.claimed_by_id, item.claimed_at = None, None
-    add_event(item, staff_label(staff), "released", "" if previous is None or previous.id == staff.id
-              else f"tidigare hos {previous.name}")
+    notes = [] if previous is None or previous.id == staff.id else [f"tidigare hos {previous.name}"]
+    if item.claimed_from_state is not None and item.state == State.IN_REVIEW:
+        # Nobody reviews an item nobody holds: it goes back to the state it had before it was claimed. A state
+        # set by hand since the claim (waiting for the resident, ready for assignment) is work done, and stays.
+        set_state(item, State(item.claimed_from_state))
+        notes.append(f"tillbaka till ”{STATE_LABELS[item.state]}”")
+    item.claimed_from_state = None
+    add_event(item, staff_label(staff), "released", ", ".join(notes))
     audit.record("intake.release", person_id=item.person_id, object_type="intake_item", object_id=item.id)
     commit_or_stale()
     return item
@@ -284,16 +295,49 @@ def resume(item: IntakeItem, *, actor: str, detail: str = "", today: date | None
         refresh_deadlines(item)
 
 
-def change_state(item_id: int, *, staff: StaffUser, version: int | None, action: str) -> IntakeItem:
-    """Do one of the reception's state actions on a claimed item and commit it."""
+# What an area knows is still outstanding for an item (the documents area: checklist items not yet sent).
+OUTSTANDING_CHECKS: list[Callable[[IntakeItem], list[str]]] = []
+
+
+def add_outstanding_check(check: Callable[[IntakeItem], list[str]]) -> None:
+    """Let an area say what is still outstanding on an item (once, however many apps are made)."""
+    if check not in OUTSTANDING_CHECKS:
+        OUTSTANDING_CHECKS.append(check)
+
+
+def outstanding(item: IntakeItem) -> list[str]:
+    """Everything the areas say is still outstanding on the item."""
+    return [entry for check in OUTSTANDING_CHECKS for entry in check(item)]
+
+
+class NeedsConfirmation(IntakeError):
+    """Marking the documents complete while something is outstanding needs a confirmation with a reason."""
+
+    def __init__(self, items: list[str]) -> None:
+        super().__init__("Det saknas handlingar. Bekräfta att underlaget ändå är komplett och skriv varför.")
+        self.items = items
+
+
+def change_state(item_id: int, *, staff: StaffUser, version: int | None, action: str,
+                 reason: str = "") -> IntakeItem:
+    """Do one of the reception's state actions on a claimed item and commit it.
+
+    "documents_complete" starts the decision clock; while documents are outstanding it raises NeedsConfirmation
+    unless a reason is given, and the reason is kept in the history and the access log."""
     item = _open_item(item_id, version)
     _require_holder(item, staff)
     actor = staff_label(staff)
+    detail = None
     if action == "documents_complete":
         if item.documents_complete_on is not None:
             raise IntakeError("Underlaget är redan markerat som komplett.")
+        missing = outstanding(item)
+        reason = " ".join(reason.split())[:1000]
+        if missing and not reason:
+            raise NeedsConfirmation(missing)
         item.documents_complete_on = local_today()
-        add_event(item, actor, "documents_complete")
+        detail = f"trots att det saknades: {'; '.join(missing)}. Skäl: {reason}" if missing else ""
+        add_event(item, actor, "documents_complete", detail)
         refresh_deadlines(item)
     elif action == "wait":
         wait_for_resident(item, actor=actor, detail="väntar på komplettering")
@@ -309,7 +353,8 @@ def change_state(item_id: int, *, staff: StaffUser, version: int | None, action:
         add_event(item, actor, "ready_for_assignment")
     else:
         raise IntakeError("Okänd åtgärd.")
-    audit.record(f"intake.{action}", person_id=item.person_id, object_type="intake_item", object_id=item.id)
+    audit.record(f"intake.{action}", person_id=item.person_id, object_type="intake_item", object_id=item.id,
+                 detail=detail or None)
     commit_or_stale()
     return item
 

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 from portal.applications import messages
 from portal.applications.models import Author
 from portal.applications.staff_views import StaffMessageForm
-from portal.booking.service import bookings_for_item
+from portal.booking.service import bookings_for_item, next_bookings
 from portal.clock import LOCAL_TZ
 from portal.documents.panel import review_panel
 from portal.intake import deadlines, delay, handoff, queue, service
@@ -65,7 +65,9 @@ def queue_page() -> str:
     today = service.local_today()
     page = queue.list_queue(filters, today=today, cursor=queue.Cursor.decode(request.args.get("after")))
     names = service.staff_names({item.claimed_by_id for item in page.items})
-    html = render_template("intake/queue.html", page=page, kept=kept, today=today, names=names,
+    booked = {item_id: at.astimezone(LOCAL_TZ) for item_id, at in
+              next_bookings([item.id for item in page.items]).items()}
+    html = render_template("intake/queue.html", page=page, kept=kept, today=today, names=names, booked=booked,
                            first_page=not request.args.get("after"),
                            unread=messages.items_with_unread_from_residents(), **labels())
     # Rendered first (the commit would expire every row), logged before anything is sent.
@@ -83,6 +85,7 @@ def labels() -> dict[str, object]:
     return {"state_labels": labels_module.STATE_LABELS, "source_labels": labels_module.SOURCE_LABELS,
             "urgency_labels": labels_module.URGENCY_LABELS, "deadline_labels": deadlines.DEADLINE_LABELS,
             "deadline_state": deadlines.state_on, "no_deadline": deadlines.NO_DEADLINE, "urgent": _urgent,
+            "time_left": deadlines.time_left,
             "language_names": LANGUAGE_NAMES, "event_labels": labels_module.EVENT_LABELS}
 
 
@@ -191,13 +194,21 @@ def release(item_id: int) -> Response:
 
 @bp.route("/<int:item_id>/status", methods=["POST"])
 @staff_required(RECEPTION)
-def change_state(item_id: int) -> Response:
-    """A state action: documents complete, waiting for the resident, resume, ready for the meeting."""
-    if service.get_item(item_id) is None:
+def change_state(item_id: int) -> Response | tuple[str, int]:
+    """A state action: documents complete, waiting for the resident, resume, ready for the meeting.
+
+    Documents complete while something is outstanding shows what is missing and asks for a confirmation with
+    a reason (409: nothing was changed) instead of starting the decision clock without a word."""
+    item = service.get_item(item_id)
+    if item is None:
         abort(404)
+    reason = request.form.get("reason", "")
     try:
         service.change_state(item_id, staff=current_staff(), version=_version(),
-                             action=request.form.get("action", ""))
+                             action=request.form.get("action", ""), reason=reason)
+    except service.NeedsConfirmation as needed:
+        return render_template("intake/confirm_complete.html", item=item, missing=needed.items, reason=reason,
+                               asked=bool(request.form.get("confirm"))), 409
     except IntakeError as error:
         flash(str(error), "error")
     else:

@@ -53,7 +53,8 @@ class Letter(Base):
     """One letter: the PDF in storage, its sha256 and pages, and its place in the print flow."""
 
     __tablename__ = "letter"
-    __table_args__ = (Index("ix_letter_status_id", "status", "id"),)
+    __table_args__ = (Index("ix_letter_status_id", "status", "id"),
+                      Index("ix_letter_reference", "reference"))  # the staff search finds a letter by it
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[LetterKind] = mapped_column(String(30))

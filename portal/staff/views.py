@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TypedDict
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
-from portal import messages
+from portal import jobs, messages, search
+from portal.clock import LOCAL_TZ
 from portal.db import db
 from portal.extensions import limiter
-from portal.security import current_role, end_session, public, safe_next, staff_required, start_session
+from portal.security import current_role, current_staff, end_session, public, safe_next, staff_required, start_session
 from portal.staff import mfa as second_factor
 from portal.staff import service
 from portal.staff.forms import CodeForm, NewPasswordForm, StaffLoginForm
@@ -157,7 +159,36 @@ def home() -> str:
     role = current_role()
     assert role is not None  # staff_required
     links = [(endpoint, label) for roles, endpoint, label in HOME_LINKS if grants(role, roles)]
-    return render_template("staff/home.html", role=role, links=links)
+    return render_template("staff/home.html", role=role, links=links, jobs=jobs.job_overview(),
+                           job_labels=JOB_LABELS, local=lambda at: at.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M"),
+                           every=_every)
+
+
+JOB_LABELS = {"outreach.pipeline": "Underrättelser: kontroll, brev och bokningar",
+              "outreach.retention": "Gallring av underrättelser", "intake.retry_handoffs": "Överlämningar, nytt försök",
+              "applications.send_reminders": "Påminnelser om handlingar", "portal.prune_job_runs": "Rensa jobbloggen",
+              "portal.purge_expired_sessions": "Rensa utgångna inloggningar"}
+
+
+def _every(interval: timedelta) -> str:
+    minutes = int(interval.total_seconds() // 60)
+    if minutes % (24 * 60) == 0:
+        days = minutes // (24 * 60)
+        return "varje dag" if days == 1 else f"var {days}:e dag"
+    if minutes % 60 == 0:
+        return "varje timme" if minutes == 60 else f"var {minutes // 60}:e timme"
+    return f"var {minutes}:e minut"
+
+
+@bp.route("/sok")
+@staff_required()
+def search_page() -> str:
+    """The staff search's results: every area this role may open, need-to-know applied; the search is logged."""
+    user = current_staff()
+    text = request.args.get("q", "")
+    results = search.search(text, user) if user is not None and text.strip() else None
+    return render_template("staff/search.html", text=text, results=results)
+
 
 
 @bp.route("/nytt-losenord/<token>", methods=["GET", "POST"])

@@ -43,6 +43,15 @@ def find_table(period: Period, section_key: str, table_key: str) -> Table | None
     return None
 
 
+CSV_BOM = "\ufeff"
+
+
+def table_csv_file(table: Table) -> bytes:
+    """The CSV file as downloaded: UTF-8 with a byte-order mark, which Excel on Windows needs to read å, ä, ö
+    (without it, it guesses the ANSI code page), and `;` separators, which Swedish Excel expects."""
+    return (CSV_BOM + table_csv(table)).encode("utf-8")
+
+
 def table_csv(table: Table) -> str:
     """A table as CSV with ';' (what Swedish Excel opens), header first."""
     out = io.StringIO()

@@ -40,7 +40,7 @@ def table_csv(section: str, table: str) -> Response:
     found = service.find_table(period, section, table)
     if found is None:
         abort(404)
-    return Response(service.table_csv(found), mimetype="text/csv",
+    return Response(service.table_csv_file(found), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{section}-{table}.csv"'})
 
 

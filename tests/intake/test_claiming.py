@@ -60,8 +60,23 @@ def test_only_the_holder_releases_unless_a_coordinator_forces_it(app: Flask) -> 
         release_item(item.id, staff=olle, version=claimed.version)
     released = release_item(item.id, staff=sam, version=claimed.version, force=True)
     assert released.claimed_by_id is None
-    assert released.events[-1].detail == "tidigare hos Rita"
+    assert released.events[-1].detail == "tidigare hos Rita, tillbaka till ”Ny”"
     claim_item(item.id, staff=olle)
+
+
+def test_releasing_returns_the_item_to_the_state_it_had_before_it_was_claimed(app: Flask) -> None:
+    rita = create_staff_user(email="rita@example.org", name="Rita")
+    item = create_item()
+    claimed = claim_item(item.id, staff=rita)
+    assert claimed.state == State.IN_REVIEW
+    released = release_item(item.id, staff=rita, version=claimed.version)
+    assert released.state == State.NEW and released.claimed_by_id is None  # not "Granskas" with nobody on it
+    assert released.events[-1].detail == "tillbaka till ”Ny”"
+    # An item claimed while it waits for the resident keeps that state: claiming did not change it.
+    waiting = create_item(state=State.WAITING_FOR_RESIDENT)
+    claimed = claim_item(waiting.id, staff=rita)
+    released = release_item(waiting.id, staff=rita, version=claimed.version)
+    assert released.state == State.WAITING_FOR_RESIDENT and released.events[-1].detail == ""
 
 
 def test_release_with_a_stale_version_is_refused(app: Flask) -> None:

@@ -82,11 +82,11 @@ def test_new_tables_export_as_csv(app: Flask, client: FlaskClient) -> None:
     response = client.get(f"/staff/statistik/outreach/notices_by_month.csv?{RANGE}")
     assert response.status_code == 200
     assert response.headers["Content-Disposition"] == 'attachment; filename="outreach-notices_by_month.csv"'
-    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True)), delimiter=";"))
+    rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig")), delimiter=";"))
     assert rows == [["Månad", "Hyresskuld", "Störning", "Kronofogden", "Övrigt", "Hushåll med barn"],
                     ["2026-10", "7", "<5", "0", "0", "9"]]
     response = client.get(f"/staff/statistik/e_applications/time_to_complete.csv?{RANGE}")
-    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True)), delimiter=";"))
+    rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == ["Tid", "Ansökningar"]
     assert ["15–29 minuter", "6"] in rows
     for table in ("reached_in_time", "days_to_contact", "attempts_by_channel", "decisions_by_kind", "handling"):
@@ -94,7 +94,7 @@ def test_new_tables_export_as_csv(app: Flask, client: FlaskClient) -> None:
     for table in ("started_submitted", "missing_at_submission", "languages"):
         assert client.get(f"/staff/statistik/e_applications/{table}.csv?{RANGE}").status_code == 200
     response = client.get(f"/staff/statistik/reception_appointments/appointments.csv?{RANGE}")
-    assert response.get_data(as_text=True).startswith("Månad;Kom;Uteblev;Avbokade\r\n")
+    assert response.get_data().decode("utf-8-sig").startswith("Månad;Kom;Uteblev;Avbokade\r\n")
 
 
 @pytest.mark.parametrize("app_config", [{"STATS_MIN_CELL": 3}])
