@@ -17,6 +17,7 @@ from portal.booking.models import Booking, ClosedDay, Purpose
 from portal.booking.notify import send_booking_confirmation
 from portal.db import db
 from portal.intake import service as intake_service
+from portal.intake.forms import LANGUAGE_NAMES
 from portal.security import staff_required
 from portal.staff.models import Role
 from portal.staff.service import get_staff
@@ -53,6 +54,7 @@ def day_page() -> str:
                            day_label=format_date(day, "full"), prev_day=day - timedelta(days=1),
                            next_day=day + timedelta(days=1), status_labels=STATUS_LABELS,
                            purpose_labels=PURPOSE_LABELS, form=StaffStatusForm(), closed=closed,
+                           language_names=LANGUAGE_NAMES,
                            open_day=service.is_open_day(day, {closed.day} if closed else set()),
                            time_of=lambda b: format_time(b.starts_at, "HH:mm"))
 

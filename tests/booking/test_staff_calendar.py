@@ -30,8 +30,10 @@ def _login(client: FlaskClient, role: Role = Role.RECEPTION) -> None:
 
 
 def test_reception_books_a_first_appointment_for_an_item(app: Flask, client: FlaskClient) -> None:
-    person = create_person(name="Nybesök Nilsson")
-    item = create_item(person_id=person.id)
+    person = create_person(name="Nybesök Nilsson", language="ar")
+    item = create_item(person_id=person.id, language="ar")
+    item.interpreter_needed = True
+    db.session.commit()
     _login(client)
     soup = get_page(client, f"/staff/mottagning/boka/{item.id}")
     first = soup.find("input", attrs={"name": "starts_at"})
@@ -45,6 +47,8 @@ def test_reception_books_a_first_appointment_for_an_item(app: Flask, client: Fla
     day = booking.starts_at.astimezone(service.LOCAL).date().isoformat()
     soup = get_page(client, f"/staff/mottagning/?dag={day}")
     assert "Nybesök Nilsson" in soup.get_text()
+    row = next(tr for tr in soup.select("tbody tr") if "Nybesök Nilsson" in tr.get_text())
+    assert "arabiska" in row.get_text() and "Tolk" in row.get_text()  # the reception knows to book an interpreter
     assert db.session.query(AuditEvent).filter_by(action="booking.day_view").count() == 1
 
 
