@@ -79,7 +79,10 @@ MIN_NAME = 2
 
 def parse_query(text: str) -> Query:
     """Read the search box: a personnummer in any common form, else a name, a reference and a code."""
-    cleaned = " ".join((text or "").split())[:100]
+    # Control characters (a NUL, which PostgreSQL refuses in text) and other unprintables are never part of a
+    # name, number, reference or code: they are dropped, not searched for.
+    printable = "".join(ch if ch.isprintable() else " " for ch in (text or ""))
+    cleaned = " ".join(printable.split())[:100]
     number = None
     compact = re.sub(r"[\s]", "", cleaned)
     if re.fullmatch(r"(\d{2})?\d{6}[-+]?\d{4}", compact):

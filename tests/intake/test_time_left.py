@@ -46,7 +46,8 @@ def test_the_queue_shows_days_left_colours_only_when_it_matters_and_the_booked_t
                                                                                    client: FlaskClient) -> None:
     with clock.travel(datetime(2026, 12, 14, 9, 0, tzinfo=clock.LOCAL_TZ)):
         calm = create_item(legal_deadline=date(2027, 1, 29))
-        close = create_item(legal_deadline=date(2026, 12, 15))
+        # No legal deadline: an eviction or recovery deadline this near would make it urgent (red) instead.
+        close = create_item()
         late = create_item(legal_deadline=date(2026, 12, 10))
         for item, due in ((calm, date(2027, 1, 29)), (close, date(2026, 12, 15)), (late, date(2026, 12, 10))):
             stored = db.session.get(IntakeItem, item.id)
