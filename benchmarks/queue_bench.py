@@ -135,11 +135,20 @@ def seed(app: Flask, items: int, *, seed_value: int = 4) -> dict[str, Any]:
 
 
 def logged_in_client(app: Flask, staff_id: int, role: Role = Role.COORDINATOR) -> FlaskClient:
-    """A test client with a staff session (a coordinator may open both the queue and the board)."""
+    """A test client with a staff session, as the login makes it: the account's id and the version of its rights
+    (the role is read from the database on every request; `role` is the one the seeded account has)."""
+    from portal.db import db
+    from portal.staff.models import StaffUser
+
+    with app.app_context():
+        user = db.session.get(StaffUser, staff_id)
+        if user is None or user.role != role:
+            raise SystemExit(f"staff {staff_id} is not a seeded {role.value}")
+        version = user.session_version
     client = app.test_client()
+    now = int(time.time())
     with client.session_transaction() as session:
-        session.update(staff_id=staff_id, staff_role=role.value, staff_email="bench@example.org",
-                       staff_name="Bench", seen=int(time.time()))
+        session.update(staff_id=staff_id, staff_version=version, started=now, seen=now)
     return client
 
 
