@@ -10,6 +10,9 @@ from outreach.notices.models import Notice
 from portal.clock import local_today
 from portal.db import db
 
+# Copies of ../shared/data's samples, so a clone alone runs every test; tests/test_samples.py checks they still
+# match the shared originals wherever those are beside the checkout.
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 HEADER = ("typ;referens;hyresvard;hyresvard_orgnr;hyresgast_namn;personnummer;adress;postnummer;ort;skuld_kr;"
           "uppsagning_datum;delgiven_datum;inkom_datum;avhysning_datum;barn_i_hushallet;sprak;skyddad_identitet;"
@@ -19,8 +22,8 @@ TEST_NUMBERS = ("201701012393", "202503082386", "202508242381", "202510022383", 
 
 
 def sample(name: str) -> bytes:
-    """A sample file from ../shared/data."""
-    return (SHARED_DATA / name).read_bytes()
+    """A sample file from ../shared/data (as copied into tests/data/samples)."""
+    return (SAMPLES / name).read_bytes()
 
 
 def row(*, typ: str = "uppsägning", referens: str = "R-1", hyresvard: str = "Testbostäder AB",
