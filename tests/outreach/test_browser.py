@@ -13,7 +13,7 @@ from portal.db import db
 from portal.staff.models import Role
 from tests.browser_fixtures import LiveServer, axe_violations, describe
 from tests.factories import PASSWORD, create_staff_user
-from tests.outreach.factories import SHARED_DATA, notice_by_reference, sample
+from tests.outreach.factories import SAMPLES, notice_by_reference, sample
 
 pytestmark = pytest.mark.browser
 
@@ -42,7 +42,7 @@ def test_notice_pages_pass_axe_and_a_file_is_imported_through_the_page(live_serv
         page.goto(base + path)
         assert describe(axe_violations(page)) == [], path
     page.goto(base + "/staff/notices/import")
-    page.set_input_files("#file", str(SHARED_DATA / "notices-landlord-sample.csv"))
+    page.set_input_files("#file", str(SAMPLES / "notices-landlord-sample.csv"))
     page.get_by_role("button", name="Läs in", exact=True).focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
