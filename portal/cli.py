@@ -343,12 +343,7 @@ def person_export(personnummer: str, out: Path | None) -> None:
     """Export everything held about a person (subject-access request, GDPR art. 15); the export is audit-logged."""
     from portal import subject_access
 
-    try:
-        person = subject_access.find_person(personnummer)
-    except subject_access.InvalidIdentityNumber as error:
-        raise click.ClickException("Ogiltigt personnummer.") from error
-    if person is None:
-        raise click.ClickException("Personen finns inte i systemet.")
+    person = _person_or_fail(personnummer)
     export = subject_access.build_export(person)
     if out is None:
         subject_access.record_export(person, actor=("system", None, "cli"))
