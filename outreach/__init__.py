@@ -17,7 +17,14 @@ def init_app(app: Flask) -> None:
     from portal.staff.views import HOME_LINKS, add_home_link
 
     protection.init_app()
+    from outreach import followup
     from outreach.followup import open_task_count
+
+    followup.init_app()
+    from outreach.reception_need import notices_needing_a_time
+    from portal.booking.capacity import add_need_source
+
+    add_need_source("notices", notices_needing_a_time)
     from outreach.search import ROLES, find_notices
     from portal.staff.nav import Section
     from portal.staff.nav import add_section as add_nav_section

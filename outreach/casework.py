@@ -8,6 +8,7 @@ from flask import current_app
 from sqlalchemy import ColumnElement, and_, or_, select
 
 from outreach.actions import finish, get_action
+from outreach.followup import schedule
 from outreach.notices.models import (
     ActionKind,
     ActionStatus,
@@ -45,6 +46,9 @@ def record_attempt(notice: Notice, *, channel: AttemptChannel, result: AttemptRe
     task = get_action(notice.id, ActionKind.FOLLOWUP_TASK)
     if task is not None and task.status == ActionStatus.PENDING and result == AttemptResult.REACHED:
         finish(task, detail=f"{task.detail} – kontakt fick")
+    if result == AttemptResult.REACHED:
+        db.session.flush()
+        schedule(notice, today=local_today())  # reached: no task for silence any more, only the deadline
     audit.record("outreach.attempt_recorded", person_id=notice.person_id, object_type="notice",
                  object_id=notice.id, detail=f"{channel.value}:{result.value}")
     db.session.commit()
@@ -59,6 +63,7 @@ def record_decision(notice: Notice, *, decision: Decision, reason: str, staff_id
         raise CaseworkError("Skriv varför ingen åtgärd behövs.")
     notice.decision, notice.decision_reason = decision, reason.strip()[:4000] or None
     notice.decided_at, notice.decided_by_id = utcnow(), staff_id
+    notice.next_check_on = None  # decided: nothing left for the daily follow-up
     task = get_action(notice.id, ActionKind.FOLLOWUP_TASK)
     if task is not None and task.status == ActionStatus.PENDING:
         finish(task, detail=f"{task.detail} – avslutad med beslut")
@@ -107,6 +112,7 @@ def confirm_name(notice: Notice, *, choice: str, staff_id: int) -> None:
     if notice.decision is None and notice.outcome in (Outcome.MANUAL, Outcome.PENDING) and choice != "wrong_number":
         notice.outcome = Outcome.PENDING
         notice.pipeline_due = True
+        notice.next_check_on = None  # the pipeline sets it again
     audit.record("outreach.name_confirmed", person_id=person.id if person else None, object_type="notice",
                  object_id=notice.id, detail=choice)
     db.session.commit()
@@ -116,6 +122,7 @@ def set_children(notice: Notice, children: Children) -> None:
     """Staff record whether children live in the household; the priority follows."""
     notice.children = children
     apply_rules(notice, today=local_today())
+    schedule(notice, today=local_today())  # the deadline is worked out again with the rules
     audit.record("outreach.children_recorded", person_id=notice.person_id, object_type="notice",
                  object_id=notice.id, detail=children.value)
     db.session.commit()

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from outreach import delivery, rules
 from outreach.actions import add_action, escalate, forget, preload
-from outreach.followup import urgent_reason
+from outreach.followup import check_soon, schedule, urgent_reason
 from outreach.notices.known_clients import KnownClient
 from outreach.notices.models import ActionKind, ActionStatus, NameCheck, Notice, NoticeAction, NoticeKind, Outcome
 from outreach.notices.service import apply_rules
@@ -160,7 +160,13 @@ def process_notice(notice: Notice, *, today: date, lookups: Lookups) -> None:
 
     No audit event here: the steps are recorded in notice_action, and taking the audit chain's lock in the
     middle of a batch would order locks differently from other transactions (deadlocks between schedulers).
+    Afterwards the notice's next follow-up day is set from what was done (outreach.followup.next_check).
     """
+    _move_on(notice, today=today, lookups=lookups)
+    schedule(notice, today=today)
+
+
+def _move_on(notice: Notice, *, today: date, lookups: Lookups) -> None:
     notice.pipeline_due = False
     if notice.superseded:
         notice.outcome = Outcome.SUPERSEDED
@@ -232,6 +238,7 @@ def _escalate_case(notice: Notice, case: list[Notice]) -> None:
     for other in others:
         if other.decision is None:
             escalate(other, reason)
+            check_soon(other, today=local_today())  # its deadline may be nearer now
             if notice.eviction_date and (other.deadline is None or notice.eviction_date < other.deadline):
                 other.deadline = notice.eviction_date
             other.priority = max(other.priority, notice.priority)
@@ -308,4 +315,5 @@ def retry_pending() -> int:
 
 def requeue(notice_id: int) -> None:
     """Let the pipeline look at a notice again (after staff changed it); the unique steps stay as they were."""
-    db.session.execute(update(Notice).where(Notice.id == notice_id).values(pipeline_due=True))
+    # The pipeline works out its next follow-up day again once it has moved it on.
+    db.session.execute(update(Notice).where(Notice.id == notice_id).values(pipeline_due=True, next_check_on=None))

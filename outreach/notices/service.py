@@ -208,8 +208,9 @@ def _supersede(earlier: _Known) -> None:
     if earlier.obj is not None:
         earlier.obj.superseded, earlier.obj.pipeline_due = True, False
         earlier.obj.outcome = Outcome.SUPERSEDED
+        earlier.obj.next_check_on = None
         return
-    db.session.execute(update(Notice).where(Notice.id == earlier.id).values(superseded=True))
+    db.session.execute(update(Notice).where(Notice.id == earlier.id).values(superseded=True, next_check_on=None))
     db.session.execute(update(Notice).where(Notice.id == earlier.id, Notice.outcome == Outcome.PENDING)
                        .values(pipeline_due=False, outcome=Outcome.SUPERSEDED))
 

@@ -8,6 +8,7 @@ from collections.abc import Collection, Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, cast
 
+from blinker import Namespace
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -18,6 +19,7 @@ from portal.booking.models import (
     BookingStatus,
     CalendarSettings,
     ClosedDay,
+    ExtraSession,
     Purpose,
     default_settings,
 )
@@ -37,6 +39,13 @@ LOOKUP_DAYS = 7
 
 class BookingError(ValueError):
     """A booking cannot be made or changed as asked."""
+
+
+_signals = Namespace()
+# Sent inside the caller's transaction, before its commit, when a booking's status or time changes (attended,
+# no-show, cancelled, a time picked or moved); receivers get `booking=`. Outreach works out the notice's next
+# follow-up day from it, so the daily sweep never has to look at every notice to find what changed.
+booking_changed = _signals.signal("booking-changed")
 
 
 _SETTINGS = "booking.settings"
@@ -82,30 +91,58 @@ def is_open_day(day: date, closed: Collection[date] = ()) -> bool:
     return is_working_day(day) and day not in closed
 
 
-def slot_starts(day: date, settings: CalendarSettings) -> list[datetime]:
-    """Every slot start of a day within opening hours (UTC), ignoring closed days."""
+def _period_starts(day: date, opens: time, closes: time, step: timedelta) -> list[datetime]:
     starts: list[datetime] = []
-    step = timedelta(minutes=settings.slot_minutes)
-    for opens, closes in settings.periods(day.weekday()):
-        current = datetime.combine(day, opens, tzinfo=LOCAL)
-        end = datetime.combine(day, closes, tzinfo=LOCAL)
-        while current + step <= end:
-            starts.append(current.astimezone(UTC))
-            current += step
+    current = datetime.combine(day, opens, tzinfo=LOCAL)
+    end = datetime.combine(day, closes, tzinfo=LOCAL)
+    while current + step <= end:
+        starts.append(current.astimezone(UTC))
+        current += step
     return starts
 
 
-def free_places(starts_at: datetime, settings: CalendarSettings, taken: Collection[tuple[datetime, int]]) -> list[int]:
-    """The places (1..places_per_slot) of a slot not in `taken` ((starts_at, place) pairs)."""
-    return [place for place in range(1, settings.places_per_slot + 1) if (starts_at, place) not in taken]
+def slot_places(day: date, settings: CalendarSettings, extras: Iterable[ExtraSession] = ()) -> dict[datetime, int]:
+    """Every slot start of a day (UTC, in order) with its number of places: the usual hours' places per slot,
+    plus the places of the day's extra times (numbered after the usual ones); closed days are not considered."""
+    step = timedelta(minutes=settings.slot_minutes)
+    places: dict[datetime, int] = {}
+    for opens, closes in settings.periods(day.weekday()):
+        for start in _period_starts(day, opens, closes, step):
+            places[start] = settings.places_per_slot
+    for extra in extras:
+        for start in _period_starts(day, *extra.period, step):
+            places[start] = places.get(start, 0) + extra.places
+    return dict(sorted(places.items()))
+
+
+def slot_starts(day: date, settings: CalendarSettings, extras: Iterable[ExtraSession] = ()) -> list[datetime]:
+    """Every slot start of a day within opening hours and extra times (UTC), ignoring closed days."""
+    return list(slot_places(day, settings, extras))
+
+
+def free_places(starts_at: datetime, settings: CalendarSettings, taken: Collection[tuple[datetime, int]],
+                places: int | None = None) -> list[int]:
+    """The places (1..places, by default places_per_slot) of a slot not in `taken` ((starts_at, place) pairs)."""
+    count = settings.places_per_slot if places is None else places
+    return [place for place in range(1, count + 1) if (starts_at, place) not in taken]
 
 
 def free_slots(day: date, settings: CalendarSettings, taken: Collection[tuple[datetime, int]],
-               closed: Collection[date] = ()) -> list[datetime]:
+               closed: Collection[date] = (), extras: Iterable[ExtraSession] = ()) -> list[datetime]:
     """Slot starts (UTC) of a local day with at least one free place; none on weekends, holidays, closed days."""
     if not is_open_day(day, closed):
         return []
-    return [start for start in slot_starts(day, settings) if free_places(start, settings, taken)]
+    return [start for start, places in slot_places(day, settings, extras).items()
+            if free_places(start, settings, taken, places)]
+
+
+def extra_sessions(start: date, end: date) -> dict[date, list[ExtraSession]]:
+    """The extra times between start and end inclusive, by day."""
+    found: dict[date, list[ExtraSession]] = {}
+    for extra in db.session.scalars(select(ExtraSession).where(ExtraSession.day >= start, ExtraSession.day <= end)
+                                    .order_by(ExtraSession.day, ExtraSession.starts, ExtraSession.id)):
+        found.setdefault(extra.day, []).append(extra)
+    return found
 
 
 def _taken_between(start: datetime, end: datetime) -> set[tuple[datetime, int]]:
@@ -201,6 +238,7 @@ def book_earliest(*, purpose: str, intake_item_id: int | None, deadline: date | 
     if not days:
         return None
     closed = list_closed_days(days[0], days[-1])
+    extras = extra_sessions(days[0], days[-1])
     taken: set[tuple[datetime, int]] = set()
     fetched_until = days[0]
     for day in days:
@@ -211,8 +249,9 @@ def book_earliest(*, purpose: str, intake_item_id: int | None, deadline: date | 
             # query per day was most of the pipeline's time.
             fetched_until = min(day + timedelta(days=LOOKUP_DAYS), days[-1] + timedelta(days=1))
             taken = _taken_between(_day_bounds(day)[0], _day_bounds(fetched_until)[0])
-        for starts_at in free_slots(day, settings, taken, closed):
-            for place in free_places(starts_at, settings, taken):
+        places = slot_places(day, settings, extras.get(day, ()))
+        for starts_at in free_slots(day, settings, taken, closed, extras.get(day, ())):
+            for place in free_places(starts_at, settings, taken, places[starts_at]):
                 result = _try_place(starts_at, place, purpose=purpose, intake_item_id=intake_item_id,
                                     priority=priority, settings=settings)
                 if result is not None:
@@ -246,11 +285,11 @@ def book_at(starts_at: datetime, *, purpose: str, intake_item_id: int | None, pr
     settings = get_settings()
     local_day = starts_at.astimezone(LOCAL).date()
     starts_at = starts_at.astimezone(UTC)
-    if starts_at not in slot_starts(local_day, settings) or not is_open_day(local_day, list_closed_days(
-            local_day, local_day)):
+    places = _places_of_day(local_day, settings)
+    if starts_at not in places or not is_open_day(local_day, list_closed_days(local_day, local_day)):
         raise BookingError("tiden ligger utanför öppettiderna")
     taken = _taken_between(*_day_bounds(local_day))
-    for place in free_places(starts_at, settings, taken):
+    for place in free_places(starts_at, settings, taken, places[starts_at]):
         result = _try_place(starts_at, place, purpose=purpose, intake_item_id=intake_item_id, priority=priority,
                             settings=settings)
         if result is not None:
@@ -259,6 +298,10 @@ def book_at(starts_at: datetime, *, purpose: str, intake_item_id: int | None, pr
             db.session.commit()
             return result
     raise BookingError("tiden är fullbokad")
+
+
+def _places_of_day(day: date, settings: CalendarSettings) -> dict[datetime, int]:
+    return slot_places(day, settings, extra_sessions(day, day).get(day, ()))
 
 
 def get_booking_by_code(code: str, *, now: datetime | None = None) -> Booking | None:
@@ -283,6 +326,7 @@ def _change_status(booking_id: int, status: BookingStatus, *, actor: str, allowe
     if code_expires_at is not None:
         booking.code_expires_at = code_expires_at
     add_event(booking, "cancelled_online" if status == BookingStatus.UNSCHEDULED else str(status), actor=actor)
+    booking_changed.send(None, booking=booking)
     audit.record(f"booking.{status}", object_type="booking", object_id=booking.id, detail=actor)
     db.session.commit()
     return booking
@@ -345,6 +389,7 @@ def offered_times(*, now: datetime | None = None, days: int = 10, exclude: int |
     first = today + timedelta(days=1)
     last = first + timedelta(days=days * 3)
     closed = list_closed_days(first, last)
+    extras = extra_sessions(first, last)
     taken = set(_taken_between(_day_bounds(first)[0], _day_bounds(last)[1]))
     if exclude is not None:
         own = db.session.get(Booking, exclude)
@@ -354,7 +399,7 @@ def offered_times(*, now: datetime | None = None, days: int = 10, exclude: int |
     day = first
     while day <= last and len(offered) < days:
         if is_open_day(day, closed):
-            offered.append((day, free_slots(day, settings, taken, closed)))
+            offered.append((day, free_slots(day, settings, taken, closed, extras.get(day, ()))))
         day += timedelta(days=1)
     return [(day, starts) for day, starts in offered if starts]
 
@@ -373,11 +418,12 @@ def move_booking(booking_id: int, starts_at: datetime, *, actor: str) -> Booking
         return booking  # a resent form changes nothing
     picked = booking.status == BookingStatus.UNSCHEDULED
     local_day = starts_at.astimezone(LOCAL).date()
-    if (starts_at <= utcnow() or starts_at not in slot_starts(local_day, settings)
+    places = _places_of_day(local_day, settings)
+    if (starts_at <= utcnow() or starts_at not in places
             or not is_open_day(local_day, list_closed_days(local_day, local_day))):
         raise BookingError("tiden ligger utanför öppettiderna")
     taken = _taken_between(*_day_bounds(local_day))
-    for place in free_places(starts_at, settings, taken):
+    for place in free_places(starts_at, settings, taken, places[starts_at]):
         try:
             with db.session.begin_nested():
                 booking.starts_at, booking.place = starts_at, place
@@ -387,6 +433,7 @@ def move_booking(booking_id: int, starts_at: datetime, *, actor: str) -> Booking
             db.session.refresh(booking)
             continue
         add_event(booking, "picked" if picked else "moved", actor=actor)
+        booking_changed.send(None, booking=booking)
         audit.record("booking.pick" if picked else "booking.move", object_type="booking", object_id=booking.id,
                      detail=actor)
         db.session.commit()

@@ -10,11 +10,19 @@ from flask_babel import format_date, format_time
 from werkzeug.wrappers import Response
 
 from portal import audit
-from portal.booking import service
-from portal.booking.forms import WEEKDAY_FIELDS, ClosedDayForm, SettingsForm, StaffBookForm, StaffStatusForm
+from portal.booking import capacity, service
+from portal.booking.forms import (
+    WEEKDAY_FIELDS,
+    ClosedDayForm,
+    ExtraTimesForm,
+    SettingsForm,
+    StaffBookForm,
+    StaffStatusForm,
+)
 from portal.booking.labels import PURPOSE_LABELS, STATUS_LABELS
 from portal.booking.models import Booking, ClosedDay, Purpose
 from portal.booking.notify import send_booking_confirmation
+from portal.clock import local_today
 from portal.db import db
 from portal.intake import service as intake_service
 from portal.intake.forms import LANGUAGE_NAMES
@@ -113,12 +121,7 @@ def book_for_item(item_id: int) -> Response | str | tuple[str, int]:
 @staff_required(Role.ADMIN)
 def settings_page() -> Response | str | tuple[str, int]:
     """Opening hours, slot length, places per slot, lead time, and days closed by hand."""
-    current = service.get_settings()
-    form = SettingsForm(data={
-        **{name: service.format_hours([list(p) for p in (current.hours or {}).get(str(i), [])])
-           for i, name in enumerate(WEEKDAY_FIELDS)},
-        "slot_minutes": current.slot_minutes, "places_per_slot": current.places_per_slot,
-        "lead_working_days": current.lead_working_days}) if request.method == "GET" else SettingsForm()
+    form = SettingsForm(data=_current()) if request.method == "GET" else SettingsForm()
     if form.validate_on_submit():
         hours: dict[str, list[list[str]]] = {}
         for index, name in enumerate(WEEKDAY_FIELDS):
@@ -133,9 +136,60 @@ def settings_page() -> Response | str | tuple[str, int]:
                                   lead_working_days=form.lead_working_days.data or 0, actor=_actor())
             flash("Inställningarna är sparade. Bokade tider ligger kvar.", "success")
             return redirect(url_for(".settings_page"))
-    closed = db.session.query(ClosedDay).filter(ClosedDay.day >= service.utcnow().date()).order_by(ClosedDay.day)
-    return render_template("booking/staff_settings.html", form=form, closed_form=ClosedDayForm(),
-                           closed=list(closed)), 400 if form.errors else 200
+    return _settings_page(form=form), 400 if form.errors else 200
+
+
+def _settings_page(*, form: SettingsForm | None = None, extra_form: ExtraTimesForm | None = None) -> str:
+    """The settings page with the capacity outlook for the coming weeks and the extra times."""
+    closed = db.session.query(ClosedDay).filter(ClosedDay.day >= local_today()).order_by(ClosedDay.day)
+    return render_template("booking/staff_settings.html", form=form or SettingsForm(formdata=None, data=_current()),
+                           closed_form=ClosedDayForm(), closed=list(closed), outlook=capacity.outlook(),
+                           extra_form=extra_form or ExtraTimesForm(formdata=None),
+                           extras=capacity.upcoming_extra_times(), status_form=StaffStatusForm())
+
+
+def _current() -> dict[str, object]:
+    current = service.get_settings()
+    return {**{name: service.format_hours([list(p) for p in (current.hours or {}).get(str(i), [])])
+               for i, name in enumerate(WEEKDAY_FIELDS)},
+            "slot_minutes": current.slot_minutes, "places_per_slot": current.places_per_slot,
+            "lead_working_days": current.lead_working_days}
+
+
+@bp.route("/installningar/extra", methods=["POST"])
+@staff_required(Role.ADMIN)
+def add_extra_times() -> Response | tuple[str, int]:
+    """Extra times for one day in one step (more places in the usual hours, or an extra session)."""
+    form = ExtraTimesForm()
+    if form.validate_on_submit() and form.extra_day.data is not None:
+        day = form.extra_day.data
+        try:
+            added = capacity.add_extra_times(day, places=form.extra_places.data or 0,
+                                             hours=form.extra_hours.data or "", reason=form.extra_reason.data or "",
+                                             actor=_actor())
+        except service.BookingError as error:
+            form.extra_hours.errors = [f"Det gick inte att lägga till tiderna: {error}."]
+        else:
+            flash(f"Extra tider den {day.isoformat()}: " + ", ".join(
+                f"{extra.starts}-{extra.ends} med {extra.places} platser till per tid" for extra in added) + ".",
+                "success")
+            return redirect(url_for(".settings_page") + "#kapacitet")
+    return _settings_page(extra_form=form), 400
+
+
+@bp.route("/installningar/extra/<int:extra_id>/ta-bort", methods=["POST"])
+@staff_required(Role.ADMIN)
+def remove_extra_time(extra_id: int) -> Response:
+    """Remove an extra time nobody is booked on."""
+    if not StaffStatusForm().validate_on_submit():
+        abort(400)
+    try:
+        capacity.remove_extra_time(extra_id, actor=_actor())
+    except service.BookingError as error:
+        flash(f"Det gick inte: {error}.", "error")
+    else:
+        flash("Det extra passet är borttaget.", "success")
+    return redirect(url_for(".settings_page") + "#kapacitet")
 
 
 @bp.route("/installningar/stangt", methods=["POST"])

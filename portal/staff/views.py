@@ -9,6 +9,7 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 from werkzeug.wrappers import Response
 
 from portal import jobs, messages, search
+from portal.booking.capacity import outlook
 from portal.clock import LOCAL_TZ
 from portal.db import db
 from portal.extensions import limiter
@@ -22,6 +23,7 @@ bp = Blueprint("staff", __name__, url_prefix="/staff", template_folder="template
 
 # What each role finds on its home page; areas add their links here when they register.
 HOME_LINKS: list[tuple[frozenset[Role], str, str]] = []
+CAPACITY_ROLES = frozenset({Role.ADMIN, Role.RECEPTION, Role.OUTREACH})
 
 
 def add_home_link(roles: frozenset[Role], endpoint: str, label: str) -> None:
@@ -159,7 +161,10 @@ def home() -> str:
     role = current_role()
     assert role is not None  # staff_required
     links = [(endpoint, label) for roles, endpoint, label in HOME_LINKS if grants(role, roles)]
+    # Those who can act on it see when the reception's free times run short before the open deadlines.
+    capacity = outlook() if grants(role, CAPACITY_ROLES) else None
     return render_template("staff/home.html", role=role, links=links, jobs=jobs.job_overview(),
+                           capacity=capacity,
                            job_labels=JOB_LABELS, local=lambda at: at.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M"),
                            every=_every)
 
@@ -167,7 +172,8 @@ def home() -> str:
 JOB_LABELS = {"outreach.pipeline": "Underrättelser: kontroll, brev och bokningar",
               "outreach.retention": "Gallring av underrättelser", "intake.retry_handoffs": "Överlämningar, nytt försök",
               "applications.send_reminders": "Påminnelser om handlingar", "portal.prune_job_runs": "Rensa jobbloggen",
-              "portal.purge_expired_sessions": "Rensa utgångna inloggningar"}
+              "portal.purge_expired_sessions": "Rensa utgångna inloggningar",
+              "booking.capacity_warning": "Mottagningens lediga tider: varning till administratörer"}
 
 
 def _every(interval: timedelta) -> str:
