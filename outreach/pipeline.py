@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from outreach import delivery, rules
@@ -311,9 +311,3 @@ def retry_pending() -> int:
         done += 1
     db.session.commit()
     return done
-
-
-def requeue(notice_id: int) -> None:
-    """Let the pipeline look at a notice again (after staff changed it); the unique steps stay as they were."""
-    # The pipeline works out its next follow-up day again once it has moved it on.
-    db.session.execute(update(Notice).where(Notice.id == notice_id).values(pipeline_due=True, next_check_on=None))
