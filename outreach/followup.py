@@ -57,7 +57,7 @@ def first_day_within(deadline: date, working_days: int) -> date:
 
 
 def next_check(notice: Notice, *, today: date, contact_days: int, escalate_days: int,
-               urgent_days: int) -> date | None:
+               urgent_days: int, is_reached: bool | None = None) -> date | None:
     """The first day the follow-up's date rules can act on the notice, as it stands (None: no date rule left;
     a time missed or cancelled is found on every pass anyway). A plain rule: `_follow_one` on any earlier day
     changes nothing, and on this day it acts, unless staff acted first."""
@@ -67,7 +67,7 @@ def next_check(notice: Notice, *, today: date, contact_days: int, escalate_days:
     if notice.deadline is not None and get_action(notice.id, ActionKind.DEADLINE_ESCALATION) is None:
         days.append(first_day_within(notice.deadline, escalate_days))
     if get_action(notice.id, ActionKind.FOLLOWUP_TASK) is None and notice.outcome == Outcome.CONTACTED \
-            and not reached(notice.id):
+            and not (reached(notice.id) if is_reached is None else is_reached):
         booking = get_action(notice.id, ActionKind.BOOKING)
         status = booking_status(booking.ref_id) if booking is not None else None
         if status in (BookingStatus.NO_SHOW, BookingStatus.CANCELLED, BookingStatus.UNSCHEDULED):
@@ -88,10 +88,11 @@ def _settings() -> dict[str, int]:
             "urgent_days": int(config.get("OUTREACH_URGENT_WORKING_DAYS", 5))}
 
 
-def schedule(notice: Notice, *, today: date, looked: bool = False) -> None:
+def schedule(notice: Notice, *, today: date, looked: bool = False, is_reached: bool | None = None) -> None:
     """Store the notice's next day for the sweep (after the pipeline or the sweep changed it). After a look
-    it is at least tomorrow: whatever was due today has been done."""
-    day = next_check(notice, today=today, **_settings())
+    it is at least tomorrow: whatever was due today has been done. `is_reached`: known already (the pipeline
+    reads it for its whole batch), else asked."""
+    day = next_check(notice, today=today, is_reached=is_reached, **_settings())
     if day is not None and looked and day <= today:
         day = today + timedelta(days=1)
     notice.next_check_on = day

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from flask import current_app
@@ -22,7 +22,17 @@ from outreach import delivery, rules
 from outreach.actions import add_action, escalate, forget, preload
 from outreach.followup import check_soon, schedule, urgent_reason
 from outreach.notices.known_clients import KnownClient
-from outreach.notices.models import ActionKind, ActionStatus, NameCheck, Notice, NoticeAction, NoticeKind, Outcome
+from outreach.notices.models import (
+    ActionKind,
+    ActionStatus,
+    Attempt,
+    AttemptResult,
+    NameCheck,
+    Notice,
+    NoticeAction,
+    NoticeKind,
+    Outcome,
+)
 from outreach.notices.service import apply_rules
 from portal.clock import local_today
 from portal.db import db
@@ -62,6 +72,8 @@ class Lookups:
     known: dict[str, KnownClient]
     items: dict[str, IntakeItem]
     cases: dict[int, list[Notice]]
+    # Notices of the batch whose household an attempt has reached (for the next follow-up day).
+    reached: set[int] = field(default_factory=set)
 
     def case(self, notice: Notice) -> list[Notice]:
         """Every notice of the notice's household and tenancy, oldest first (as `case_notices`)."""
@@ -78,11 +90,18 @@ def lookups_for(notices: list[Notice]) -> Lookups:
     cases = _cases(notices)
     numbers = sorted({notice.personnummer for notice in notices if notice.personnummer})
     if not numbers:
-        return Lookups(people={}, known={}, items=items, cases=cases)
+        return Lookups(people={}, known={}, items=items, cases=cases, reached=_reached(notices))
     people = db.session.scalars(select(Person).where(Person.personnummer.in_(numbers)))
     known = db.session.scalars(select(KnownClient).where(KnownClient.personnummer.in_(numbers)))
     return Lookups(people={person.personnummer: person for person in people},
-                   known={client.personnummer: client for client in known}, items=items, cases=cases)
+                   known={client.personnummer: client for client in known}, items=items, cases=cases,
+                   reached=_reached(notices))
+
+
+def _reached(notices: list[Notice]) -> set[int]:
+    ids = [notice.id for notice in notices]
+    return set(db.session.scalars(select(Attempt.notice_id).where(Attempt.notice_id.in_(ids),
+                                                                  Attempt.result == AttemptResult.REACHED)))
 
 
 def _cases(notices: list[Notice]) -> dict[int, list[Notice]]:
@@ -163,7 +182,7 @@ def process_notice(notice: Notice, *, today: date, lookups: Lookups) -> None:
     Afterwards the notice's next follow-up day is set from what was done (outreach.followup.next_check).
     """
     _move_on(notice, today=today, lookups=lookups)
-    schedule(notice, today=today)
+    schedule(notice, today=today, is_reached=notice.id in lookups.reached)
 
 
 def _move_on(notice: Notice, *, today: date, lookups: Lookups) -> None:
