@@ -124,6 +124,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(rebooking_bp)
     app.register_blueprint(staff_booking_bp)
     app.register_blueprint(staff_letters_bp)
+    from portal.booking import first_visit_views
+
+    first_visit_views.init_app(app)
     from portal.applications.waiting import add_time_source
     from portal.booking.service import upcoming_for_items
 
