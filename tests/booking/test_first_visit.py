@@ -4,6 +4,7 @@ calendar outreach books from; on the receipt and status page with .ics and code;
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -23,6 +24,7 @@ from tests.applications.factories import create_application
 from tests.applications.helpers import answer_all, start
 from tests.factories import PASSWORD, create_person, create_staff_user
 from tests.intake.factories import create_item
+from tests.letters.test_letter_number_order import drawn_lines, groups_left_to_right
 from tests.pages import csrf_token, get_page, login_resident, login_staff, parse, submit
 
 LANGUAGES = ["sv", "en", "ar", "fa", "so", "ti", "fi", "uk"]
@@ -122,7 +124,7 @@ def test_choosing_twice_keeps_the_first_time(app: Flask, clock_at: datetime) -> 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_first_time_is_chosen_at_submit_in_every_language(app: Flask, client: FlaskClient, clock_at: datetime,
-                                                              lang: str) -> None:
+                                                              lang: str, tmp_path: Path) -> None:
     application_id, location = _submit_online(client, lang)
     assert location.endswith(f"/{lang}/ansokan/{application_id}/forsta-tid")
     direction = "rtl" if lang in RTL else "ltr"
@@ -146,6 +148,13 @@ def test_the_first_time_is_chosen_at_submit_in_every_language(app: Flask, client
         assert panel.find("bdi", string=visit.code) is not None, "the code isolated left to right"
         ics = panel.find("a", href=f"/{lang}/tid/{visit.code}/kalender.ics")
         assert ics is not None
+    # The receipt PDF too, in the resident's language and in Swedish: the code and the time drawn in order.
+    pdf = client.get(f"/{lang}/ansokan/{application_id}/kvitto.pdf")
+    lines = drawn_lines(pdf.data, tmp_path)
+    sections = 1 if lang == "sv" else 2
+    assert sum(any(visit.code in word for word in words) for words in lines) == sections
+    good, bad = groups_left_to_right(visit.starts_at.astimezone(LOCAL_TZ).strftime("%H:%M"), lines)
+    assert bad == [] and good == sections, f"{lang}: the time drawn out of order in {bad}"
     calendar = client.get(f"/{lang}/tid/{visit.code}/kalender.ics")
     assert calendar.status_code == 200 and b"DTSTART" in calendar.data
     assert client.get(f"/{lang}/tid/{visit.code}").status_code == 200, "the code opens the rebooking page"
