@@ -7,11 +7,11 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request
 from sqlalchemy.exc import IntegrityError
 
-from outreach import apikeys
+from outreach.api import keys as apikeys
+from outreach.api.openapi import document
 from outreach.notices.models import Channel
 from outreach.notices.parse import NoticeInput, read_notice, sender_key
 from outreach.notices.service import Stored, store_inputs
-from outreach.openapi import document
 from portal import audit
 from portal.clock import local_today
 from portal.db import db, utcnow
