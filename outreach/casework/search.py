@@ -1,6 +1,6 @@
 """Notices' answer to the staff search: by reference, by the tenant's personnummer or name (as on the notice,
 or as held for the person). Outreach staff find every notice; a caseworker only those need-to-know lets them
-open (outreach.need_to_know), the rest are left out as if they did not exist. No address is shown."""
+open (outreach.casework.need_to_know), the rest are left out as if they did not exist. No address is shown."""
 
 from __future__ import annotations
 
