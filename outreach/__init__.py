@@ -12,6 +12,7 @@ def init_app(app: Flask) -> None:
     from outreach.casework.views import admin_bp, bp
     from outreach.cli import register_commands
     from outreach.demo import samples  # noqa: F401  (the demo loader and the jobs register themselves on import)
+    from outreach.funnel.views import bp as funnel_bp
     from outreach.notices import protection
     from outreach.pipeline import jobs  # noqa: F401
     from outreach.reports.subject_access import register_export_sections
@@ -36,10 +37,12 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(funnel_bp)
     links = (
         (frozenset({Role.OUTREACH}), "outreach.list_page", "Underrättelser om risk för vräkning"),
         (frozenset({Role.OUTREACH}), "outreach.manual_page", "Underrättelser för manuell hantering"),
         (frozenset({Role.OUTREACH}), "outreach.import_page", "Läs in underrättelser"),
+        (frozenset({Role.OUTREACH, Role.RECEPTION}), "funnel.register_page", "Registrera returbrev"),
         (frozenset({Role.ADMIN}), "outreach_admin.keys_page", "API-nycklar för hyresvärdar"),
     )
     present = {endpoint for _, endpoint, _ in HOME_LINKS}
