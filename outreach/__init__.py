@@ -32,6 +32,10 @@ def init_app(app: Flask) -> None:
     from portal import search
 
     search.add_provider("notices", "Underrättelser", ROLES, find_notices)
+    from outreach.funnel import statistics as funnel_stats
+    from portal.statistics.tables import add_section as add_statistics_section
+
+    add_statistics_section("funnel", "Kontaktkedjan och brevvarianter", funnel_stats.build)
     register_commands(app)
     register_export_sections()
     app.register_blueprint(bp)
