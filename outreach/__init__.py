@@ -8,19 +8,21 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Register outreach's models, commands, pages, API, scheduled jobs and demo data with the app."""
     import outreach.models  # noqa: F401
-    from outreach import demo, jobs, protection  # noqa: F401  (they register themselves on import)
-    from outreach.api import bp as api_bp
+    from outreach.api.routes import bp as api_bp
+    from outreach.casework.views import admin_bp, bp
     from outreach.cli import register_commands
+    from outreach.demo import samples  # noqa: F401  (the demo loader and the jobs register themselves on import)
     from outreach.funnel.views import bp as funnel_bp
     from outreach.funnel.views import variants_bp
-    from outreach.subject_access import register_export_sections
-    from outreach.views import admin_bp, bp
+    from outreach.notices import protection
+    from outreach.pipeline import jobs  # noqa: F401
+    from outreach.reports.subject_access import register_export_sections
     from portal.staff.models import Role
     from portal.staff.views import HOME_LINKS, add_home_link
 
     protection.init_app()
-    from outreach.followup import open_task_count
-    from outreach.search import ROLES, find_notices
+    from outreach.casework.search import ROLES, find_notices
+    from outreach.pipeline.followup import open_task_count
     from portal.staff.nav import Section
     from portal.staff.nav import add_section as add_nav_section
 

@@ -21,7 +21,7 @@ from sqlalchemy import and_, case, extract, func, literal, select
 from outreach.funnel.contact import CHANNEL_LABELS, RECEPTION, case_key, contact_events
 from outreach.funnel.models import Arm, LetterVariant, VariantAssignment
 from outreach.notices.models import Notice, NoticeKind, TenancyOutcome
-from outreach.statistics import KIND_LABELS, NOT_OURS
+from outreach.reports.statistics import KIND_LABELS, NOT_OURS
 from portal.clock import local_today
 from portal.db import db
 from portal.people import Person

@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from outreach import casework
+from outreach.casework import service as casework
 from outreach.funnel import statistics as funnel_stats
 from outreach.notices.models import AttemptChannel, Notice, NoticeKind, TenancyOutcome
 from portal import clock

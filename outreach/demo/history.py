@@ -10,7 +10,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import select
 
-from outreach import rules
+from outreach.notices import rules
 from outreach.notices.models import (
     ActionKind,
     ActionStatus,
