@@ -59,9 +59,12 @@ class LetterData:
     notice_kind: str = "uppsagning"
     reason: str | None = None
     deadline: date | None = None
+    # A letter-variant test's heading and opening per language (outreach.funnel.variants), written by an
+    # administrator in every language; None for the standard letter.
+    variant: dict[str, Any] | None = None
 
 
-# Why a follow-up letter is sent (outreach.followup): it says what happened.
+# Why a follow-up letter is sent (outreach.pipeline.followup): it says what happened.
 REASONS = ("no_answer", "missed", "cancelled")
 
 
@@ -99,14 +102,16 @@ def _what_happened(reason: str | None) -> str:
 
 def _section(lang: str, data: LetterData) -> dict[str, Any]:
     """One language's part of the letter, with dates formatted and text translated in that language."""
+    texts = (data.variant or {}).get(lang)
     with force_locale(lang):
-        blocks: list[dict[str, Any]] = [{"kind": "h1", "text": gettext("Vi vill hjälpa dig att behålla din bostad")}]
+        heading = texts["heading"] if texts else gettext("Vi vill hjälpa dig att behålla din bostad")
+        blocks: list[dict[str, Any]] = [{"kind": "h1", "text": heading}]
         if data.dated is not None:
             blocks.append({"kind": "p", "text": gettext("Datum: %(date)s", date=date_text(data.dated, "long"))})
         blocks.append({"kind": "p", "text": gettext("Hej %(name)s,", name=data.recipient_name)})
         if data.kind == "outreach_second":
             blocks.append({"kind": "p", "text": _what_happened(data.reason)})
-        blocks.append({"kind": "p", "text": _opening(data)})
+        blocks.append({"kind": "p", "text": texts["opening"] if texts else _opening(data)})
         if not data.booking_starts_at and data.rebooking_code and data.rebooking_url:
             # No time fitted before the deadline (or the person needs a new one): phone, drop in, or pick one.
             before, _, after = gettext("Kod: %(code)s", code=_CODE).partition(_CODE)
@@ -148,7 +153,8 @@ def _section(lang: str, data: LetterData) -> dict[str, Any]:
                                      date=date_text(data.recovery_deadline, "full")))
         if data.amount_text:
             important.append(gettext("Skulden enligt hyresvärden: %(amount)s", amount=ltr_text(data.amount_text)))
-        if data.eviction_at and data.notice_kind != "avhysning":
+        # The standard Kronofogden opening names the eviction's day; a variant's own opening may not.
+        if data.eviction_at and (data.notice_kind != "avhysning" or texts):
             important.append(gettext("Kronofogden har bestämt en dag för avhysning: %(date)s.",
                                      date=date_text(data.eviction_at, "full")))
         if important:
@@ -179,7 +185,7 @@ def outreach_letter_content(*, kind: str, language: str | None, recipient_name: 
                             amount_text: str | None, eviction_at: datetime | None, phone: str | None,
                             reference: str, rebooking_qr_url: str | None = None, dated: date | None = None,
                             notice_kind: str = "uppsagning", reason: str | None = None,
-                            deadline: date | None = None) -> dict[str, Any]:
+                            deadline: date | None = None, variant: dict[str, Any] | None = None) -> dict[str, Any]:
     """What the outreach letter says, for `letter.typ`: an A4 sheet in a C5 window envelope; no address at all
     when address_lines is None.
 
@@ -197,7 +203,7 @@ def outreach_letter_content(*, kind: str, language: str | None, recipient_name: 
                       recovery_deadline=recovery_deadline, amount_text=amount_text, eviction_at=eviction_at,
                       phone=phone or config["RECEPTION_PHONE"], phone_hours=config["RECEPTION_PHONE_HOURS"],
                       place=config["RECEPTION_ADDRESS"], dated=dated, notice_kind=notice_kind, reason=reason,
-                      deadline=deadline)
+                      deadline=deadline, variant=variant)
     languages = tuple(config["LANGUAGES"])
     source = languages[0] if languages else "sv"
     sections = [_section(source, data)]
