@@ -41,6 +41,7 @@ def _about(name: str) -> dict[str, Any]:
 
 
 NO = "[value=no]"
+ASSETS_NO = [f"input[name=car]{NO}", f"input[name=property]{NO}", f"input[name=other_assets]{NO}"]
 HOUSEHOLDS: dict[str, tuple[str, list[Step]]] = {
     "single adult": ("20170101-2393", [
         ("om-dig", _about("Amina Hassan")),
@@ -49,10 +50,10 @@ HOUSEHOLDS: dict[str, tuple[str, list[Step]]] = {
         ("boende", {"check": ["input[name=housing][value=rental]", f"input[name=rent_arrears]{NO}"],
                     "fill": {"#rent": "5 800"}}),
         ("inkomster", {"check": ["input[name=income_types][value=activity]"], "fill": {"#income_amount": "7 200"}}),
-        ("ersattningar", {"check": ["input[name=received][value=housing_allowance]", "input[name=job_seeker][value=yes]",
-                                    f"input[name=sick_leave]{NO}"]}),
+        ("ersattningar", {"check": ["input[name=received][value=housing_allowance]",
+                                    "input[name=job_seeker][value=yes]", f"input[name=sick_leave]{NO}"]}),
         ("tillgangar", {"fill": {"#accounts": "1", "#savings": "300"},
-                        "check": [f"input[name=car]{NO}", f"input[name=property]{NO}", f"input[name=other_assets]{NO}"]}),
+                        "check": ASSETS_NO}),
         ("kostnader", {"check": ["input[name=costs][value=living]", "input[name=costs][value=rent]"]}),
         ("manad", {}),
     ]),
@@ -71,7 +72,7 @@ HOUSEHOLDS: dict[str, tuple[str, list[Step]]] = {
                                     "input[name=received][value=maintenance_support]",
                                     f"input[name=job_seeker]{NO}", f"input[name=sick_leave]{NO}"]}),
         ("tillgangar", {"fill": {"#accounts": "1", "#savings": "0"},
-                        "check": [f"input[name=car]{NO}", f"input[name=property]{NO}", f"input[name=other_assets]{NO}"]}),
+                        "check": ASSETS_NO}),
         ("kostnader", {"check": ["input[name=costs][value=living]", "input[name=costs][value=rent]"]}),
         ("manad", {}),
     ]),
@@ -88,7 +89,7 @@ HOUSEHOLDS: dict[str, tuple[str, list[Step]]] = {
         ("ersattningar", {"check": ["input[name=received][value=housing_allowance]",
                                     f"input[name=job_seeker]{NO}", f"input[name=sick_leave]{NO}"]}),
         ("tillgangar", {"fill": {"#accounts": "2", "#savings": "1 500"},
-                        "check": [f"input[name=car]{NO}", f"input[name=property]{NO}", f"input[name=other_assets]{NO}"]}),
+                        "check": ASSETS_NO}),
         ("kostnader", {"check": ["input[name=costs][value=living]", "input[name=costs][value=rent]"]}),
         ("manad", {}),
     ]),
