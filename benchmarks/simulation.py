@@ -335,8 +335,8 @@ class Simulation:
 
     def scheduler_pass(self, today: date) -> None:
         """One pipeline pass, timing the pipeline and the follow-up sweep apart."""
-        from outreach import followup
-        from outreach.pipeline import run_pass
+        from outreach.pipeline import followup
+        from outreach.pipeline.run import run_pass
 
         sweep = 0.0
         original = followup.follow_up
@@ -384,7 +384,7 @@ class Simulation:
     # --- people ----------------------------------------------------------------------------------------------
 
     def _booking_of(self, notice_id: int) -> tuple[object, object] | None:
-        from outreach.actions import get_action
+        from outreach.notices.actions import get_action
         from outreach.notices.models import ActionKind
         from portal.booking.models import Booking
         from portal.db import db
@@ -395,8 +395,8 @@ class Simulation:
 
     def _letter_arrives(self, notice_id: int, kind: str) -> Callable[[], None]:
         def arrive() -> None:
-            from outreach.followup import booking_status
             from outreach.notices.models import Notice
+            from outreach.pipeline.followup import booking_status
             from portal.booking.models import BookingStatus
             from portal.clock import now
             from portal.db import db
@@ -434,7 +434,7 @@ class Simulation:
                                  .order_by(Booking.id.desc()).limit(1))
 
     def _second_variant(self, notice_id: int) -> str:
-        from outreach.followup import SECOND_LETTER_REASONS, booking_status
+        from outreach.pipeline.followup import SECOND_LETTER_REASONS, booking_status
 
         found = self._booking_of(notice_id)
         status = booking_status(found[1].id) if found is not None else None  # type: ignore[attr-defined]
@@ -476,7 +476,7 @@ class Simulation:
 
     def _call_in(self, notice_id: int) -> None:
         """The person phones the unit: outreach records a reached attempt."""
-        from outreach import casework
+        from outreach.casework import service as casework
         from outreach.notices.models import AttemptChannel, AttemptResult, Notice
         from portal.db import db
 
@@ -505,9 +505,9 @@ class Simulation:
     def outreach_staff(self, today: date) -> None:
         """Outreach works its tasks (a call or a text; a home visit for half of the urgent ones), writes to the
         protected through Skatteverket, and records decisions."""
-        from outreach import casework
-        from outreach.followup import URGENT, list_open_tasks
+        from outreach.casework import service as casework
         from outreach.notices.models import Attempt, AttemptChannel, AttemptResult, Notice, Outcome
+        from outreach.pipeline.followup import URGENT, list_open_tasks
         from portal.db import db
 
         for task, notice in list_open_tasks():
@@ -582,7 +582,7 @@ def _case_members(notice: object) -> list[int]:
 
 def measure(report: Report, app: Flask) -> None:
     """The figures, read back from what the product recorded."""
-    from outreach.actions import get_action
+    from outreach.notices.actions import get_action
     from outreach.notices.models import ActionKind, Attempt, Notice, NoticeAction, Outcome
     from portal.booking.models import BookingEvent
     from portal.clock import local_date, local_today

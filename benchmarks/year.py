@@ -74,7 +74,7 @@ def results(report: Report, seconds: float) -> list[Result]:
 def run() -> list[Result]:
     """Simulate the year on a fresh database and return the figures (also printed as text)."""
     from benchmarks.letters_bench import BARE_HTML
-    from outreach import delivery
+    from outreach.pipeline import delivery
     from portal.pdf import html_to_pdf
 
     original = delivery.render_outreach_letter

@@ -132,7 +132,7 @@ class Notice(NameKeys, Base):
         Index("ix_notice_reference", "reference"),
         Index("ix_notice_due", "pipeline_due", "priority", "id"),
         Index("ix_notice_deadline", "superseded", "deadline", "id"),
-        # The daily follow-up reads only the notices whose next check has come (outreach.followup).
+        # The daily follow-up reads only the notices whose next check has come (outreach.pipeline.followup).
         Index("ix_notice_next_check_on", "next_check_on"),
         # "Is anyone on this flat protected?" is asked for every notice stored and every one processed.
         Index("ix_notice_tenancy_protected", "tenancy_key", "protected"),
@@ -169,7 +169,7 @@ class Notice(NameKeys, Base):
     children: Mapped[Children] = mapped_column(String(10), default=Children.UNKNOWN)
     language: Mapped[str | None] = mapped_column(String(8))
     # True when this notice must be handled as protected: its sender said so, its person is protected, or
-    # someone on the same tenancy is (there the address itself is the secret). See outreach.protection.
+    # someone on the same tenancy is (there the address itself is the secret). See outreach.notices.protection.
     protected: Mapped[bool] = mapped_column(default=False)
     # NameCheck: the tenant's name differs from the name held for the personnummer; no letter until staff say.
     name_check: Mapped[str | None] = mapped_column(String(20))

@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from outreach.pipeline import run_pass
+from outreach.pipeline.run import run_pass
 from portal import clock
 from portal.audit import AuditEvent
 from portal.booking import capacity, service

@@ -10,11 +10,11 @@ from datetime import date, datetime, time, timedelta
 from flask import Flask
 from sqlalchemy import select
 
-from outreach import casework
-from outreach.actions import get_action
-from outreach.followup import claim_open, follow_up, needs_task
+from outreach.casework import service as casework
+from outreach.notices.actions import get_action
 from outreach.notices.models import ActionKind, AttemptChannel, AttemptResult, Decision, Notice
-from outreach.pipeline import run_pass
+from outreach.pipeline.followup import claim_open, follow_up, needs_task
+from outreach.pipeline.run import run_pass
 from portal import clock
 from portal.booking import service as booking_service
 from portal.booking.models import Booking

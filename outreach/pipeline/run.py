@@ -18,9 +18,8 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from outreach import delivery, rules
-from outreach.actions import add_action, escalate, forget, preload
-from outreach.followup import check_soon, schedule, urgent_reason
+from outreach.notices import rules
+from outreach.notices.actions import add_action, escalate, forget, preload
 from outreach.notices.known_clients import KnownClient
 from outreach.notices.models import (
     ActionKind,
@@ -34,6 +33,8 @@ from outreach.notices.models import (
     Outcome,
 )
 from outreach.notices.service import apply_rules
+from outreach.pipeline import delivery
+from outreach.pipeline.followup import check_soon, schedule, urgent_reason
 from portal.clock import local_today
 from portal.db import db
 from portal.intake.models import IntakeItem, Source, Urgency
@@ -131,7 +132,7 @@ def claim_due(limit: int) -> list[Notice]:
 
 def run_pass(*, today: date | None = None) -> PassResult:
     """One full pass: every due notice, pending deliveries, follow-up, and caseworker e-mail."""
-    from outreach import followup, mailer
+    from outreach.pipeline import followup, mailer
 
     today = today or local_today()
     result = PassResult()
@@ -179,7 +180,7 @@ def process_notice(notice: Notice, *, today: date, lookups: Lookups) -> None:
 
     No audit event here: the steps are recorded in notice_action, and taking the audit chain's lock in the
     middle of a batch would order locks differently from other transactions (deadlocks between schedulers).
-    Afterwards the notice's next follow-up day is set from what was done (outreach.followup.next_check).
+    Afterwards the notice's next follow-up day is set from what was done (outreach.pipeline.followup.next_check).
     """
     _move_on(notice, today=today, lookups=lookups)
     schedule(notice, today=today, is_reached=notice.id in lookups.reached)
