@@ -21,6 +21,11 @@ def init_app(app: Flask) -> None:
     from portal.staff.views import HOME_LINKS, add_home_link
 
     protection.init_app()
+    from outreach.notices.known_clients import get_known_client
+    from portal.booking.first_visit import add_known_source
+
+    # A current client has a caseworker already: no first time at the reception is offered online.
+    add_known_source(app, lambda personnummer: get_known_client(personnummer) is not None)
     from outreach.casework.search import ROLES, find_notices
     from outreach.pipeline.followup import open_task_count
     from portal.staff.nav import Section
