@@ -13,8 +13,9 @@ from flask_babel import lazy_gettext as _l
 
 from portal.applications.fields import AmountField, CheckboxesField, ChoiceField
 from portal.applications.models import Application, ChecklistItem, ItemState, Role, Status
-from portal.applications.questions import STEPS, ChildrenForm, Step, StepForm, has_partner
+from portal.applications.questions import ChildrenForm, StepForm
 from portal.applications.rules import RULES_BY_KEY
+from portal.applications.steps import STEPS, Step, has_partner
 
 STATUS_LABELS = {
     Status.DRAFT: _l("Inte skickad än"),

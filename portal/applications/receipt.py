@@ -7,8 +7,8 @@ from flask_babel import force_locale
 from markupsafe import Markup
 
 from portal.applications import labels
+from portal.applications.checklist import outstanding_items
 from portal.applications.models import Application
-from portal.applications.service import outstanding_items
 from portal.i18n import direction
 from portal.pdf import html_to_pdf
 

@@ -17,8 +17,10 @@ from wtforms.validators import DataRequired, Length
 from portal import clock
 from portal.applications import labels, messages, receipt, service, waiting
 from portal.applications.area import referral_for
+from portal.applications.checklist import get_item_for_resident, outstanding_items
 from portal.applications.models import OUTSTANDING, Application, ItemState, Kind, Status
-from portal.applications.questions import MAX_CHILDREN, STEPS_BY_SLUG, first_unanswered, next_step, path, previous_step
+from portal.applications.questions import MAX_CHILDREN
+from portal.applications.steps import STEPS_BY_SLUG, first_unanswered, next_step, path, previous_step
 from portal.bidi import ltr_text
 from portal.bounds import MAX_FILES_PER_REQUEST
 from portal.forms import BaseForm
@@ -28,8 +30,6 @@ from portal.security import resident_required, take_typed_answers
 bp = Blueprint("applications", __name__, url_prefix="/<lang>/ansokan", template_folder="templates")
 bp.url_value_preprocessor(pull_lang)
 bp.url_defaults(add_lang)
-
-
 
 
 class ActionForm(BaseForm):
@@ -211,7 +211,7 @@ def checklist(application_id: int) -> str:
 
 
 def _item_or_404(application: Application, item_id: int) -> Any:
-    item = service.get_item_for_resident(application, item_id)
+    item = get_item_for_resident(application, item_id)
     if item is None:
         abort(404)
     return item
@@ -292,7 +292,7 @@ def review(application_id: int) -> Response | str:
     return render_template("applications/review.html", application=application, sections=sections,
                            missing_step=missing_step, same_month=service.same_month_applications(application),
                            form=ActionForm(), labels=labels,
-                           outstanding=service.outstanding_items(application))
+                           outstanding=outstanding_items(application))
 
 
 @bp.route("/<int:application_id>/skicka", methods=["POST"])
@@ -316,7 +316,7 @@ def receipt_page(application_id: int) -> Response | str:
     if application.status == Status.DRAFT:
         return redirect(url_for(".review", application_id=application.id))
     return render_template("applications/receipt.html", application=application, labels=labels,
-                           outstanding=service.outstanding_items(application))
+                           outstanding=outstanding_items(application))
 
 
 @bp.route("/<int:application_id>/kvitto.pdf")

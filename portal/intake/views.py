@@ -13,7 +13,7 @@ from portal.applications.staff_views import StaffMessageForm
 from portal.booking.service import bookings_for_item, next_bookings
 from portal.clock import LOCAL_TZ
 from portal.documents.panel import review_panel
-from portal.intake import deadlines, delay, handoff, queue, service
+from portal.intake import claims, deadlines, delay, handoff, queue, service
 from portal.intake import labels as labels_module
 from portal.intake.forms import LANGUAGE_NAMES, CloseForm, ContactForm, DelayForm, VersionForm
 from portal.intake.models import IntakeItem, Source, State, Urgency
@@ -168,7 +168,7 @@ def claim(item_id: int) -> Response:
     if service.get_item(item_id) is None:
         abort(404)
     try:
-        service.claim_item(item_id, staff=current_staff())
+        claims.claim_item(item_id, staff=current_staff())
     except IntakeError as error:
         flash(str(error), "error")
     else:
@@ -184,7 +184,7 @@ def release(item_id: int) -> Response:
         abort(404)
     force = current_role() == Role.COORDINATOR
     try:
-        service.release_item(item_id, staff=current_staff(), version=_version(), force=force)
+        claims.release_item(item_id, staff=current_staff(), version=_version(), force=force)
     except IntakeError as error:
         flash(str(error), "error")
     else:
@@ -204,9 +204,9 @@ def change_state(item_id: int) -> Response | tuple[str, int]:
         abort(404)
     reason = request.form.get("reason", "")
     try:
-        service.change_state(item_id, staff=current_staff(), version=_version(),
+        claims.change_state(item_id, staff=current_staff(), version=_version(),
                              action=request.form.get("action", ""), reason=reason)
-    except service.NeedsConfirmation as needed:
+    except claims.NeedsConfirmation as needed:
         return render_template("intake/confirm_complete.html", item=item, missing=needed.items, reason=reason,
                                asked=bool(request.form.get("confirm"))), 409
     except IntakeError as error:
@@ -227,7 +227,7 @@ def close(item_id: int) -> Response:
         flash("Välj ett skäl till att ärendet avslutas.", "error")
         return _back(item_id)
     try:
-        service.close_item(item_id, staff=current_staff(), version=form.version.data,
+        claims.close_item(item_id, staff=current_staff(), version=form.version.data,
                            reason_code=form.reason.data or "", text=form.text.data or "")
     except IntakeError as error:
         flash(str(error), "error")

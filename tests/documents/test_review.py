@@ -15,8 +15,8 @@ from portal.db import db
 from portal.documents import service
 from portal.documents.models import DocumentStatus
 from portal.documents.service import ReviewError
+from portal.intake.claims import claim_item
 from portal.intake.models import IntakeEvent, State
-from portal.intake.service import claim_item
 from portal.staff.models import Role, StaffUser
 from tests.documents import samples
 from tests.documents.factories import create_application, intake_item_of, upload
