@@ -16,7 +16,7 @@ from portal.applications.models import (
     ChecklistItem,
     ItemState,
     Kind,
-    Role,
+    PersonRole,
 )
 from portal.db import db
 
@@ -45,12 +45,12 @@ def refresh_checklist(application: Application) -> None:
     """
     enabled = rules.enabled_rules(current_app.config.get("CHECKLIST_RULES", ""))
     needed = rules.build_checklist(application.answers, rules=enabled, previous=previous_answers(application))
-    existing: dict[tuple[str, Role | None], ChecklistItem] = {
+    existing: dict[tuple[str, PersonRole | None], ChecklistItem] = {
         (item.key, item.person_role): item for item in application.checklist if not item.extra}
     for pair in needed:
         if pair not in existing:
             application.checklist.append(ChecklistItem(key=pair[0], person_role=pair[1], state=ItemState.MISSING))
-    wanted: set[tuple[str, Role | None]] = set(needed)
+    wanted: set[tuple[str, PersonRole | None]] = set(needed)
     for held, item in existing.items():
         if held not in wanted and item.state in (ItemState.MISSING, ItemState.LATER) \
                 and not _has_documents(item):

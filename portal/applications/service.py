@@ -24,7 +24,6 @@ from portal.applications.models import (
     ChecklistItem,
     ItemState,
     Kind,
-    Role,
     Status,
 )
 from portal.applications.steps import ASKED_AGAIN, STEPS_BY_KEY, has_partner
@@ -339,15 +338,6 @@ def person_name(person_id: int) -> str:
     """The name we know for a person (empty when none), to start the first page with."""
     person = db.session.get(Person, person_id)
     return (person.name or "") if person else ""
-
-
-def role_of(application: Application, person_id: int) -> Role | None:
-    """Whether the person is the applicant or the co-applicant of the application."""
-    if application.person_id == person_id:
-        return Role.APPLICANT
-    if application.co_applicant_person_id == person_id:
-        return Role.CO_APPLICANT
-    return None
 
 
 def minutes_to_complete() -> list[float]:
