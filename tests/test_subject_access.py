@@ -36,7 +36,7 @@ from portal.intake.claims import change_state, claim_item
 from portal.intake.models import IntakeItem
 from portal.intake.service import local_today
 from portal.people import Person, Protection
-from portal.staff.models import Role
+from portal.roles import Role
 from portal.subject_access import build_export, write_archive
 from tests.applications.factories import ANSWERS, create_application
 from tests.documents import samples

@@ -74,6 +74,13 @@ def get_application_for_co_applicant(application_id: int, person_id: int) -> App
     return application
 
 
+def intake_item_of(application_id: int | None) -> int | None:
+    """The intake item a sent application is in (None for no application, an unknown one or a draft)."""
+    if application_id is None:
+        return None
+    return db.session.scalar(select(Application.intake_item_id).where(Application.id == application_id))
+
+
 def list_for_resident(person_id: int) -> list[Application]:
     """The resident's own applications, newest first."""
     return list(db.session.scalars(select(Application).where(Application.person_id == person_id)

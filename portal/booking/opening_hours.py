@@ -67,6 +67,16 @@ def list_closed_days(start: date, end: date) -> set[date]:
     return set(db.session.scalars(select(ClosedDay.day).where(ClosedDay.day >= start, ClosedDay.day <= end)))
 
 
+def closed_day(day: date) -> ClosedDay | None:
+    """The day's closing by hand (with its reason), if it is closed."""
+    return db.session.get(ClosedDay, day)
+
+
+def closed_days_from(first: date) -> list[ClosedDay]:
+    """Days closed by hand from `first` on, in order."""
+    return list(db.session.scalars(select(ClosedDay).where(ClosedDay.day >= first).order_by(ClosedDay.day)))
+
+
 def is_open_day(day: date, closed: Collection[date] = ()) -> bool:
     """True when the reception is open that day: a working day not closed by hand."""
     return is_working_day(day) and day not in closed

@@ -14,8 +14,9 @@ from portal.booking.service import CODE_ALPHABET, CODE_LENGTH, hash_code, normal
 from portal.db import db
 from portal.intake.models import IntakeItem
 from portal.people import Person
+from portal.roles import Role
 from portal.search import MAX_HITS, Hit, Query, matches_name, person_ids
-from portal.staff.models import Role, StaffUser
+from portal.staff.models import StaffUser
 
 ROLES = frozenset({Role.RECEPTION, Role.OUTREACH})
 

@@ -186,6 +186,11 @@ def book_at(starts_at: datetime, *, purpose: str, intake_item_id: int | None, pr
     raise BookingError("tiden är fullbokad")
 
 
+def get_booking(booking_id: int) -> Booking | None:
+    """The booking with this id, if any."""
+    return db.session.get(Booking, booking_id)
+
+
 def get_booking_by_code(code: str, *, now: datetime | None = None) -> Booking | None:
     """The active booking a rebooking code belongs to, or None when unknown or expired."""
     booking = db.session.scalar(select(Booking).where(Booking.code_hash == hash_code(code)))

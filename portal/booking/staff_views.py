@@ -9,17 +9,15 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import format_date, format_time
 from werkzeug.wrappers import Response
 
-from portal import audit
+from portal import audit, clock
 from portal.booking import opening_hours, service
+from portal.booking.first_appointment import book_first_appointment
 from portal.booking.forms import WEEKDAY_FIELDS, ClosedDayForm, SettingsForm, StaffBookForm, StaffStatusForm
 from portal.booking.labels import PURPOSE_LABELS, STATUS_LABELS
-from portal.booking.models import Booking, ClosedDay, Purpose
-from portal.booking.notify import send_booking_confirmation
-from portal.db import db
 from portal.intake import service as intake_service
 from portal.intake.forms import LANGUAGE_NAMES
+from portal.roles import Role
 from portal.security import staff_required
-from portal.staff.models import Role
 from portal.staff.service import get_staff
 
 bp = Blueprint("staff_booking", __name__, url_prefix="/staff/mottagning", template_folder="templates")
@@ -35,7 +33,7 @@ def _day_arg() -> date:
     try:
         return date.fromisoformat(request.args.get("dag", ""))
     except ValueError:
-        return service.utcnow().astimezone(opening_hours.LOCAL).date()
+        return clock.local_today()
 
 
 @bp.route("/")
@@ -49,7 +47,7 @@ def day_page() -> str:
         audit.record_list_read("booking.day_view", object_type="booking_day", object_id=day.isoformat(),
                                person_ids={item.person_id for item in items.values()
                                            if item is not None and item.person_id is not None})
-    closed = db.session.get(ClosedDay, day)
+    closed = opening_hours.closed_day(day)
     return render_template("booking/staff_day.html", day=day, bookings=bookings, items=items,
                            day_label=format_date(day, "full"), prev_day=day - timedelta(days=1),
                            next_day=day + timedelta(days=1), status_labels=STATUS_LABELS,
@@ -67,7 +65,7 @@ def change_status(booking_id: int) -> Response:
     action = ACTIONS.get(request.form.get("action", ""))
     if not form.validate_on_submit() or action is None:
         abort(400)
-    booking = db.session.get(Booking, booking_id)
+    booking = service.get_booking(booking_id)
     if booking is None:
         abort(404)
     try:
@@ -89,20 +87,14 @@ def book_for_item(item_id: int) -> Response | str | tuple[str, int]:
     form = StaffBookForm()
     if form.validate_on_submit():
         try:
-            booking, code = service.book_at(datetime.fromisoformat(form.starts_at.data or ""),
-                                             purpose=Purpose.FIRST_APPOINTMENT, intake_item_id=item.id,
-                                             actor=_actor())
+            _booking, mailed = book_first_appointment(item_id, datetime.fromisoformat(form.starts_at.data or ""),
+                                                      actor=_actor())
         except (ValueError, opening_hours.BookingError) as error:
             form.starts_at.errors = [f"Tiden gick inte att boka: {error}. Välj en annan."]
         else:
-            mailed = send_booking_confirmation(item, booking, code)
-            intake_service.add_event(item, _actor(), "booking",
-                                     f"Nybesök bokat {booking.starts_at.astimezone(opening_hours.LOCAL):%Y-%m-%d %H:%M}"
-                                     + (", bekräftelse skickad med e-post" if mailed else ""))
-            db.session.commit()
             flash("Nybesöket är bokat. " + ("En bekräftelse har skickats med e-post." if mailed else
                   "Ingen bekräftelse med e-post: berätta tiden för personen."), "success")
-            return redirect(url_for("staff_intake.item_page", item_id=item.id))
+            return redirect(url_for("staff_intake.item_page", item_id=item_id))
     times = [(format_date(day, "full"), [(s.isoformat(), format_time(s, "HH:mm")) for s in starts])
              for day, starts in opening_hours.offered_times(days=10)]
     status = 400 if form.errors else 200
@@ -129,13 +121,12 @@ def settings_page() -> Response | str | tuple[str, int]:
                 field.errors = [f"{error}."]
         if not form.errors:
             opening_hours.save_settings(hours=hours, slot_minutes=form.slot_minutes.data or 30,
-                                  places_per_slot=form.places_per_slot.data or 1,
-                                  lead_working_days=form.lead_working_days.data or 0, actor=_actor())
+                                        places_per_slot=form.places_per_slot.data or 1,
+                                        lead_working_days=form.lead_working_days.data or 0, actor=_actor())
             flash("Inställningarna är sparade. Bokade tider ligger kvar.", "success")
             return redirect(url_for(".settings_page"))
-    closed = db.session.query(ClosedDay).filter(ClosedDay.day >= service.utcnow().date()).order_by(ClosedDay.day)
     return render_template("booking/staff_settings.html", form=form, closed_form=ClosedDayForm(),
-                           closed=list(closed)), 400 if form.errors else 200
+                           closed=opening_hours.closed_days_from(clock.local_today())), 400 if form.errors else 200
 
 
 @bp.route("/installningar/stangt", methods=["POST"])

@@ -18,8 +18,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from portal import audit, clock
 from portal.db import db, utcnow
 from portal.intake import deadlines
+from portal.intake.access import may_see
 from portal.intake.models import OPEN_STATES, IntakeEvent, IntakeItem, Source, State, Urgency
 from portal.people import get_or_add_person
+from portal.roles import Role
 from portal.staff.models import StaffUser
 from portal.workdays import working_days_between
 
@@ -234,14 +236,20 @@ def outstanding(item: IntakeItem) -> list[str]:
     return [entry for check in OUTSTANDING_CHECKS for entry in check(item)]
 
 
-def open_item_for_staff(item_id: int) -> IntakeItem | None:
-    """The item for its page, with the read recorded in the audit log (committed)."""
+def open_item_for_staff(item_id: int, *, role: Role | None, staff_id: int) -> IntakeItem | None:
+    """The item for its page if this staff member may see it (portal.intake.access), with the read recorded in
+    the audit log (committed); None when there is no such item or it is not theirs to see."""
     item = get_item(item_id)
-    if item is None:
+    if item is None or not may_see(item, role=role, staff_id=staff_id):
         return None
-    audit.record("intake.view", person_id=item.person_id, object_type="intake_item", object_id=item.id)
-    db.session.commit()
+    audit.record_read("intake.view", person_id=item.person_id, object_type="intake_item", object_id=item.id)
     return item
+
+
+def may_open(item_id: int, *, role: Role | None, staff_id: int) -> bool:
+    """True when the item exists and this staff member may see it (for actions on it; nothing is recorded)."""
+    item = get_item(item_id)
+    return item is not None and may_see(item, role=role, staff_id=staff_id)
 
 
 def staff_names(ids: set[int | None]) -> dict[int, str]:

@@ -8,7 +8,7 @@ from playwright.sync_api import Page
 from portal.booking import opening_hours, service
 from portal.booking.models import Booking
 from portal.db import db
-from portal.staff.models import Role
+from portal.roles import Role
 from tests.browser_fixtures import LiveServer, axe_violations, describe
 from tests.factories import PASSWORD, create_staff_user
 from tests.intake.factories import create_item

@@ -18,7 +18,7 @@ from portal.booking import opening_hours, service
 from portal.booking.models import Booking, BookingStatus, CalendarSettings, ClosedDay, Purpose
 from portal.db import db
 from portal.intake.models import IntakeEvent
-from portal.staff.models import Role
+from portal.roles import Role
 from tests.factories import PASSWORD, create_person, create_staff_user
 from tests.intake.factories import create_item
 from tests.pages import get_page, login_staff, submit

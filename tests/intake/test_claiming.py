@@ -14,7 +14,7 @@ from portal.db import db
 from portal.intake.claims import claim_item, release_item
 from portal.intake.models import IntakeEvent, IntakeItem, State
 from portal.intake.service import AlreadyClaimed, IntakeError
-from portal.staff.models import Role
+from portal.roles import Role
 from tests.factories import create_person, create_staff_user
 from tests.intake.factories import create_item
 from tests.pglocks import waiting_for_lock

@@ -12,7 +12,7 @@ from portal.audit import AuditEvent
 from portal.db import db
 from portal.intake.claims import claim_item
 from portal.intake.models import IntakeItem
-from portal.staff.models import Role
+from portal.roles import Role
 from tests.documents.factories import create_application, intake_item_of
 from tests.factories import PASSWORD, create_person, create_staff_user
 from tests.pages import get_page, login_staff, parse

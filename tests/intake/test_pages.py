@@ -10,7 +10,7 @@ from portal.audit import AuditEvent
 from portal.db import db
 from portal.intake.models import IntakeItem, Source, State
 from portal.people import Person
-from portal.staff.models import Role
+from portal.roles import Role
 from tests.factories import PASSWORD, create_person, create_staff_user
 from tests.intake.factories import create_item
 from tests.pages import csrf_token, get_page, login_staff, submit
