@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from portal.applications import answering, labels, messages, receipt, service, uploads, waiting
+from portal.applications import after_submit, answering, labels, messages, receipt, service, uploads, waiting
 from portal.applications.area import referral_for
 from portal.applications.checklist import get_item_for_resident, outstanding_items
 from portal.applications.models import OUTSTANDING, Application, ItemState, Kind, Status
@@ -232,8 +232,9 @@ def submit(application_id: int) -> Response:
         return redirect(url_for(".review", application_id=application.id))
     if application.status == Status.DRAFT and first_unanswered(application.answers) is not None:
         return redirect(url_for(".review", application_id=application.id))
-    service.submit_application(application.id, person_id=_person_id(), language=current_language())
-    return redirect(url_for(".receipt_page", application_id=application.id))
+    sent = service.submit_application(application.id, person_id=_person_id(), language=current_language())
+    return redirect(after_submit.next_page(sent, _person_id())
+                    or url_for(".receipt_page", application_id=application.id))
 
 
 @bp.route("/<int:application_id>/kvitto")

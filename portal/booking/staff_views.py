@@ -10,7 +10,7 @@ from flask_babel import format_date, format_time
 from werkzeug.wrappers import Response
 
 from portal import audit, clock
-from portal.booking import opening_hours, service
+from portal.booking import first_visit, opening_hours, service
 from portal.booking.first_appointment import book_first_appointment
 from portal.booking.forms import WEEKDAY_FIELDS, ClosedDayForm, SettingsForm, StaffBookForm, StaffStatusForm
 from portal.booking.labels import PURPOSE_LABELS, STATUS_LABELS
@@ -85,20 +85,25 @@ def book_for_item(item_id: int) -> Response | str | tuple[str, int]:
     if item is None:
         abort(404)
     form = StaffBookForm()
+    booked = first_visit.current(item.id)
     if form.validate_on_submit():
         try:
-            _booking, mailed = book_first_appointment(item_id, datetime.fromisoformat(form.starts_at.data or ""),
-                                                      actor=_actor())
+            done = book_first_appointment(item_id, datetime.fromisoformat(form.starts_at.data or ""), actor=_actor())
         except (ValueError, opening_hours.BookingError) as error:
-            form.starts_at.errors = [f"Tiden gick inte att boka: {error}. Välj en annan."]
+            verb = "flytta" if booked is not None else "boka"
+            form.starts_at.errors = [f"Tiden gick inte att {verb}: {error}. Välj en annan."]
         else:
-            flash("Nybesöket är bokat. " + ("En bekräftelse har skickats med e-post." if mailed else
-                  "Ingen bekräftelse med e-post: berätta tiden för personen."), "success")
+            if done.moved:
+                flash("Nybesöket är flyttat. Personen ser den nya tiden när hen loggar in; berätta den också.",
+                      "success")
+            else:
+                flash("Nybesöket är bokat. " + ("En bekräftelse har skickats med e-post." if done.mailed else
+                      "Ingen bekräftelse med e-post: berätta tiden för personen."), "success")
             return redirect(url_for("staff_intake.item_page", item_id=item_id))
     times = [(format_date(day, "full"), [(s.isoformat(), format_time(s, "HH:mm")) for s in starts])
              for day, starts in opening_hours.offered_times(days=10)]
     status = 400 if form.errors else 200
-    return render_template("booking/staff_book.html", item=item, form=form, times=times), status
+    return render_template("booking/staff_book.html", item=item, form=form, times=times, booked=booked), status
 
 
 @bp.route("/installningar", methods=["GET", "POST"])
