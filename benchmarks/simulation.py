@@ -263,7 +263,7 @@ class Simulation:
     def setup(self) -> None:
         """Staff, the reception's settings and the known-client register."""
         from outreach.notices.known_clients import import_register
-        from portal.booking.service import save_settings
+        from portal.booking.opening_hours import save_settings
         from portal.staff.models import Role
         from portal.staff.service import create_staff
 
@@ -464,8 +464,9 @@ class Simulation:
     def _pick(self, booking_id: int, chosen: str) -> None:
         """The person picks one of the first free times offered on the rebooking page."""
         from portal.booking import service
+        from portal.booking.opening_hours import offered_times
 
-        offered = [start for _day, starts in service.offered_times(days=5, exclude=booking_id) for start in starts]
+        offered = [start for _day, starts in offered_times(days=5, exclude=booking_id) for start in starts]
         if not offered:
             return
         try:

@@ -23,10 +23,10 @@ from sqlalchemy.exc import IntegrityError
 
 from portal import audit
 from portal.booking.models import Booking, BookingStatus, CapacityWarningSent, ExtraSession
-from portal.booking.service import (
+from portal.booking.opening_hours import (
     LOCAL,
     BookingError,
-    _day_bounds,
+    day_bounds,
     extra_sessions,
     get_settings,
     is_open_day,
@@ -135,7 +135,7 @@ def outlook(*, today: date | None = None, weeks: int = WEEKS) -> Outlook:
     taken: Counter[datetime] = Counter()
     for (starts_at,) in db.session.execute(select(Booking.starts_at).where(
             Booking.status == BookingStatus.BOOKED, Booking.place > 0,
-            Booking.starts_at >= _day_bounds(first)[0], Booking.starts_at < _day_bounds(end)[0])):
+            Booking.starts_at >= day_bounds(first)[0], Booking.starts_at < day_bounds(end)[0])):
         taken[starts_at] += 1
     needing: Counter[date] = Counter()
     for source in NEED_SOURCES.values():

@@ -2,28 +2,37 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
-from typing import TypedDict
+from typing import TypedDict, cast
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
 from portal import jobs, messages, search
-from portal.booking.capacity import outlook
 from portal.clock import LOCAL_TZ
-from portal.db import db
 from portal.extensions import limiter
+from portal.roles import Role, grants
 from portal.security import current_role, current_staff, end_session, public, safe_next, staff_required, start_session
 from portal.staff import mfa as second_factor
 from portal.staff import service
 from portal.staff.forms import CodeForm, NewPasswordForm, StaffLoginForm
-from portal.staff.models import Role, StaffUser, grants
+from portal.staff.models import StaffUser
 
 bp = Blueprint("staff", __name__, url_prefix="/staff", template_folder="templates")
 
 # What each role finds on its home page; areas add their links here when they register.
 HOME_LINKS: list[tuple[frozenset[Role], str, str]] = []
-CAPACITY_ROLES = frozenset({Role.ADMIN, Role.RECEPTION, Role.OUTREACH})
+# Warnings other areas put on the staff home (the booking area's capacity warning): each check returns
+# (heading, text, link endpoint or None, link text) or None; the area registers it, so staff imports no area.
+HomeWarning = tuple[str, str, str | None, str]
+HOME_WARNINGS: dict[str, tuple[frozenset[Role], Callable[[Role], HomeWarning | None]]] = {}
+
+
+def add_home_warning(name: str, roles: frozenset[Role], check: Callable[[Role], HomeWarning | None]) -> None:
+    """Show a warning on the staff home to these roles whenever `check` returns one (registering again
+    replaces)."""
+    HOME_WARNINGS[name] = (roles, check)
 
 
 def add_home_link(roles: frozenset[Role], endpoint: str, label: str) -> None:
@@ -75,8 +84,7 @@ def _throttle_settings() -> _ThrottleSettings:
 
 def _finish_login(user: StaffUser) -> None:
     """The session holds the account's id and the version of its rights and credentials, nothing else about it."""
-    service.clear_failures(user, _address())
-    db.session.commit()
+    service.login_complete(user, _address())
     start_session(staff_id=user.id, staff_version=user.session_version)
 
 
@@ -95,8 +103,7 @@ def _pending_user() -> StaffUser | None:
 
 def _code_failed(user: StaffUser) -> None:
     """A wrong code counts like a wrong password, for this account from this address."""
-    service.record_failure(user, _address(), **_throttle_settings())
-    db.session.commit()
+    service.code_failed(user, _address(), **_throttle_settings())
 
 
 @bp.route("/login/kod", methods=["GET", "POST"])
@@ -162,9 +169,10 @@ def home() -> str:
     assert role is not None  # staff_required
     links = [(endpoint, label) for roles, endpoint, label in HOME_LINKS if grants(role, roles)]
     # Those who can act on it see when the reception's free times run short before the open deadlines.
-    capacity = outlook() if grants(role, CAPACITY_ROLES) else None
+    warnings = [warning for roles, check in HOME_WARNINGS.values()
+                if grants(role, roles) and (warning := check(role)) is not None]
     return render_template("staff/home.html", role=role, links=links, jobs=jobs.job_overview(),
-                           capacity=capacity,
+                           warnings=warnings,
                            job_labels=JOB_LABELS, local=lambda at: at.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M"),
                            every=_every)
 
@@ -190,7 +198,8 @@ def _every(interval: timedelta) -> str:
 @staff_required()
 def search_page() -> str:
     """The staff search's results: every area this role may open, need-to-know applied; the search is logged."""
-    user = current_staff()
+    # The account security loaded is this area's StaffUser (the app factory hands it get_staff).
+    user = cast("StaffUser | None", current_staff())
     text = request.args.get("q", "")
     results = search.search(text, user) if user is not None and text.strip() else None
     return render_template("staff/search.html", text=text, results=results)

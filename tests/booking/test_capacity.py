@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 from outreach.pipeline.run import run_pass
 from portal import clock
 from portal.audit import AuditEvent
-from portal.booking import capacity, service
+from portal.booking import capacity, opening_hours, service
 from portal.booking.models import Booking, BookingStatus
 from portal.db import db
 from portal.staff.models import Role
@@ -36,7 +36,7 @@ def on_monday() -> Iterator[None]:
 
 def small_reception() -> None:
     """One place per half hour, 09:00-10:00 on weekdays: two places a day."""
-    service.save_settings(hours={str(day): [["09:00", "10:00"]] for day in range(5)}, slot_minutes=30,
+    opening_hours.save_settings(hours={str(day): [["09:00", "10:00"]] for day in range(5)}, slot_minutes=30,
                           places_per_slot=1, lead_working_days=2, actor="test")
 
 
@@ -108,9 +108,9 @@ def test_administrators_add_extra_times_for_a_day_in_one_step(app: Flask, client
                                     "extra_reason": "Hyresvärdens årsfil"}, action=f"{url}/extra")
     assert response.status_code == 302
     thursday = date(2027, 3, 18)
-    assert [(clock.local_format(start, "%H:%M"), places) for start, places in service.slot_places(
-        thursday, service.get_settings(), service.extra_sessions(thursday, thursday)[thursday]).items()] == [
-        ("09:00", 5), ("09:30", 5)]
+    extras = opening_hours.extra_sessions(thursday, thursday)[thursday]
+    assert [(clock.local_format(start, "%H:%M"), places) for start, places in opening_hours.slot_places(
+        thursday, opening_hours.get_settings(), extras).items()] == [("09:00", 5), ("09:30", 5)]
     view = capacity.outlook()
     assert view.weeks[2].places == 18 and not view.warning  # 8 free before the deadline for 6 notices
     assert db.session.query(AuditEvent).filter_by(action="booking.extra_times").count() == 1
@@ -124,7 +124,8 @@ def test_administrators_add_extra_times_for_a_day_in_one_step(app: Flask, client
                       action=f"{url}/extra")
     assert response.status_code == 302
     friday = date(2027, 3, 19)
-    starts = service.slot_starts(friday, service.get_settings(), service.extra_sessions(friday, friday)[friday])
+    extras = opening_hours.extra_sessions(friday, friday)[friday]
+    starts = opening_hours.slot_starts(friday, opening_hours.get_settings(), extras)
     assert [clock.local_format(start, "%H:%M") for start in starts] == ["09:00", "09:30", "16:00", "16:30"]
     page = get_page(client, url).get_text()
     assert "2027-03-19 16:00-17:00: 2 platser till per tid" in page
