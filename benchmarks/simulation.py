@@ -613,7 +613,7 @@ def measure(report: Report, app: Flask) -> None:
         # A letter or a task for the notice, or for its case when another notice of the household and flat is
         # already in hand (linked, or Kronofogden's notice on an open case).
         handled = any(kind in actions for kind in HANDLED)
-        if not handled and notice.case_id is not None:
+        if not handled:  # the root of a case too: Kronofogden's later notice may be the one with the letter
             handled = any(get_action(member, kind) is not None for member in _case_members(notice) for kind in HANDLED)
         if not handled:
             report.without_letter_or_task.append(f"{notice.reference} ({notice.outcome})")
