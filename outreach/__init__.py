@@ -6,41 +6,42 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register outreach's models, commands, pages, API, scheduled jobs and demo data with the app."""
-    import outreach.models  # noqa: F401
-    from outreach import demo, jobs, protection  # noqa: F401  (they register themselves on import)
+    """Register outreach's models, commands, pages, API, jobs, statistics, search, export and demo data."""
+    import outreach.models  # noqa: F401  (the metadata must hold outreach's tables)
+    from outreach import demo, history, jobs, protection, statistics
     from outreach.api import bp as api_bp
     from outreach.cli import register_commands
-    from outreach.subject_access import register_export_sections
-    from outreach.views import admin_bp, bp
-    from portal.staff.models import Role
-    from portal.staff.views import HOME_LINKS, add_home_link
-
-    protection.init_app()
     from outreach.followup import open_task_count
     from outreach.search import ROLES, find_notices
-    from portal.staff.nav import Section
-    from portal.staff.nav import add_section as add_nav_section
+    from outreach.subject_access import register_export_sections
+    from outreach.views import admin_bp, bp
+    from portal import demo as portal_demo
+    from portal import demo_history, search
+    from portal.jobs import provide
+    from portal.staff.models import Role
+    from portal.staff.nav import Section, add_home_link, add_section
+    from portal.statistics.tables import add_section as add_statistics_section
 
-    add_nav_section(Section("notices", "Underrättelser", "outreach.list_page", frozenset({Role.OUTREACH}),
-                            ("outreach.",), open_task_count, "uppgifter att göra"))
-    add_nav_section(Section("api_keys", "API-nycklar", "outreach_admin.keys_page", frozenset({Role.ADMIN}),
-                            ("outreach_admin.",)))
-    from portal import search
-
-    search.add_provider("notices", "Underrättelser", ROLES, find_notices)
-    register_commands(app)
-    register_export_sections()
+    protection.init_app()
     app.register_blueprint(bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
-    links = (
+    register_commands(app)
+    register_export_sections(app)
+    provide(app, "outreach.pipeline", jobs.pipeline_job)
+    provide(app, "outreach.retention", jobs.retention_job)
+    search.add_provider(app, "notices", "Underrättelser", ROLES, find_notices)
+    add_statistics_section(app, "outreach", "Uppsökande verksamhet", statistics.build)
+    portal_demo.add_loader(app, "outreach", demo.load_demo)
+    demo_history.add_history_loader(app, "outreach", history.outreach_history)
+    add_section(app, Section("notices", "Underrättelser", "outreach.list_page", frozenset({Role.OUTREACH}),
+                             ("outreach.",), open_task_count, "uppgifter att göra"))
+    add_section(app, Section("api_keys", "API-nycklar", "outreach_admin.keys_page", frozenset({Role.ADMIN}),
+                             ("outreach_admin.",)))
+    for roles, endpoint, label in (
         (frozenset({Role.OUTREACH}), "outreach.list_page", "Underrättelser om risk för vräkning"),
         (frozenset({Role.OUTREACH}), "outreach.manual_page", "Underrättelser för manuell hantering"),
         (frozenset({Role.OUTREACH}), "outreach.import_page", "Läs in underrättelser"),
         (frozenset({Role.ADMIN}), "outreach_admin.keys_page", "API-nycklar för hyresvärdar"),
-    )
-    present = {endpoint for _, endpoint, _ in HOME_LINKS}
-    for roles, endpoint, label in links:
-        if endpoint not in present:  # create_app runs many times in one process (tests)
-            add_home_link(roles, endpoint, label)
+    ):
+        add_home_link(app, roles, endpoint, label)

@@ -23,8 +23,7 @@ def register_commands(app: Flask) -> None:
         run_forever(current_app._get_current_object())  # type: ignore[attr-defined]
 
     for group in (notices_group, known_clients_group, outreach_group, retention_group, apikeys_group):
-        if group.name not in app.cli.commands:
-            app.cli.add_command(group)
+        app.cli.add_command(group)
 
 
 notices_group = AppGroup("notices", help="Underrättelser om risk för vräkning.")
