@@ -99,11 +99,11 @@ def test_admin_review_page_shows_the_month_and_is_itself_logged(client: Any, app
     _events(2, person_id=person.id)
     create_staff_user(email="admin@example.org", role=Role.ADMIN)
     login_staff(client, "admin@example.org", PASSWORD)
-    soup = get_page(client, "/staff/audit/")
+    soup = get_page(client, "/staff/atkomstlogg/")
     assert "rita@example.org" in soup.get_text()
     assert "Loggkedjan är hel" in soup.get_text()
     assert db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "audit.review")) is not None
-    assert client.get("/staff/audit/?month=nonsense").status_code == 400
+    assert client.get("/staff/atkomstlogg/?month=nonsense").status_code == 400
 
 
 def test_events_recorded_at_once_by_several_connections_form_one_unforked_chain(app: Flask) -> None:

@@ -22,7 +22,7 @@ from portal.security import current_role, staff_required
 from portal.staff.models import Role, StaffUser
 from portal.staff.service import get_staff
 
-bp = Blueprint("staff_intake", __name__, url_prefix="/staff/intake", template_folder="templates")
+bp = Blueprint("staff_intake", __name__, url_prefix="/staff/intag", template_folder="templates")
 
 RECEPTION = Role.RECEPTION  # a coordinator may do everything reception may
 

@@ -7,6 +7,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register login and the staff home, the administrator's pages (access log, accounts, subject access)."""
+    from portal.staff import moved
     from portal.staff.account_views import bp as accounts_bp
     from portal.staff.audit_views import bp as audit_bp
     from portal.staff.models import Role
@@ -17,6 +18,7 @@ def init_app(app: Flask) -> None:
 
     for blueprint in (bp, audit_bp, accounts_bp, subject_access_bp):
         app.register_blueprint(blueprint)
+    moved.init_app(app)
     register_core_labels(app)
     add_section(app, Section("home", "Start", "staff.home", frozenset(), ("staff.home",)))
     add_section(app, Section("audit", "Åtkomstloggen", "staff_audit.review", frozenset({Role.ADMIN}),

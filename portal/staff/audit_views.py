@@ -10,7 +10,7 @@ from portal.db import utcnow
 from portal.security import staff_required
 from portal.staff.models import Role
 
-bp = Blueprint("staff_audit", __name__, url_prefix="/staff/audit", template_folder="templates")
+bp = Blueprint("staff_audit", __name__, url_prefix="/staff/atkomstlogg", template_folder="templates")
 
 
 @bp.route("/")

@@ -109,5 +109,5 @@ def test_staff_letters_and_intake_meeting_pages_do_not_scroll_sideways_at_320_px
     assert describe(axe_violations(page)) == []
     page.context.clear_cookies()
     _staff(page, base, "sam@example.org")
-    assert sideways("/staff/intake/mote") <= 320
+    assert sideways("/staff/intag/mote") <= 320
     assert describe(axe_violations(page)) == []
