@@ -12,6 +12,7 @@ def init_app(app: Flask) -> None:
     from outreach.api import bp as api_bp
     from outreach.cli import register_commands
     from outreach.followup import open_task_count
+    from outreach.funnel.views import bp as funnel_bp
     from outreach.search import ROLES, find_notices
     from outreach.subject_access import register_export_sections
     from outreach.views import admin_bp, bp
@@ -26,6 +27,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(funnel_bp)
     register_commands(app)
     register_export_sections(app)
     provide(app, "outreach.pipeline", jobs.pipeline_job)
@@ -42,6 +44,7 @@ def init_app(app: Flask) -> None:
         (frozenset({Role.OUTREACH}), "outreach.list_page", "Underrättelser om risk för vräkning"),
         (frozenset({Role.OUTREACH}), "outreach.manual_page", "Underrättelser för manuell hantering"),
         (frozenset({Role.OUTREACH}), "outreach.import_page", "Läs in underrättelser"),
+        (frozenset({Role.OUTREACH, Role.RECEPTION}), "funnel.register_page", "Registrera returbrev"),
         (frozenset({Role.ADMIN}), "outreach_admin.keys_page", "API-nycklar för hyresvärdar"),
     ):
         add_home_link(app, roles, endpoint, label)
