@@ -6,7 +6,7 @@ from flask import Blueprint, render_template, request
 
 from portal import audit
 from portal.audit_review import month_report
-from portal.db import utcnow
+from portal.clock import local_today
 from portal.security import staff_required
 from portal.staff.models import Role
 
@@ -17,7 +17,7 @@ bp = Blueprint("staff_audit", __name__, url_prefix="/staff/atkomstlogg", templat
 @staff_required(Role.ADMIN)
 def review() -> str | tuple[str, int]:
     """Reads per staff member, unusual volumes and reads of protected identities in one month."""
-    month = request.args.get("month") or utcnow().strftime("%Y-%m")
+    month = request.args.get("month") or local_today().strftime("%Y-%m")
     try:
         report = month_report(month)
     except ValueError:
