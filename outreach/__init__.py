@@ -8,16 +8,19 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Register outreach's models, commands, pages, API, jobs, statistics, search, export and demo data."""
     import outreach.models  # noqa: F401  (the metadata must hold outreach's tables)
-    from outreach import demo, history, jobs, protection, statistics
-    from outreach.api import bp as api_bp
+    from outreach.api.routes import bp as api_bp
+    from outreach.casework.search import ROLES, find_notices
+    from outreach.casework.views import admin_bp, bp
     from outreach.cli import register_commands
-    from outreach.followup import open_task_count
+    from outreach.demo import history, samples
+    from outreach.funnel import statistics as funnel_stats
     from outreach.funnel.views import bp as funnel_bp
-    from outreach.search import ROLES, find_notices
-    from outreach.subject_access import register_export_sections
-    from outreach.views import admin_bp, bp
-    from portal import demo as portal_demo
-    from portal import demo_history, search
+    from outreach.notices import protection
+    from outreach.pipeline import jobs
+    from outreach.pipeline.followup import open_task_count
+    from outreach.reports import statistics
+    from outreach.reports.subject_access import register_export_sections
+    from portal import demo, demo_history, search
     from portal.jobs import provide
     from portal.staff.models import Role
     from portal.staff.nav import Section, add_home_link, add_section
@@ -34,7 +37,8 @@ def init_app(app: Flask) -> None:
     provide(app, "outreach.retention", jobs.retention_job)
     search.add_provider(app, "notices", "Underrättelser", ROLES, find_notices)
     add_statistics_section(app, "outreach", "Uppsökande verksamhet", statistics.build)
-    portal_demo.add_loader(app, "outreach", demo.load_demo)
+    add_statistics_section(app, "funnel", "Kontaktkedjan och brevvarianter", funnel_stats.build)
+    demo.add_loader(app, "outreach", samples.load_demo)
     demo_history.add_history_loader(app, "outreach", history.outreach_history)
     add_section(app, Section("notices", "Underrättelser", "outreach.list_page", frozenset({Role.OUTREACH}),
                              ("outreach.",), open_task_count, "uppgifter att göra"))

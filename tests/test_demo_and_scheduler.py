@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 
-from outreach.scheduler import build_scheduler
+from outreach.pipeline.scheduler import build_scheduler
 from portal import jobs
 from portal.db import db
 from portal.jobs import JobRun, JobSpec, run_job

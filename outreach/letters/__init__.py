@@ -53,7 +53,7 @@ class LetterData:
     deadline: date | None = None
 
 
-# Why a follow-up letter is sent (outreach.followup): it says what happened.
+# Why a follow-up letter is sent (outreach.pipeline.followup): it says what happened.
 REASONS = ("no_answer", "missed", "cancelled")
 
 
