@@ -71,8 +71,20 @@ def _init_areas(app: Flask) -> None:
     """Each area registers its pages, commands, jobs, links, statistics, search and demo data onto this app, in
     this order (the navigation bar and the staff home follow it). Nothing registers itself by being imported."""
     import outreach  # the one place portal imports outreach (import contract in pyproject.toml)
-    from portal import applications, booking, documents, identity, intake, jobs, letters, public, staff, statistics
+    from portal import (
+        applications,
+        booking,
+        demo_history,
+        documents,
+        identity,
+        intake,
+        jobs,
+        letters,
+        public,
+        staff,
+        statistics,
+    )
 
     for area in (jobs, public, identity, staff, intake, applications, documents, booking, letters, statistics,
-                 outreach):
+                 demo_history, outreach):
         area.init_app(app)

@@ -291,3 +291,8 @@ def reception_history(context: HistoryContext) -> int:
         return 0
     return _contacts(context) + _applications(context)
 
+
+def init_app(app: Flask) -> None:
+    """The reception's year (intake, e-applications, bookings together, so no one area owns it); outreach adds
+    its own after it."""
+    add_history_loader(app, "reception", reception_history)

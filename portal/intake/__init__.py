@@ -7,7 +7,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register the intake pages, their links and navigation, search, the hand-off command and job, demo data."""
-    from portal import demo, demo_history, jobs, search
+    from portal import demo, jobs, search
     from portal.intake import cli
     from portal.intake.demo import load_demo
     from portal.intake.handoff import retry_handoffs
@@ -21,7 +21,6 @@ def init_app(app: Flask) -> None:
     jobs.provide(app, "intake.retry_handoffs", retry_handoffs)
     search.add_provider(app, "intake", "Ärenden i intagskön", ROLES, find_items)
     demo.add_loader(app, "intake", load_demo)
-    demo_history.add_history_loader(app, "reception", demo_history.reception_history)
     add_section(app, Section("intake", "Intagskön", "staff_intake.queue_page", frozenset({Role.RECEPTION}),
                              ("staff_intake.queue_page", "staff_intake.item_page", "staff_intake.register",
                               "staff_intake.handoffs", "staff_messages.")))
