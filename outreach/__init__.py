@@ -15,12 +15,15 @@ def init_app(app: Flask) -> None:
     from outreach.demo import history, samples
     from outreach.funnel import statistics as funnel_stats
     from outreach.funnel.views import bp as funnel_bp
+    from outreach.funnel.views import variants_bp
     from outreach.notices import protection
+    from outreach.notices.known_clients import get_known_client
     from outreach.pipeline import jobs
     from outreach.pipeline.followup import open_task_count
     from outreach.reports import statistics
     from outreach.reports.subject_access import register_export_sections
     from portal import demo, demo_history, search
+    from portal.booking.first_visit import add_known_source
     from portal.jobs import provide
     from portal.staff.models import Role
     from portal.staff.nav import Section, add_home_link, add_section
@@ -31,8 +34,11 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(funnel_bp)
+    app.register_blueprint(variants_bp)
     register_commands(app)
     register_export_sections(app)
+    # A current client has a caseworker already: no first time at the reception is offered online.
+    add_known_source(app, lambda personnummer: get_known_client(personnummer) is not None)
     provide(app, "outreach.pipeline", jobs.pipeline_job)
     provide(app, "outreach.retention", jobs.retention_job)
     search.add_provider(app, "notices", "Underrättelser", ROLES, find_notices)
@@ -50,5 +56,6 @@ def init_app(app: Flask) -> None:
         (frozenset({Role.OUTREACH}), "outreach.import_page", "Läs in underrättelser"),
         (frozenset({Role.OUTREACH, Role.RECEPTION}), "funnel.register_page", "Registrera returbrev"),
         (frozenset({Role.ADMIN}), "outreach_admin.keys_page", "API-nycklar för hyresvärdar"),
+        (frozenset({Role.ADMIN}), "letter_variants.variants_page", "Brevvarianter (test av brevtexter)"),
     ):
         add_home_link(app, roles, endpoint, label)

@@ -9,6 +9,7 @@ def init_app(app: Flask) -> None:
     """Register the rebooking pages, the reception's calendar, its links and navigation, search and waiting times."""
     from portal import search
     from portal.applications.waiting import add_time_source
+    from portal.booking import first_visit_views
     from portal.booking import search as booking_search
     from portal.booking.service import upcoming_for_items
     from portal.booking.staff_views import bp as staff_bp
@@ -20,6 +21,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(rebooking_short_bp)
     app.register_blueprint(rebooking_bp)
     app.register_blueprint(staff_bp)
+    first_visit_views.init_app(app)
     add_time_source(app, upcoming_for_items)
     search.add_provider(app, "bookings", "Bokningar", booking_search.ROLES, booking_search.find_bookings)
     add_section(app, Section("reception", "Mottagningen", "staff_booking.day_page",
