@@ -41,11 +41,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     oidc.init_app(app)
     i18n.init_app(app)
-    security.init_app(app)
+    from portal.staff.service import get_staff
+
+    security.init_app(app, load_staff=get_staff)
     errors.init_app(app)
     app.jinja_env.add_extension("jinja2.ext.do")
     from portal.forms import error_question, first_errors, has_errors
-    from portal.staff.models import ROLE_LABELS, Role
+    from portal.roles import ROLE_LABELS, Role
 
     def role_label(role: object) -> str:
         return ROLE_LABELS[Role(str(role))] if role in set(Role) else str(role)
@@ -53,7 +55,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from portal.staff.nav import staff_nav
 
     app.jinja_env.globals.update(form_errors=first_errors, error_question=error_question, has_errors=has_errors,
-                                 role_label=role_label, ltr=bidi.ltr, staff_nav=staff_nav)
+                                 role_label=role_label, ltr=bidi.ltr, own=bidi.own, staff_nav=staff_nav)
     # Staff pages show Swedish local time, never UTC: {{ moment|local }} or {{ moment|local("%Y-%m-%d") }}.
     app.jinja_env.filters["local"] = clock.local_format
     _register_models()

@@ -10,7 +10,8 @@ from outreach.pipeline.scheduler import build_scheduler
 from portal import jobs
 from portal.db import db
 from portal.jobs import JobRun, JobSpec, run_job
-from portal.staff.models import Role, StaffUser
+from portal.roles import Role
+from portal.staff.models import StaffUser
 
 
 def test_demo_load_creates_every_role_once(runner: object, app: Flask) -> None:

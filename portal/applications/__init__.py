@@ -21,3 +21,6 @@ def init_app(app: Flask) -> None:
     search.add_provider(app, "applications", "E-ansökningar", ROLES, find_by_reference)
     # Residents' messages are read from the intake item, so their count stands beside the intake queue.
     add_count(app, "intake", unread_from_residents_count, "olästa meddelanden")
+    from portal.applications import intake_parts
+
+    intake_parts.register(app)

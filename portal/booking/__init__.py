@@ -6,18 +6,20 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register the rebooking pages, the reception's calendar, its links and navigation, search and waiting times."""
+    """Register the rebooking pages, the reception's calendar, its links and navigation, search, waiting times and
+    the calendar's parts of the intake pages and the hand-off (portal.booking.intake_parts)."""
     from portal import search
     from portal.applications.waiting import add_time_source
-    from portal.booking import first_visit_views
+    from portal.booking import first_visit_views, intake_parts
     from portal.booking import search as booking_search
     from portal.booking.service import upcoming_for_items
     from portal.booking.staff_views import bp as staff_bp
     from portal.booking.views import bp as rebooking_bp
     from portal.booking.views import short as rebooking_short_bp
-    from portal.staff.models import Role
+    from portal.roles import Role
     from portal.staff.nav import Section, add_home_link, add_section
 
+    intake_parts.register(app)
     app.register_blueprint(rebooking_short_bp)
     app.register_blueprint(rebooking_bp)
     app.register_blueprint(staff_bp)

@@ -8,12 +8,12 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Register the intake pages, their links and navigation, search, the hand-off command and job, demo data."""
     from portal import demo, jobs, search
-    from portal.intake import cli
+    from portal.intake import cli, meeting_views, views  # noqa: F401  (they add their routes to the blueprint)
     from portal.intake.demo import load_demo
     from portal.intake.handoff import retry_handoffs
+    from portal.intake.pages import bp
     from portal.intake.search import ROLES, find_items
-    from portal.intake.views import bp
-    from portal.staff.models import Role
+    from portal.roles import Role
     from portal.staff.nav import Section, add_home_link, add_section
 
     app.register_blueprint(bp)

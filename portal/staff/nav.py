@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from flask import Flask, request, url_for
 
 from portal.registry import Registry
+from portal.roles import Role, grants
 from portal.security import current_role
-from portal.staff.models import Role, grants
 
 
 @dataclass(frozen=True)
