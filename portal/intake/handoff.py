@@ -21,7 +21,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from portal import audit
+from portal import audit, interpreter
 from portal.applications.handoff import application_section
 from portal.booking.service import bookings_for_item
 from portal.db import db, utcnow
@@ -74,7 +74,7 @@ def build_document(item: IntakeItem, handoff: Handoff) -> dict[str, Any]:
             "email": (person.email if person else None) or item.contact_email,
             "phone": (person.phone if person else None) or item.contact_phone,
             "language": (person.language if person else None) or item.language,
-            "interpreter_needed": item.interpreter_needed,
+            **interpreter.for_handoff(item),
             "protected_identity": bool(person and person.is_protected),
         },
         "source": {

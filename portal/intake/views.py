@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
+from portal import interpreter
 from portal.applications import messages
 from portal.applications.models import Author
 from portal.applications.staff_views import StaffMessageForm
@@ -15,7 +16,7 @@ from portal.clock import LOCAL_TZ
 from portal.documents.panel import review_panel
 from portal.intake import deadlines, delay, handoff, queue, service
 from portal.intake import labels as labels_module
-from portal.intake.forms import LANGUAGE_NAMES, CloseForm, ContactForm, DelayForm, VersionForm
+from portal.intake.forms import LANGUAGE_NAMES, CloseForm, ContactForm, DelayForm, InterpreterForm, VersionForm
 from portal.intake.models import IntakeItem, Source, State, Urgency
 from portal.intake.service import IntakeError
 from portal.security import current_role, staff_required
@@ -86,7 +87,8 @@ def labels() -> dict[str, object]:
             "urgency_labels": labels_module.URGENCY_LABELS, "deadline_labels": deadlines.DEADLINE_LABELS,
             "deadline_state": deadlines.state_on, "no_deadline": deadlines.NO_DEADLINE, "urgent": _urgent,
             "time_left": deadlines.time_left,
-            "language_names": LANGUAGE_NAMES, "event_labels": labels_module.EVENT_LABELS}
+            "language_names": LANGUAGE_NAMES, "event_labels": labels_module.EVENT_LABELS,
+            "interpreter_of": interpreter.for_item}
 
 
 @bp.route("/ny", methods=["GET", "POST"])
@@ -147,7 +149,19 @@ def item_page(item_id: int) -> str:
         notices=delay.list_notices(item.id), handoff=handoff.get_handoff(item.id),
         bookings=bookings_for_item(item.id), local_tz=LOCAL_TZ,
         me=int(session["staff_id"]), is_reception=current_role() != Role.CASEWORKER,
-        review=review, thread=thread, unread=unread, message_form=StaffMessageForm(), **labels())
+        review=review, thread=thread, unread=unread, message_form=StaffMessageForm(),
+        interpreter_form=InterpreterForm(formdata=None).fill(item.person), history=_history(item), **labels())
+
+
+def _history(item: IntakeItem) -> list[tuple[datetime, str, str, str]]:
+    """(when, who, what, details): the item's own events and the changes of its person's interpreter need."""
+    sources: dict[str, str] = {str(key): label for key, label in labels_module.SOURCE_LABELS.items()}
+    rows = [(event.at, event.actor_label, labels_module.EVENT_LABELS.get(event.kind, event.kind),
+             sources.get(event.detail, event.detail) if event.kind == "created" else event.detail)
+            for event in item.events]
+    rows += [(change.at, change.actor, "Tolkbehov ändrat", change.detail)
+             for change in interpreter.history(item.person_id)]
+    return sorted(rows, key=lambda row: row[0])
 
 
 def _back(item_id: int) -> Response:
@@ -287,4 +301,4 @@ def hand_off(item_id: int) -> Response:
     return _back(item_id)
 
 
-from portal.intake import meeting_views  # noqa: E402,F401  (routes on the same blueprint)
+from portal.intake import interpreter_views, meeting_views  # noqa: E402,F401  (routes on the same blueprint)
