@@ -11,6 +11,7 @@ def init_app(app: Flask) -> None:
     from outreach import demo, jobs, protection  # noqa: F401  (they register themselves on import)
     from outreach.api import bp as api_bp
     from outreach.cli import register_commands
+    from outreach.funnel.views import bp as funnel_bp
     from outreach.subject_access import register_export_sections
     from outreach.views import admin_bp, bp
     from portal.staff.models import Role
@@ -34,10 +35,12 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(funnel_bp)
     links = (
         (frozenset({Role.OUTREACH}), "outreach.list_page", "Underrättelser om risk för vräkning"),
         (frozenset({Role.OUTREACH}), "outreach.manual_page", "Underrättelser för manuell hantering"),
         (frozenset({Role.OUTREACH}), "outreach.import_page", "Läs in underrättelser"),
+        (frozenset({Role.OUTREACH, Role.RECEPTION}), "funnel.register_page", "Registrera returbrev"),
         (frozenset({Role.ADMIN}), "outreach_admin.keys_page", "API-nycklar för hyresvärdar"),
     )
     present = {endpoint for _, endpoint, _ in HOME_LINKS}

@@ -32,6 +32,8 @@ from portal.people import Person
 from portal.staff.models import StaffUser
 from portal.workdays import add_working_days
 
+INBOUND = (AttemptChannel.PHONED_IN, AttemptChannel.WALK_IN)
+
 
 class CaseworkError(ValueError):
     """A staff action that cannot be done (message in Swedish)."""
@@ -40,6 +42,8 @@ class CaseworkError(ValueError):
 def record_attempt(notice: Notice, *, channel: AttemptChannel, result: AttemptResult, note: str,
                    staff_id: int) -> Attempt:
     """Record one attempt to reach the household; a reached household closes the follow-up task."""
+    if channel in INBOUND:
+        result = AttemptResult.REACHED  # the household phoned or came in: that is contact, whatever was ticked
     attempt = Attempt(notice_id=notice.id, channel=channel, result=result, note=note[:2000], staff_id=staff_id,
                       at=utcnow())
     db.session.add(attempt)

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 
 from outreach.actions import add_action, escalate, finish, get_action
+from outreach.funnel.returns import address_doubtful
 from outreach.letters import render_outreach_letter
 from outreach.notices.models import ActionKind, ActionStatus, NameCheck, Notice, Outcome
 from portal import interpreter
@@ -96,7 +97,7 @@ def write_letter(notice: Notice, person: Person, *, kind: str, action: ActionKin
         interpreter_language=interpreter.letter_language(person))
     letter = add_letter(kind=kind, dedup_key=f"notice:{notice.id}:{kind}", person_id=person.id,
                         language=language, pdf=pdf, template_version=TEMPLATE_VERSION, reference=notice.reference,
-                        address_printed=not protected)
+                        address_printed=not protected, hold=address_doubtful(notice.tenancy_key))
     step = add_action(notice, action, status=ActionStatus.PENDING)
     finish(step, detail="brev skapat", ref_id=letter.id)
     return True

@@ -13,7 +13,8 @@ from portal.forms import BaseForm
 from portal.intake.forms import LANGUAGE_NAMES
 
 CHANNEL_LABELS = {AttemptChannel.LETTER: "Brev", AttemptChannel.CALL: "Samtal", AttemptChannel.TEXT: "Sms",
-                  AttemptChannel.HOME_VISIT: "Hembesök"}
+                  AttemptChannel.HOME_VISIT: "Hembesök", AttemptChannel.PHONED_IN: "Hushållet ringde själv",
+                  AttemptChannel.WALK_IN: "Hushållet kom till receptionen utan tid"}
 RESULT_LABELS = {AttemptResult.REACHED: "Fick kontakt", AttemptResult.NOT_REACHED: "Fick inte kontakt",
                  AttemptResult.MESSAGE_LEFT: "Lämnade meddelande"}
 DECISION_LABELS = {Decision.CONTACT_MADE: "Kontakt tagen", Decision.INVESTIGATION_OPENED: "Utredning inledd",

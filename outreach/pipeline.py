@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from outreach import delivery, rules
@@ -304,8 +304,3 @@ def retry_pending() -> int:
         done += 1
     db.session.commit()
     return done
-
-
-def requeue(notice_id: int) -> None:
-    """Let the pipeline look at a notice again (after staff changed it); the unique steps stay as they were."""
-    db.session.execute(update(Notice).where(Notice.id == notice_id).values(pipeline_due=True))

@@ -27,6 +27,8 @@ from outreach.forms import (
     TenancyOutcomeForm,
     TypedNoticeForm,
 )
+from outreach.funnel import steps as funnel_steps
+from outreach.funnel.returns import address_doubtful
 from outreach.need_to_know import may_see_notice
 from outreach.notices import importer
 from outreach.notices.known_clients import get_known_client, import_register, register_size
@@ -111,6 +113,7 @@ def _notice_page(notice: Notice, **forms: Any) -> str:
     failed = next((form for form in forms.values() if form.errors), None)
     html = render_template(
         "outreach/notice.html", notice=notice, linked=linked, entries=timeline.build(notice, linked),
+        funnel=funnel_steps.for_notice(notice), address_doubtful=address_doubtful(notice.tenancy_key),
         client=get_known_client(notice.personnummer), hide_address=protection.is_protected(notice),
         protected_text=PROTECTED_ADDRESS_TEXT, held_name=_held_name(notice), name_form=NameForm(),
         attempt_form=forms.get("attempt_form") or AttemptForm(formdata=None),

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 
-from portal.applications.models import Application, ChecklistItem, ItemState, Kind, Role, Status
+from portal.applications.models import Application, ChecklistItem, ItemState, Kind, PersonRole, Status
 from portal.applications.rules import RULES_BY_KEY
 from portal.booking.models import Booking, BookingStatus, Purpose
 from portal.clock import LOCAL_TZ, local_today
@@ -262,7 +262,7 @@ def _checklist_item(application: Application, key: str, context: HistoryContext)
     """One document on the checklist: sent before submission, after it, or not yet."""
     rng = context.rng
     created = application.started_at + timedelta(minutes=rng.randint(1, 5))
-    item = ChecklistItem(key=key, person_role=Role.APPLICANT, extra=False, state=ItemState.MISSING,
+    item = ChecklistItem(key=key, person_role=PersonRole.APPLICANT, extra=False, state=ItemState.MISSING,
                          created_at=created, updated_at=created)
     application.checklist.append(item)
     end = application.submitted_at or application.started_at

@@ -97,12 +97,15 @@ class ActionStatus(StrEnum):
 
 
 class AttemptChannel(StrEnum):
-    """How staff tried to reach the household."""
+    """How staff tried to reach the household, or how the household reached us (phoned in, came in)."""
 
     LETTER = "letter"
     CALL = "call"
     TEXT = "text"
     HOME_VISIT = "home_visit"
+    # The household got in touch themselves (issue 28's funnel counts these as contact through their channel).
+    PHONED_IN = "phoned_in"
+    WALK_IN = "walk_in"
 
 
 class AttemptResult(StrEnum):

@@ -11,7 +11,7 @@ from flask import current_app
 from sqlalchemy import select, tuple_, update
 
 from outreach import rules
-from outreach.notices.models import Channel, NameCheck, Notice, NoticeKind, Outcome
+from outreach.notices.models import Channel, NameCheck, Notice, Outcome
 from outreach.notices.parse import NoticeInput
 from outreach.protection import inherit_protection
 from portal import interpreter
@@ -238,8 +238,3 @@ def case_notices(notice: Notice) -> list[Notice]:
     if root is not None:
         found[root.id] = root
     return [found[key] for key in sorted(found)]
-
-
-def is_kronofogden(notice: Notice) -> bool:
-    """True for Kronofogden's eviction notices."""
-    return notice.kind == NoticeKind.EVICTION

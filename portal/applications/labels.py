@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal.applications.fields import AmountField, CheckboxesField, ChoiceField
-from portal.applications.models import Application, ChecklistItem, ItemState, Role, Status
+from portal.applications.models import Application, ChecklistItem, ItemState, PersonRole, Status
 from portal.applications.questions import STEPS, ChildrenForm, Step, StepForm, has_partner
 from portal.applications.rules import RULES_BY_KEY
 
@@ -38,8 +38,8 @@ ITEM_STATE_TAGS = {
     ItemState.NEW_COPY_REQUESTED: "tag--red",
 }
 ROLE_LABELS = {
-    Role.APPLICANT: _l("Gäller dig"),
-    Role.CO_APPLICANT: _l("Gäller din make, maka eller sambo"),
+    PersonRole.APPLICANT: _l("Gäller dig"),
+    PersonRole.CO_APPLICANT: _l("Gäller din make, maka eller sambo"),
 }
 
 
@@ -61,7 +61,7 @@ def item_whose(item: ChecklistItem) -> str:
     """Whose document it is, when there are two adults (said only then: alone, every document is yours)."""
     if not item.person_role or not has_partner(item.application.answers):
         return ""
-    return str(ROLE_LABELS[Role(item.person_role)])
+    return str(ROLE_LABELS[PersonRole(item.person_role)])
 
 
 def amount_text(value: str) -> str:

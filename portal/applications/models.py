@@ -29,7 +29,7 @@ class Kind(StrEnum):
     REPEAT = "repeat"
 
 
-class Role(StrEnum):
+class PersonRole(StrEnum):
     """Whose document a checklist item asks for."""
 
     APPLICANT = "applicant"
@@ -94,7 +94,7 @@ class ChecklistItem(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), index=True)
     key: Mapped[str] = mapped_column(String(60))
-    person_role: Mapped[Role | None] = mapped_column(String(20))
+    person_role: Mapped[PersonRole | None] = mapped_column(String(20))
     state: Mapped[ItemState] = mapped_column(String(30), default=ItemState.MISSING)
     reason: Mapped[str | None] = mapped_column(Text)
     extra: Mapped[bool] = mapped_column(default=False)

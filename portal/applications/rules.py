@@ -14,45 +14,45 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from portal.applications.models import Role
+from portal.applications.models import PersonRole
 from portal.applications.questions import RENTED, SPECIAL_COSTS, has_partner
 
 Answers = dict[str, Any]
 
 
-def _adults(answers: Answers) -> list[Role]:
-    return [Role.APPLICANT, Role.CO_APPLICANT] if has_partner(answers) else [Role.APPLICANT]
+def _adults(answers: Answers) -> list[PersonRole]:
+    return [PersonRole.APPLICANT, PersonRole.CO_APPLICANT] if has_partner(answers) else [PersonRole.APPLICANT]
 
 
-def _with_income(kind: str) -> Callable[[Answers], list[Role]]:
-    def applies(answers: Answers) -> list[Role]:
+def _with_income(kind: str) -> Callable[[Answers], list[PersonRole]]:
+    def applies(answers: Answers) -> list[PersonRole]:
         income = answers.get("income", {})
         roles = []
         if kind in income.get("income_types", []):
-            roles.append(Role.APPLICANT)
+            roles.append(PersonRole.APPLICANT)
         if has_partner(answers) and kind in income.get("partner_income_types", []):
-            roles.append(Role.CO_APPLICANT)
+            roles.append(PersonRole.CO_APPLICANT)
         return roles
 
     return applies
 
 
-def _benefit_or_income(*kinds: str) -> Callable[[Answers], list[Role]]:
-    def applies(answers: Answers) -> list[Role]:
+def _benefit_or_income(*kinds: str) -> Callable[[Answers], list[PersonRole]]:
+    def applies(answers: Answers) -> list[PersonRole]:
         roles = set()
         for kind in kinds:
             roles.update(_with_income(kind)(answers))
         benefits = answers.get("benefits", {})
         if set(kinds) & set(benefits.get("received", []) + benefits.get("applied", [])):
-            roles.add(Role.APPLICANT)
-        return sorted(roles, key=lambda role: role != Role.APPLICANT)
+            roles.add(PersonRole.APPLICANT)
+        return sorted(roles, key=lambda role: role != PersonRole.APPLICANT)
 
     return applies
 
 
-def _when(step: str, field: str, test: Callable[[Any], bool]) -> Callable[[Answers], list[Role]]:
-    def applies(answers: Answers) -> list[Role]:
-        return [Role.APPLICANT] if test(answers.get(step, {}).get(field)) else []
+def _when(step: str, field: str, test: Callable[[Any], bool]) -> Callable[[Answers], list[PersonRole]]:
+    def applies(answers: Answers) -> list[PersonRole]:
+        return [PersonRole.APPLICANT] if test(answers.get(step, {}).get(field)) else []
 
     return applies
 
@@ -68,7 +68,7 @@ class Rule:
     key: str
     title: Any
     why: Any
-    applies: Callable[[Answers], list[Role]]
+    applies: Callable[[Answers], list[PersonRole]]
     steps: tuple[str, ...]
     monthly: bool = False
 
@@ -146,13 +146,13 @@ def changed_steps(answers: Answers, previous: Answers | None) -> set[str]:
 
 
 def build_checklist(answers: Answers, *, rules: Iterable[Rule] = DEFAULT_RULES,
-                    previous: Answers | None = None) -> list[tuple[str, Role]]:
+                    previous: Answers | None = None) -> list[tuple[str, PersonRole]]:
     """The (rule key, whose document) pairs the answers call for, in rule order.
 
     With `previous` (a repeat application) only monthly documents, and those about pages that changed.
     """
     changed = changed_steps(answers, previous)
-    needed: list[tuple[str, Role]] = []
+    needed: list[tuple[str, PersonRole]] = []
     for rule in rules:
         if previous is not None and not rule.monthly and not (set(rule.steps) & changed):
             continue

@@ -23,7 +23,7 @@ from portal.applications.models import (
     ChecklistItem,
     ItemState,
     Kind,
-    Role,
+    PersonRole,
     Status,
 )
 from portal.applications.questions import ASKED_AGAIN, STEPS_BY_KEY, has_partner
@@ -230,12 +230,12 @@ def _refresh_checklist(application: Application) -> None:
     """
     enabled = rules.enabled_rules(current_app.config.get("CHECKLIST_RULES", ""))
     needed = rules.build_checklist(application.answers, rules=enabled, previous=previous_answers(application))
-    existing: dict[tuple[str, Role | None], ChecklistItem] = {
+    existing: dict[tuple[str, PersonRole | None], ChecklistItem] = {
         (item.key, item.person_role): item for item in application.checklist if not item.extra}
     for pair in needed:
         if pair not in existing:
             application.checklist.append(ChecklistItem(key=pair[0], person_role=pair[1], state=ItemState.MISSING))
-    wanted: set[tuple[str, Role | None]] = set(needed)
+    wanted: set[tuple[str, PersonRole | None]] = set(needed)
     for held, item in existing.items():
         if held not in wanted and item.state in (ItemState.MISSING, ItemState.LATER) \
                 and not _has_documents(item):
@@ -395,15 +395,6 @@ def person_name(person_id: int) -> str:
     """The name we know for a person (empty when none), to start the first page with."""
     person = db.session.get(Person, person_id)
     return (person.name or "") if person else ""
-
-
-def role_of(application: Application, person_id: int) -> Role | None:
-    """Whether the person is the applicant or the co-applicant of the application."""
-    if application.person_id == person_id:
-        return Role.APPLICANT
-    if application.co_applicant_person_id == person_id:
-        return Role.CO_APPLICANT
-    return None
 
 
 def minutes_to_complete() -> list[float]:

@@ -260,10 +260,8 @@ def document(application_id: int, item_id: int) -> Response | str | tuple[str, i
 
 
 def _documents(item: Any) -> list[Any]:
-    try:
-        from portal.documents.service import list_documents
-    except ImportError:  # pragma: no cover - only before the documents area exists
-        return []
+    from portal.documents.service import list_documents
+
     return list_documents(item)
 
 

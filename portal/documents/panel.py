@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from portal.applications.models import OUTSTANDING, Application, ChecklistItem, ItemState
-from portal.applications.models import Role as PersonRole
+from portal.applications.models import OUTSTANDING, Application, ChecklistItem, ItemState, PersonRole
 from portal.db import db
 from portal.documents.forms import AcceptForm, ExtraDocumentForm, NewCopyForm
 from portal.documents.models import Document, DocumentStatus

@@ -18,8 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import FileStorage
 
 from portal import audit
-from portal.applications.models import OUTSTANDING, Application, ChecklistItem, ItemState, Status
-from portal.applications.models import Role as PersonRole
+from portal.applications.models import OUTSTANDING, Application, ChecklistItem, ItemState, PersonRole, Status
 from portal.db import db, utcnow
 from portal.documents.checks import UploadRejected, check_name, check_upload, download_name
 from portal.documents.models import Document, DocumentStatus

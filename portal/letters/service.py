@@ -41,10 +41,11 @@ def get_letter_by_dedup_key(dedup_key: str) -> Letter | None:
 
 
 def add_letter(*, kind: str, dedup_key: str, person_id: int | None, language: str, pdf: bytes,
-               template_version: str, reference: str, address_printed: bool = False) -> Letter:
+               template_version: str, reference: str, address_printed: bool = False, hold: bool = False) -> Letter:
     """Store the PDF and add its letter (no commit); the same dedup key returns the existing letter.
 
-    With PORTAL_LETTER_APPROVAL=on the letter waits for staff approval, otherwise it is queued for printing.
+    With PORTAL_LETTER_APPROVAL=on, or `hold` (an address the post brought a letter back from), the letter waits
+    for staff approval, otherwise it is queued for printing.
     """
     existing = get_letter_by_dedup_key(dedup_key)
     if existing is not None:
@@ -54,7 +55,8 @@ def add_letter(*, kind: str, dedup_key: str, person_id: int | None, language: st
     stored = store_file([pdf], media_type="application/pdf", original_name=f"{kind}.pdf",
                         max_bytes=MAX_LETTER_BYTES)
     db.session.flush()
-    status = LetterStatus.AWAITING_APPROVAL if current_app.config.get("LETTER_APPROVAL") else LetterStatus.QUEUED
+    waits = hold or current_app.config.get("LETTER_APPROVAL")
+    status = LetterStatus.AWAITING_APPROVAL if waits else LetterStatus.QUEUED
     letter = Letter(kind=LetterKind(kind), dedup_key=dedup_key, person_id=person_id, language=language,
                     template_version=template_version, stored_file_id=stored.id,
                     sha256=hashlib.sha256(pdf).hexdigest(), pages=count_pages(pdf), status=status,

@@ -61,12 +61,9 @@ def get_staff(user_id: int) -> StaffUser | None:
     return db.session.get(StaffUser, user_id)
 
 
-def list_staff(role: Role | None = None) -> list[StaffUser]:
-    """All accounts, or those with one role, by name."""
-    query = select(StaffUser).order_by(StaffUser.name)
-    if role is not None:
-        query = query.where(StaffUser.role == role)
-    return list(db.session.scalars(query))
+def list_staff() -> list[StaffUser]:
+    """All accounts, by name."""
+    return list(db.session.scalars(select(StaffUser).order_by(StaffUser.name)))
 
 
 @dataclass(frozen=True)

@@ -27,10 +27,6 @@ class Table:
     unit: str = ""
     suppressed: bool = False
 
-    def numeric_columns(self) -> list[int]:
-        """Indexes of the columns a chart draws."""
-        return list(range(1, len(self.columns)))
-
 
 @dataclass(frozen=True)
 class Period:

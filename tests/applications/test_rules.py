@@ -9,7 +9,7 @@ import pytest
 
 from portal.applications.area import in_service_area, referral_for
 from portal.applications.fields import parse_amount, parse_date
-from portal.applications.models import Role
+from portal.applications.models import PersonRole
 from portal.applications.rules import DEFAULT_RULES, build_checklist, enabled_rules
 
 BASE = {
@@ -64,10 +64,10 @@ def test_each_adult_gets_their_own_account_statements_and_their_own_pay_slips() 
                     income={"income_types": [], "partner_income_types": ["salary"], "income_amount": "0",
                             "partner_income_amount": "9000"})
     needed = build_checklist(answers)
-    assert ("account_statements", Role.APPLICANT) in needed
-    assert ("account_statements", Role.CO_APPLICANT) in needed
-    assert ("payslips", Role.CO_APPLICANT) in needed
-    assert ("payslips", Role.APPLICANT) not in needed
+    assert ("account_statements", PersonRole.APPLICANT) in needed
+    assert ("account_statements", PersonRole.CO_APPLICANT) in needed
+    assert ("payslips", PersonRole.CO_APPLICANT) in needed
+    assert ("payslips", PersonRole.APPLICANT) not in needed
 
 
 def test_answers_call_for_the_documents_that_prove_them() -> None:

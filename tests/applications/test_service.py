@@ -12,7 +12,7 @@ from flask import Flask
 from sqlalchemy import event, func, select
 
 from portal.applications import service
-from portal.applications.models import Application, ItemState, Kind, Role, Status
+from portal.applications.models import Application, ItemState, Kind, PersonRole, Status
 from portal.db import db, utcnow
 from portal.intake.models import IntakeItem, Source, Urgency
 from tests.applications.factories import ANSWERS, create_application
@@ -54,7 +54,7 @@ def test_a_partner_is_a_co_applicant_with_their_own_documents(app: Flask) -> Non
     application = create_application(person_id=person.id, partner={
         "has_partner": "yes", "partner_name": "Omar Test", "partner_personnummer": "20170102-2384"})
     assert application.co_applicant_person_id is not None
-    assert ("account_statements", Role.CO_APPLICANT) in {(i.key, i.person_role) for i in application.checklist}
+    assert ("account_statements", PersonRole.CO_APPLICANT) in {(i.key, i.person_role) for i in application.checklist}
 
 
 def test_the_configured_rules_are_the_only_ones_used(app: Flask) -> None:

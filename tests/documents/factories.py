@@ -7,7 +7,7 @@ import itertools
 
 from werkzeug.datastructures import FileStorage
 
-from portal.applications.models import Application, ChecklistItem, ItemState, Role, Status
+from portal.applications.models import Application, ChecklistItem, ItemState, PersonRole, Status
 from portal.db import db, utcnow
 from portal.intake.models import IntakeItem, Source
 from portal.intake.service import add_intake_item
@@ -24,7 +24,7 @@ def create_application(*, person_id: int, keys: tuple[str, ...] = ("account_stat
                               status=Status.SUBMITTED if submitted else Status.DRAFT, answers={}, email=email,
                               co_applicant_person_id=co_applicant_person_id,
                               submitted_at=utcnow() if submitted else None)
-    application.checklist = [ChecklistItem(key=key, person_role=Role.APPLICANT, state=ItemState.MISSING)
+    application.checklist = [ChecklistItem(key=key, person_role=PersonRole.APPLICANT, state=ItemState.MISSING)
                              for key in keys]
     db.session.add(application)
     db.session.flush()

@@ -15,7 +15,7 @@ from outreach.notices.models import (
     NoticeKind,
     Outcome,
 )
-from portal.applications.models import Application, ChecklistItem, ItemState, Role, Status
+from portal.applications.models import Application, ChecklistItem, ItemState, PersonRole, Status
 from portal.db import db
 from portal.documents.models import Document
 from portal.storage import store_file
@@ -62,7 +62,7 @@ def add_application(*, person_id: int, reference: str, language: str, started: d
 def add_item(application: Application, *, key: str, created: datetime, extra: bool = False,
              uploaded: datetime | None = None) -> ChecklistItem:
     """A checklist item, with one uploaded document when `uploaded` is given."""
-    item = ChecklistItem(application_id=application.id, key=key, person_role=Role.APPLICANT, extra=extra,
+    item = ChecklistItem(application_id=application.id, key=key, person_role=PersonRole.APPLICANT, extra=extra,
                          state=ItemState.RECEIVED if uploaded else ItemState.MISSING, created_at=created)
     db.session.add(item)
     db.session.flush()
