@@ -1,7 +1,7 @@
 """interpreter need held once, on the person: carried over from intake items, e-applications and notices
 
 Revision ID: 0035
-Revises: 0031
+Revises: 0034
 
 Before this revision the need was on each intake item (ticked from the e-application's answer or by the
 reception), and a notice's language stayed on the notice unless the pipeline had reached it. Now the person holds
@@ -21,7 +21,7 @@ from alembic import op
 import portal.db
 
 revision = '0035'
-down_revision = '0031'
+down_revision = '0034'
 branch_labels = None
 depends_on = None
 
