@@ -102,7 +102,7 @@ def pipeline_ms_per_notice(start: int, count: int) -> float:
     """Import `count` new notices and run one pass; milliseconds per notice processed."""
     from benchmarks.notices_bench import generate
     from outreach.notices.importer import import_file
-    from outreach.pipeline import run_pass
+    from outreach.pipeline.run import run_pass
     from portal.clock import local_today
 
     import_file(generate(count, local_today(), distinct_people=True, start=start), today=local_today())
@@ -144,7 +144,7 @@ def run(sizes: tuple[int, ...] = SIZES) -> list[Result]:
     """
     from benchmarks.letters_bench import BARE_HTML
     from benchmarks.queue_bench import logged_in_client
-    from outreach import delivery
+    from outreach.pipeline import delivery
     from portal.db import db
     from portal.pdf import html_to_pdf
     from portal.staff.models import Role
@@ -180,7 +180,7 @@ def run(sizes: tuple[int, ...] = SIZES) -> list[Result]:
                         timings["pipeline"][size].append(pipeline_ms_per_notice(
                             10_000_000 + round_number * PIPELINE_BATCH, PIPELINE_BATCH))
             # The once-a-day look at every open notice (the follow-up's date rules), on the day after.
-            from outreach.followup import follow_up
+            from outreach.pipeline.followup import follow_up
             from portal.clock import local_today
 
             for size in sizes:

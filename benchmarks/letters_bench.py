@@ -45,7 +45,7 @@ BARE_TYPST = '#set document(title: "x")\n#set text(lang: "sv")\nHej\n'
 
 
 def letter_kwargs(index: int) -> dict[str, Any]:
-    """The arguments of one realistic first letter, as outreach.delivery.write_letter passes them (invented
+    """The arguments of one realistic first letter, as outreach.pipeline.delivery.write_letter passes them (invented
     person, address and booking; a rebooking code with its typed address and its QR code)."""
     starts = datetime(2026, 12, 1, 8, 0, tzinfo=UTC) + timedelta(minutes=30 * (index % 16), days=index % 20)
     language = LANGUAGES[index % len(LANGUAGES)]

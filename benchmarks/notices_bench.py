@@ -123,9 +123,9 @@ def phase_bulk(url: str, storage: Path, csv_path: Path) -> dict[str, float]:
 def phase_pipeline(url: str, storage: Path, csv_path: Path) -> dict[str, float]:
     """Import, then time one pipeline pass with a pre-rendered PDF in place of each letter (no rendering)."""
     from benchmarks.letters_bench import BARE_HTML
-    from outreach import delivery
     from outreach.notices.importer import import_file
-    from outreach.pipeline import run_pass
+    from outreach.pipeline import delivery
+    from outreach.pipeline.run import run_pass
     from portal.clock import local_today
     from portal.pdf import html_to_pdf
 
@@ -147,7 +147,7 @@ def phase_pipeline_letters(url: str, storage: Path, csv_path: Path) -> dict[str,
     from sqlalchemy import func, select
 
     from outreach.notices.importer import import_file
-    from outreach.pipeline import run_pass
+    from outreach.pipeline.run import run_pass
     from portal.booking.models import Booking, default_settings
     from portal.clock import local_today
     from portal.db import db

@@ -8,18 +8,20 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Register outreach's models, commands, pages, API, scheduled jobs and demo data with the app."""
     import outreach.models  # noqa: F401
-    from outreach import demo, jobs, protection  # noqa: F401  (they register themselves on import)
-    from outreach.api import bp as api_bp
+    from outreach.api.routes import bp as api_bp
+    from outreach.casework.views import admin_bp, bp
     from outreach.cli import register_commands
+    from outreach.demo import samples  # noqa: F401  (the demo loader and the jobs register themselves on import)
     from outreach.funnel.views import bp as funnel_bp
-    from outreach.subject_access import register_export_sections
-    from outreach.views import admin_bp, bp
+    from outreach.notices import protection
+    from outreach.pipeline import jobs  # noqa: F401
+    from outreach.reports.subject_access import register_export_sections
     from portal.staff.models import Role
     from portal.staff.views import HOME_LINKS, add_home_link
 
     protection.init_app()
-    from outreach.followup import open_task_count
-    from outreach.search import ROLES, find_notices
+    from outreach.casework.search import ROLES, find_notices
+    from outreach.pipeline.followup import open_task_count
     from portal.staff.nav import Section
     from portal.staff.nav import add_section as add_nav_section
 
@@ -30,6 +32,10 @@ def init_app(app: Flask) -> None:
     from portal import search
 
     search.add_provider("notices", "Underrättelser", ROLES, find_notices)
+    from outreach.funnel import statistics as funnel_stats
+    from portal.statistics.tables import add_section as add_statistics_section
+
+    add_statistics_section("funnel", "Kontaktkedjan och brevvarianter", funnel_stats.build)
     register_commands(app)
     register_export_sections()
     app.register_blueprint(bp)

@@ -16,7 +16,7 @@ def register_commands(app: Flask) -> None:
     @app.cli.command("worker")
     def worker() -> None:
         """Run the scheduler process (outreach pipeline, reminders, retention) until stopped."""
-        from outreach.scheduler import run_forever
+        from outreach.pipeline.scheduler import run_forever
 
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
         click.echo("Schemaläggaren startar. Stoppa med Ctrl-C.")
@@ -66,7 +66,7 @@ def import_known_clients(path: Path) -> None:
 @outreach_group.command("run")
 def run_once() -> None:
     """One full pass of the pipeline over every due notice, then follow-up and e-mail; then exit."""
-    from outreach.pipeline import run_pass
+    from outreach.pipeline.run import run_pass
 
     click.echo(f"Klart: {run_pass()}.")
 
@@ -74,7 +74,7 @@ def run_once() -> None:
 @retention_group.command("run")
 def run_retention() -> None:
     """Delete notices that never became a case after the configured period (anonymous counts stay)."""
-    from outreach.retention import run_retention as run
+    from outreach.pipeline.retention import run_retention as run
 
     click.echo(f"Gallrade underrättelser: {run()}.")
 
@@ -84,7 +84,7 @@ def run_retention() -> None:
 @click.option("--orgnr", default="", help="Organisationsnummer.")
 def create_key(landlord: str, orgnr: str) -> None:
     """Create a key; it is printed once and stored only as a hash."""
-    from outreach.apikeys import create_key as create
+    from outreach.api.keys import create_key as create
 
     key, text = create(landlord_name=landlord, landlord_orgnr=orgnr)
     click.echo(f"Nyckel {key.id} för {key.landlord_name} (visas bara nu):")
@@ -94,7 +94,7 @@ def create_key(landlord: str, orgnr: str) -> None:
 @apikeys_group.command("list")
 def list_keys() -> None:
     """List keys (prefix, landlord, state)."""
-    from outreach.apikeys import list_keys as keys
+    from outreach.api.keys import list_keys as keys
 
     for key in keys():
         state = f"återkallad {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "aktiv"
@@ -105,7 +105,7 @@ def list_keys() -> None:
 @click.argument("key_id", type=int)
 def revoke_key(key_id: int) -> None:
     """Revoke a key by id."""
-    from outreach.apikeys import revoke_key as revoke
+    from outreach.api.keys import revoke_key as revoke
 
     if revoke(key_id) is None:
         click.echo(f"Ingen nyckel med id {key_id}.", err=True)

@@ -170,11 +170,11 @@ def _register_blueprints(app: Flask) -> None:
     import outreach
 
     outreach.init_app(app)
-    from outreach import statistics as outreach_stats
+    from outreach.reports import statistics as outreach_stats
 
     add_section("outreach", "Uppsökande verksamhet", outreach_stats.build)
     # Importing it adds outreach's part of `portal demo load --history`.
-    import outreach.history
+    import outreach.demo.history
     from portal.statistics import eapp_stats
 
     add_section("e_applications", "E-ansökan", eapp_stats.build)

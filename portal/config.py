@@ -73,6 +73,8 @@ SETTINGS: tuple[Setting, ...] = (
             "`off` only in development (demos, scripted checks): production refuses to start with it off"),
     Setting("PORTAL_STATS_MIN_CELL", "5", "statistics show counts below this as '<N', so that no person can be "
             "identified"),
+    Setting("PORTAL_STATS_MIN_LANDLORD", "20", "the contact funnel's statistics name a landlord from this many "
+            "notices in the period; smaller landlords are counted together"),
     Setting("PORTAL_SCHEDULER", "on", "`off` stops `make run` from starting the scheduler beside the web server"),
     Setting("PORTAL_DECISION_WORKING_DAYS", "5", "working days from complete documents to the promised decision"),
     Setting("PORTAL_OVERALL_LIMIT_WORKING_DAYS", "15", "working days from submission to the overall limit of an "
@@ -243,6 +245,7 @@ def load(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "LOGIN_LOCK_MINUTES": int(_env("PORTAL_LOGIN_LOCK_MINUTES", env)),
         "SCHEDULER": _env("PORTAL_SCHEDULER", env) == "on",
         "STATS_MIN_CELL": int(_env("PORTAL_STATS_MIN_CELL", env)),
+        "STATS_MIN_LANDLORD": int(_env("PORTAL_STATS_MIN_LANDLORD", env)),
         "STAFF_MFA": _env("PORTAL_STAFF_MFA", env) != "off",
         "DECISION_WORKING_DAYS": int(_env("PORTAL_DECISION_WORKING_DAYS", env)),
         "OVERALL_LIMIT_WORKING_DAYS": int(_env("PORTAL_OVERALL_LIMIT_WORKING_DAYS", env)),

@@ -127,7 +127,7 @@ def test_another_caseworkers_client_and_another_units_client_answer_404_on_every
     """Need to know (issue 22): a caseworker opens their own client's notice and item; a colleague with other
     clients, and a caseworker of another unit, get the same 404 as for something that does not exist."""
     from outreach.notices.known_clients import import_register
-    from outreach.pipeline import run_pass
+    from outreach.pipeline.run import run_pass
     from portal.db import db
     from portal.intake.models import IntakeItem
     from tests.intake.factories import create_item

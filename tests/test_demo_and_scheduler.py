@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from outreach.scheduler import build_scheduler
+from outreach.pipeline.scheduler import build_scheduler
 from portal.db import db
 from portal.jobs import REGISTRY, JobRun, JobSpec, run_job
 from portal.staff.models import Role, StaffUser

@@ -12,10 +12,10 @@ from flask.testing import FlaskClient
 from flask_babel import force_locale, gettext
 from sqlalchemy import select, text
 
-from outreach.actions import get_action
 from outreach.letters import outreach_letter_content
+from outreach.notices.actions import get_action
 from outreach.notices.models import ActionKind
-from outreach.pipeline import run_pass
+from outreach.pipeline.run import run_pass
 from portal import interpreter
 from portal.applications import service as applications
 from portal.audit import AuditEvent, verify_chain

@@ -8,7 +8,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from outreach.notices.known_clients import KnownClient
-from outreach.pipeline import run_pass
+from outreach.pipeline.run import run_pass
 from portal import search
 from portal.audit import AuditEvent
 from portal.booking.service import book_earliest

@@ -23,9 +23,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table, or_, select, update
 
-from outreach import casework
+from outreach.casework import service as casework
 from outreach.notices.models import AttemptChannel, AttemptResult, Decision, KnownClient, Notice
-from outreach.pipeline import run_pass
+from outreach.pipeline.run import run_pass
 from portal import clock
 from portal.applications import messages, service
 from portal.audit import AuditEvent

@@ -2,7 +2,7 @@
 
 A household is in contact when it rebooked or cancelled its time online with the letter's code, came to the
 reception (to a booked time or without one), phoned in, or when staff reached it by phone, text, letter or home
-visit. Events belong to the case (every notice of the same household and tenancy), as in outreach.statistics;
+visit. Events belong to the case (every notice of the same household and tenancy), as in outreach.reports.statistics;
 a notice counts only events on or after the day it arrived.
 """
 

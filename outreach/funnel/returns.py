@@ -16,8 +16,8 @@ from datetime import datetime, time
 from flask import current_app
 from sqlalchemy import select
 
-from outreach.actions import add_action, get_action
 from outreach.funnel.models import LetterReturn, ReturnSource
+from outreach.notices.actions import add_action, get_action
 from outreach.notices.models import ActionKind, ActionStatus, Notice, NoticeAction
 from portal import audit
 from portal.booking.models import Booking

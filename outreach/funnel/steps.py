@@ -12,10 +12,10 @@ from datetime import UTC, date, datetime, time
 
 from sqlalchemy import select
 
-from outreach.actions import get_action
-from outreach.forms import TENANCY_LABELS
+from outreach.casework.forms import TENANCY_LABELS
 from outreach.funnel.contact import CHANNEL_LABELS, RECEPTION, contact_events
 from outreach.funnel.models import LetterReturn
+from outreach.notices.actions import get_action
 from outreach.notices.models import ActionKind, Notice
 from portal.clock import LOCAL_TZ, local_date, local_today
 from portal.db import db

@@ -56,7 +56,7 @@ class LetterData:
     interpreter_language: str | None = None
 
 
-# Why a follow-up letter is sent (outreach.followup): it says what happened.
+# Why a follow-up letter is sent (outreach.pipeline.followup): it says what happened.
 REASONS = ("no_answer", "missed", "cancelled")
 
 

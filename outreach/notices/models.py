@@ -168,7 +168,7 @@ class Notice(NameKeys, Base):
     children: Mapped[Children] = mapped_column(String(10), default=Children.UNKNOWN)
     language: Mapped[str | None] = mapped_column(String(8))
     # True when this notice must be handled as protected: its sender said so, its person is protected, or
-    # someone on the same tenancy is (there the address itself is the secret). See outreach.protection.
+    # someone on the same tenancy is (there the address itself is the secret). See outreach.notices.protection.
     protected: Mapped[bool] = mapped_column(default=False)
     # NameCheck: the tenant's name differs from the name held for the personnummer; no letter until staff say.
     name_check: Mapped[str | None] = mapped_column(String(20))

@@ -10,10 +10,10 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select, tuple_, update
 
-from outreach import rules
+from outreach.notices import rules
 from outreach.notices.models import Channel, NameCheck, Notice, Outcome
 from outreach.notices.parse import NoticeInput
-from outreach.protection import inherit_protection
+from outreach.notices.protection import inherit_protection
 from portal import interpreter
 from portal.db import db
 from portal.people import Person, Protection

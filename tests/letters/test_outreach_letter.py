@@ -105,9 +105,9 @@ def test_the_printed_qr_code_scans_to_the_codes_own_page(app: Flask, language: s
 def test_a_notice_becomes_a_letter_whose_code_opens_the_rebooking_page(app: Flask, tmp_path: Path) -> None:
     from flask.testing import FlaskClient
 
-    from outreach.actions import get_action
+    from outreach.notices.actions import get_action
     from outreach.notices.models import ActionKind
-    from outreach.pipeline import run_pass
+    from outreach.pipeline.run import run_pass
     from portal.booking import service as booking_service
     from portal.booking.models import Booking
     from portal.db import db

@@ -9,7 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from outreach.apikeys import create_key, list_keys, revoke_key
+from outreach.api.keys import create_key, list_keys, revoke_key
 from outreach.notices.models import ApiKey, Notice
 from portal.db import db
 from tests.outreach.factories import notice_by_reference

@@ -9,7 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from outreach.apikeys import create_key
+from outreach.api.keys import create_key
 from outreach.notices.models import Notice
 from portal.db import db
 from tests.outreach.factories import import_rows, notice_file, row

@@ -7,7 +7,7 @@ from playwright.sync_api import Page
 
 from outreach.notices.importer import import_file
 from outreach.notices.known_clients import import_register
-from outreach.pipeline import run_pass
+from outreach.pipeline.run import run_pass
 from portal.clock import local_today
 from portal.db import db
 from portal.staff.models import Role

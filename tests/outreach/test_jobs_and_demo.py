@@ -6,10 +6,10 @@ from typing import Any
 
 from flask import Flask
 
-from outreach.demo import load_demo
-from outreach.jobs import pipeline_job, retention_job
+from outreach.demo.samples import load_demo
 from outreach.notices.known_clients import register_size
 from outreach.notices.models import Outcome
+from outreach.pipeline.jobs import pipeline_job, retention_job
 from portal.jobs import REGISTRY
 from tests.outreach.factories import import_rows, notice_by_reference, row
 

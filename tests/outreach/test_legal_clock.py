@@ -14,8 +14,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from outreach import casework
-from outreach.actions import get_action
+from outreach.casework import service as casework
+from outreach.notices.actions import get_action
 from outreach.notices.models import (
     ActionKind,
     ActionStatus,
@@ -25,7 +25,7 @@ from outreach.notices.models import (
     Notice,
     Outcome,
 )
-from outreach.pipeline import run_pass
+from outreach.pipeline.run import run_pass
 from portal import clock
 from portal.booking.models import Booking, BookingStatus
 from portal.db import db
@@ -297,7 +297,7 @@ def _second_letter(notice: Notice) -> Letter:
 
 def test_cancelling_online_is_contact_needing_a_new_time_and_the_follow_up_letter_says_so(
         app: Flask, client: FlaskClient, on_tuesday: None, tmp_path: Path) -> None:
-    from outreach.followup import follow_up
+    from outreach.pipeline.followup import follow_up
     from tests.pages import submit
 
     import_rows(row(referens="CANCELS-ONLINE"))
@@ -318,7 +318,7 @@ def test_cancelling_online_is_contact_needing_a_new_time_and_the_follow_up_lette
 
 
 def test_a_missed_time_gets_a_letter_that_says_so(app: Flask, on_tuesday: None, tmp_path: Path) -> None:
-    from outreach.followup import follow_up
+    from outreach.pipeline.followup import follow_up
     from portal.booking import service
 
     import_rows(row(referens="MISSES"))
@@ -340,7 +340,7 @@ def test_a_missed_time_gets_a_letter_that_says_so(app: Flask, on_tuesday: None, 
 
 def test_attendance_is_marked_only_from_the_start_on_and_an_early_no_show_makes_no_letter(
         app: Flask, on_tuesday: None) -> None:
-    from outreach.followup import follow_up
+    from outreach.pipeline.followup import follow_up
     from portal.booking import service
 
     import_rows(row(referens="EARLY"))

@@ -13,7 +13,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from outreach.notices.models import ActionKind, Notice, NoticeAction, Outcome
-from outreach.pipeline import HANG_AFTER_ENV
+from outreach.pipeline.run import HANG_AFTER_ENV
 from portal.booking.models import Booking, BookingStatus
 from portal.db import db
 from portal.intake.models import IntakeItem

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from outreach.notices.known_clients import import_register
 from outreach.notices.models import Decision, Outcome
-from outreach.pipeline import run_pass
+from outreach.pipeline.run import run_pass
 from portal.audit import AuditEvent
 from portal.db import db
 from portal.people import Protection

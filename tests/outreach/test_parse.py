@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from outreach import rules
+from outreach.notices import rules
 from outreach.notices.models import Children, NoticeKind
 from outreach.notices.parse import column_name, parse_amount, parse_date, parse_datetime, read_notice
 

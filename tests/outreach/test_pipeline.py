@@ -13,10 +13,9 @@ from aiosmtpd.controller import Controller
 from flask import Flask
 from sqlalchemy import func, select
 
-from outreach import casework
-from outreach.actions import add_action, get_action, list_actions
-from outreach.casework import CaseworkError
-from outreach.followup import follow_up, list_open_tasks
+from outreach.casework import service as casework
+from outreach.casework.service import CaseworkError
+from outreach.notices.actions import add_action, get_action, list_actions
 from outreach.notices.importer import import_file
 from outreach.notices.known_clients import import_register
 from outreach.notices.models import (
@@ -29,7 +28,8 @@ from outreach.notices.models import (
     NoticeAction,
     Outcome,
 )
-from outreach.pipeline import run_pass
+from outreach.pipeline.followup import follow_up, list_open_tasks
+from outreach.pipeline.run import run_pass
 from portal import clock
 from portal.clock import local_today
 from portal.db import db, utcnow
@@ -269,7 +269,7 @@ def test_reaching_the_household_closes_the_task_and_every_notice_ends_with_a_dec
 
 def test_retention_deletes_only_decided_notices_without_a_case_and_keeps_counts(app: Flask) -> None:
     from outreach.notices.models import RetentionCount
-    from outreach.retention import run_retention
+    from outreach.pipeline.retention import run_retention
     from portal.audit import AuditEvent
 
     staff = create_staff_user(email="ulla@example.org", role=Role.OUTREACH)

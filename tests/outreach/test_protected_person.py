@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from outreach.notices.models import NameCheck, Notice, Outcome
-from outreach.pipeline import run_pass
+from outreach.pipeline.run import run_pass
 from portal.audit_review import month_report
 from portal.clock import local_today
 from portal.db import db

@@ -12,8 +12,8 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from outreach import statistics as outreach_stats
 from outreach.notices.models import Attempt, AttemptResult, Notice
+from outreach.reports import statistics as outreach_stats
 from portal import create_app, demo_history
 from portal.applications.models import Application
 from portal.booking.models import Booking, BookingStatus

@@ -9,7 +9,6 @@ from datetime import date, timedelta
 
 from flask import Flask
 
-from outreach import statistics as stats
 from outreach.notices.models import (
     AttemptChannel,
     AttemptResult,
@@ -19,6 +18,7 @@ from outreach.notices.models import (
     NoticeKind,
     Outcome,
 )
+from outreach.reports import statistics as stats
 from portal.db import db
 from portal.statistics.tables import Period
 from tests.statistics.factories import add_attempt, add_notice
@@ -232,7 +232,7 @@ def test_decisions_and_handling(app: Flask) -> None:
 
 
 def test_tenancy_outcomes_recorded_by_staff_are_counted_by_kind(app: Flask) -> None:
-    from outreach import casework
+    from outreach.casework import service as casework
     from outreach.notices.models import TenancyOutcome
     from portal.staff.models import Role
     from tests.factories import create_staff_user

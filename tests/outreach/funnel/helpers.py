@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from datetime import date, datetime, time
 from pathlib import Path
 
-from outreach.actions import get_action
+from outreach.notices.actions import get_action
 from outreach.notices.models import ActionKind, Notice
-from outreach.pipeline import run_pass
+from outreach.pipeline.run import run_pass
 from portal import clock
 from portal.booking.models import Booking
 from portal.db import db

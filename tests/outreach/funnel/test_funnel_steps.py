@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from outreach import casework
+from outreach.casework import service as casework
 from outreach.funnel.steps import for_notice, judge
 from outreach.notices.models import AttemptChannel, AttemptResult, TenancyOutcome
 from portal import clock

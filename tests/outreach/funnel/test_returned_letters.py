@@ -11,12 +11,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from outreach.actions import add_action, get_action
-from outreach.followup import second_letter
 from outreach.funnel.models import LetterReturn, ReturnSource
 from outreach.funnel.returns import TASK, ReturnError, address_doubtful, read_scan, register_return
 from outreach.funnel.steps import for_notice
+from outreach.notices.actions import add_action, get_action
 from outreach.notices.models import ActionKind, ActionStatus
+from outreach.pipeline.followup import second_letter
 from portal.audit import AuditEvent
 from portal.db import db
 from portal.letters.models import Letter, LetterStatus

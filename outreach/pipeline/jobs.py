@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from outreach.pipeline import run_pass
-from outreach.retention import run_retention
+from outreach.pipeline.retention import run_retention
+from outreach.pipeline.run import run_pass
 from portal.jobs import JobSpec, register
 
 

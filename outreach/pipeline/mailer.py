@@ -7,7 +7,7 @@ import logging
 from flask import current_app
 from sqlalchemy import select
 
-from outreach.actions import finish
+from outreach.notices.actions import finish
 from outreach.notices.models import ActionKind, ActionStatus, NoticeAction
 from portal.db import db
 from portal.mail import MailError, mail_configured, send_mail

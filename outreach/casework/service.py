@@ -7,7 +7,7 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import ColumnElement, and_, or_, select
 
-from outreach.actions import finish, get_action
+from outreach.notices.actions import finish, get_action
 from outreach.notices.models import (
     ActionKind,
     ActionStatus,
@@ -22,8 +22,8 @@ from outreach.notices.models import (
     Outcome,
     TenancyOutcome,
 )
+from outreach.notices.protection import protect_notice
 from outreach.notices.service import apply_rules
-from outreach.protection import protect_notice
 from portal import audit, interpreter
 from portal.booking.models import Booking, BookingStatus
 from portal.clock import local_today

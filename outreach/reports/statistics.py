@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Select, and_, case, distinct, extract, func, or_, select
 from sqlalchemy.orm import aliased
 
-from outreach.forms import CHANNEL_LABELS, RESULT_LABELS, TENANCY_LABELS
+from outreach.casework.forms import CHANNEL_LABELS, RESULT_LABELS, TENANCY_LABELS
 from outreach.notices.models import Attempt, AttemptResult, Children, Decision, Notice, NoticeKind, Outcome
 from portal.clock import local_today
 from portal.db import db

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
-from outreach.actions import add_action, get_action
+from outreach.notices.actions import add_action, get_action
 from outreach.notices.models import ActionKind, ActionStatus, Notice, Outcome
 from portal.db import db
 from portal.letters.models import Letter, LetterStatus

@@ -18,12 +18,13 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from outreach import delivery, rules
-from outreach.actions import add_action, escalate, forget, preload
-from outreach.followup import urgent_reason
+from outreach.notices import rules
+from outreach.notices.actions import add_action, escalate, forget, preload
 from outreach.notices.known_clients import KnownClient
 from outreach.notices.models import ActionKind, ActionStatus, NameCheck, Notice, NoticeAction, NoticeKind, Outcome
 from outreach.notices.service import apply_rules
+from outreach.pipeline import delivery
+from outreach.pipeline.followup import urgent_reason
 from portal.clock import local_today
 from portal.db import db
 from portal.intake.models import IntakeItem, Source, Urgency
@@ -112,7 +113,7 @@ def claim_due(limit: int) -> list[Notice]:
 
 def run_pass(*, today: date | None = None) -> PassResult:
     """One full pass: every due notice, pending deliveries, follow-up, and caseworker e-mail."""
-    from outreach import followup, mailer
+    from outreach.pipeline import followup, mailer
 
     today = today or local_today()
     result = PassResult()

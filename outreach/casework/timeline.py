@@ -7,9 +7,9 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from outreach.actions import list_actions
-from outreach.casework import list_attempts
-from outreach.forms import CHANNEL_LABELS, DECISION_LABELS, RESULT_LABELS
+from outreach.casework.forms import CHANNEL_LABELS, DECISION_LABELS, RESULT_LABELS
+from outreach.casework.service import list_attempts
+from outreach.notices.actions import list_actions
 from outreach.notices.models import ActionKind, ActionStatus, Notice, NoticeAction
 from portal import interpreter
 from portal.booking.models import Booking, BookingEvent

@@ -10,8 +10,7 @@ from flask import current_app
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased
 
-from outreach import delivery
-from outreach.actions import add_action, escalate, forget, get_action, preload
+from outreach.notices.actions import add_action, escalate, forget, get_action, preload
 from outreach.notices.models import (
     ActionKind,
     ActionStatus,
@@ -21,6 +20,7 @@ from outreach.notices.models import (
     NoticeAction,
     Outcome,
 )
+from outreach.pipeline import delivery
 from portal.booking.models import Booking, BookingStatus
 from portal.booking.service import HORIZON_DAYS, open_code
 from portal.clock import local_date

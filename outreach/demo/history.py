@@ -10,7 +10,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import select
 
-from outreach import rules
+from outreach.notices import rules
 from outreach.notices.models import (
     ActionKind,
     ActionStatus,
@@ -36,6 +36,9 @@ LANDLORDS = (("Stadsbostäder AB", "556000-0001"), ("Fastighets AB Söder", "556
              ("Hyreshus i Norr AB", "556000-0003"))
 STREETS = ("Ringvägen", "Götgatan", "Hornsgatan", "Folkungagatan", "Krukmakargatan", "Tantogatan")
 NO_CONTACT = "Fick inte kontakt trots flera försök; hyresvärden är informerad."
+
+# Staff's own attempts (the household phoning or coming in is not drawn here).
+OUTGOING = [AttemptChannel.LETTER, AttemptChannel.CALL, AttemptChannel.TEXT, AttemptChannel.HOME_VISIT]
 
 
 def _notice(context: HistoryContext, number: int) -> Notice:
@@ -85,7 +88,7 @@ def _attempts(notice: Notice, context: HistoryContext) -> datetime | None:
         at = context.office_time(day)
         if at >= context.now:
             return None
-        channel = rng.choices(list(AttemptChannel), (15, 50, 20, 15))[0]
+        channel = rng.choices(OUTGOING, (15, 50, 20, 15))[0]
         reached = rng.random() < (0.6 if channel != AttemptChannel.HOME_VISIT else 0.75)
         result = AttemptResult.REACHED if reached else rng.choice((AttemptResult.NOT_REACHED,
                                                                    AttemptResult.MESSAGE_LEFT))

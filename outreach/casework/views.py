@@ -7,10 +7,10 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
-from outreach import apikeys, casework, protection, timeline
-from outreach.casework import CaseworkError
-from outreach.followup import list_open_tasks
-from outreach.forms import (
+from outreach.api import keys as apikeys
+from outreach.casework import service as casework
+from outreach.casework import timeline
+from outreach.casework.forms import (
     CHILDREN_LABELS,
     DATE_FIELDS,
     DATETIME_FIELDS,
@@ -27,10 +27,11 @@ from outreach.forms import (
     TenancyOutcomeForm,
     TypedNoticeForm,
 )
+from outreach.casework.need_to_know import may_see_notice
+from outreach.casework.service import CaseworkError
 from outreach.funnel import steps as funnel_steps
 from outreach.funnel.returns import address_doubtful
-from outreach.need_to_know import may_see_notice
-from outreach.notices import importer
+from outreach.notices import importer, protection
 from outreach.notices.known_clients import get_known_client, import_register, register_size
 from outreach.notices.models import (
     AttemptChannel,
@@ -41,8 +42,9 @@ from outreach.notices.models import (
     Outcome,
     TenancyOutcome,
 )
+from outreach.notices.rules import days_left
 from outreach.notices.service import case_notices, get_notice
-from outreach.rules import days_left
+from outreach.pipeline.followup import list_open_tasks
 from portal import audit, interpreter
 from portal.clock import local_today
 from portal.db import db

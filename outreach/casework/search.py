@@ -1,6 +1,6 @@
 """Notices' answer to the staff search: by reference, by the tenant's personnummer or name (as on the notice,
 or as held for the person). Outreach staff find every notice; a caseworker only those need-to-know lets them
-open (outreach.need_to_know), the rest are left out as if they did not exist. No address is shown."""
+open (outreach.casework.need_to_know), the rest are left out as if they did not exist. No address is shown."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.sql.elements import ColumnElement
 
-from outreach.need_to_know import may_see_notice
+from outreach.casework.need_to_know import may_see_notice
 from outreach.notices.models import Notice
-from outreach.pipeline import KIND_LABELS
+from outreach.pipeline.run import KIND_LABELS
 from portal.db import db
 from portal.search import MAX_HITS, Hit, Query, ids_matching, name_conditions, person_ids
 from portal.staff.models import Role, StaffUser

@@ -60,7 +60,7 @@ def collect_known_client(export: Export) -> list[dict[str, Any]]:
 
 def register_export_sections() -> None:
     """Add the sections, and outreach's codes in words for the PDF, to the export (from outreach.init_app)."""
-    from outreach import forms, timeline, views
+    from outreach.casework import forms, timeline, views
 
     register_section("notices", "Underrättelser om risk för vräkning", collect_notices)
     register_section("known_client", "Registret över aktuella klienter", collect_known_client)

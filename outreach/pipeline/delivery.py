@@ -10,9 +10,9 @@ from datetime import date, datetime, timedelta
 
 from flask import current_app
 
-from outreach.actions import add_action, escalate, finish, get_action
 from outreach.funnel.returns import address_doubtful
 from outreach.letters import render_outreach_letter
+from outreach.notices.actions import add_action, escalate, finish, get_action
 from outreach.notices.models import ActionKind, ActionStatus, NameCheck, Notice, Outcome
 from portal import interpreter
 from portal.booking.links import code_url, short_url
