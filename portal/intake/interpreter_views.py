@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, flash, redirect, session, url_for
 from werkzeug.wrappers import Response
 
 from portal import interpreter
 from portal.intake import service
+from portal.intake.access import may_see
 from portal.intake.forms import InterpreterForm
-from portal.intake.views import RECEPTION, _may_see, bp, current_staff
-from portal.security import staff_required
-from portal.staff.models import Role
+from portal.intake.pages import RECEPTION, bp, current_staff
+from portal.roles import Role
+from portal.security import current_role, staff_required
 
 
 @bp.route("/<int:item_id>/tolk", methods=["POST"])
@@ -18,7 +19,7 @@ from portal.staff.models import Role
 def set_interpreter(item_id: int) -> Response:
     """Record the person's interpreter need (audit-logged; shown on their timeline)."""
     item = service.get_item(item_id)
-    if item is None or not _may_see(item_id):
+    if item is None or not may_see(item, role=current_role(), staff_id=int(session["staff_id"])):
         abort(404)
     form = InterpreterForm().fill(item.person)
     if not form.validate_on_submit():
