@@ -13,7 +13,7 @@ from flask import Flask
 from portal import config
 from portal.cli import dev
 from portal.demo import DEMO_RESIDENTS, DEMO_STAFF
-from portal.staff.models import Role, grants
+from portal.roles import Role, grants
 
 README = (config.PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
 ROLE_WORDS = {"reception": Role.RECEPTION, "coordinator": Role.COORDINATOR, "caseworker": Role.CASEWORKER,
