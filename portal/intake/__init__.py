@@ -8,7 +8,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Register the intake pages, their links and navigation, search, the hand-off command and job, demo data."""
     from portal import demo, jobs, search
-    from portal.intake import cli, meeting_views, views  # noqa: F401  (they add their routes to the blueprint)
+    from portal.intake import cli, interpreter_views, meeting_views, views  # noqa: F401  (they add routes to bp)
     from portal.intake.demo import load_demo
     from portal.intake.handoff import retry_handoffs
     from portal.intake.pages import bp
