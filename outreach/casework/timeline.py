@@ -11,6 +11,7 @@ from outreach.casework.forms import CHANNEL_LABELS, DECISION_LABELS, RESULT_LABE
 from outreach.casework.service import list_attempts
 from outreach.notices.actions import list_actions
 from outreach.notices.models import ActionKind, ActionStatus, Notice, NoticeAction
+from portal import interpreter
 from portal.booking.models import Booking, BookingEvent
 from portal.clock import local_format
 from portal.db import db
@@ -67,6 +68,8 @@ def build(notice: Notice, linked: list[Notice]) -> list[Entry]:
     for attempt in list_attempts(notice.id):
         entries.append(Entry(attempt.at, f"Försök: {CHANNEL_LABELS[attempt.channel]}",
                              f"{RESULT_LABELS[attempt.result]}{' – ' + attempt.note if attempt.note else ''}"))
+    for change in interpreter.history(notice.person_id):
+        entries.append(Entry(change.at, "Tolkbehov ändrat", change.detail))
     if notice.decision is not None and notice.decided_at is not None:
         entries.append(Entry(notice.decided_at, f"Beslut: {DECISION_LABELS[notice.decision]}",
                              notice.decision_reason or ""))

@@ -36,7 +36,6 @@ from portal.booking.opening_hours import (
 )
 from portal.clock import local_today
 from portal.db import db
-from portal.jobs import JobSpec, register
 from portal.letters.print_batch import delivered_by, next_print_day
 from portal.mail import MailError, mail_configured, send_mail
 from portal.workdays import add_working_days
@@ -285,8 +284,5 @@ def capacity_job() -> int:
     """The scheduler's look at capacity (every 30 minutes; the e-mail goes at most once a day)."""
     return warn_administrators()
 
-
-register(JobSpec(id="booking.capacity_warning", func=capacity_job, trigger="interval",
-                 trigger_args={"minutes": 30}))
 
 

@@ -18,11 +18,10 @@ from portal.staff import mfa as second_factor
 from portal.staff import service
 from portal.staff.forms import CodeForm, NewPasswordForm, StaffLoginForm
 from portal.staff.models import StaffUser
+from portal.staff.nav import home_links
 
 bp = Blueprint("staff", __name__, url_prefix="/staff", template_folder="templates")
 
-# What each role finds on its home page; areas add their links here when they register.
-HOME_LINKS: list[tuple[frozenset[Role], str, str]] = []
 # Warnings other areas put on the staff home (the booking area's capacity warning): each check returns
 # (heading, text, link endpoint or None, link text) or None; the area registers it, so staff imports no area.
 HomeWarning = tuple[str, str, str | None, str]
@@ -33,12 +32,6 @@ def add_home_warning(name: str, roles: frozenset[Role], check: Callable[[Role], 
     """Show a warning on the staff home to these roles whenever `check` returns one (registering again
     replaces)."""
     HOME_WARNINGS[name] = (roles, check)
-
-
-def add_home_link(roles: frozenset[Role], endpoint: str, label: str) -> None:
-    """Let an area put a link on the staff home for the roles that may use it (once, however many apps are made)."""
-    if all(existing != endpoint for _, existing, _ in HOME_LINKS):
-        HOME_LINKS.append((roles, endpoint, label))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -167,21 +160,13 @@ def home() -> str:
     """The staff home: what this role works with."""
     role = current_role()
     assert role is not None  # staff_required
-    links = [(endpoint, label) for roles, endpoint, label in HOME_LINKS if grants(role, roles)]
+    links = [(link.endpoint, link.label) for link in home_links(role)]
     # Those who can act on it see when the reception's free times run short before the open deadlines.
     warnings = [warning for roles, check in HOME_WARNINGS.values()
                 if grants(role, roles) and (warning := check(role)) is not None]
     return render_template("staff/home.html", role=role, links=links, jobs=jobs.job_overview(),
-                           warnings=warnings,
-                           job_labels=JOB_LABELS, local=lambda at: at.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M"),
+                           warnings=warnings, local=lambda at: at.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M"),
                            every=_every)
-
-
-JOB_LABELS = {"outreach.pipeline": "Underrättelser: kontroll, brev och bokningar",
-              "outreach.retention": "Gallring av underrättelser", "intake.retry_handoffs": "Överlämningar, nytt försök",
-              "applications.send_reminders": "Påminnelser om handlingar", "portal.prune_job_runs": "Rensa jobbloggen",
-              "portal.purge_expired_sessions": "Rensa utgångna inloggningar",
-              "booking.capacity_warning": "Mottagningens lediga tider: varning till administratörer"}
 
 
 def _every(interval: timedelta) -> str:
