@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
     from outreach.cli import register_commands
     from outreach.demo import samples  # noqa: F401  (the demo loader and the jobs register themselves on import)
     from outreach.funnel.views import bp as funnel_bp
+    from outreach.funnel.views import variants_bp
     from outreach.notices import protection
     from outreach.pipeline import jobs  # noqa: F401
     from outreach.reports.subject_access import register_export_sections
@@ -20,6 +21,11 @@ def init_app(app: Flask) -> None:
     from portal.staff.views import HOME_LINKS, add_home_link
 
     protection.init_app()
+    from outreach.notices.known_clients import get_known_client
+    from portal.booking.first_visit import add_known_source
+
+    # A current client has a caseworker already: no first time at the reception is offered online.
+    add_known_source(app, lambda personnummer: get_known_client(personnummer) is not None)
     from outreach.casework.search import ROLES, find_notices
     from outreach.pipeline.followup import open_task_count
     from portal.staff.nav import Section
@@ -42,12 +48,14 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(funnel_bp)
+    app.register_blueprint(variants_bp)
     links = (
         (frozenset({Role.OUTREACH}), "outreach.list_page", "Underrättelser om risk för vräkning"),
         (frozenset({Role.OUTREACH}), "outreach.manual_page", "Underrättelser för manuell hantering"),
         (frozenset({Role.OUTREACH}), "outreach.import_page", "Läs in underrättelser"),
         (frozenset({Role.OUTREACH, Role.RECEPTION}), "funnel.register_page", "Registrera returbrev"),
         (frozenset({Role.ADMIN}), "outreach_admin.keys_page", "API-nycklar för hyresvärdar"),
+        (frozenset({Role.ADMIN}), "letter_variants.variants_page", "Brevvarianter (test av brevtexter)"),
     )
     present = {endpoint for _, endpoint, _ in HOME_LINKS}
     for roles, endpoint, label in links:

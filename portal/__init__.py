@@ -53,7 +53,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from portal.staff.nav import staff_nav
 
     app.jinja_env.globals.update(form_errors=first_errors, error_question=error_question, has_errors=has_errors,
-                                 role_label=role_label, ltr=bidi.ltr, staff_nav=staff_nav)
+                                 role_label=role_label, ltr=bidi.ltr, own=bidi.own, staff_nav=staff_nav)
     # Staff pages show Swedish local time, never UTC: {{ moment|local }} or {{ moment|local("%Y-%m-%d") }}.
     app.jinja_env.filters["local"] = clock.local_format
     _register_models()
@@ -124,6 +124,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(rebooking_bp)
     app.register_blueprint(staff_booking_bp)
     app.register_blueprint(staff_letters_bp)
+    from portal.booking import first_visit_views
+
+    first_visit_views.init_app(app)
     from portal.applications.waiting import add_time_source
     from portal.booking.service import upcoming_for_items
 

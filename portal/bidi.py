@@ -15,7 +15,9 @@ from flask_babel import gettext
 from markupsafe import Markup, escape
 
 LRI = "\u2066"
+FSI = "\u2068"
 PDI = "\u2069"
+NBSP = "\u00a0"
 
 
 def ltr(value: Any) -> Markup:
@@ -28,9 +30,25 @@ def ltr_text(value: Any) -> str:
     return f"{LRI}{value}{PDI}"
 
 
+def own(value: Any) -> Markup:
+    """A formatted date (or date and time) as HTML isolated in its own direction: `<bdi>value</bdi>`.
+
+    A date in words is laid out as its language writes it: an Arabic `الخميس، 3 ديسمبر 2026` isolated left to
+    right would be read year first. Isolated all the same, so a number beside it never joins its digits.
+    """
+    return Markup("<bdi>%s</bdi>") % (value,)
+
+
+def own_text(value: Any) -> str:
+    """A formatted date in plain text isolated in its own direction (FSI … PDI: the first strong letter decides,
+    and an all-number date such as `2026-12-03` stays left to right), kept on one line (no-break spaces) so its
+    day and its year are never read on different lines."""
+    return f"{FSI}{str(value).replace(' ', NBSP)}{PDI}"
+
+
 def unisolated(text: str) -> str:
     """Text without the isolates (for a value stored or compared as typed)."""
-    return text.replace(LRI, "").replace(PDI, "")
+    return text.replace(LRI, "").replace(FSI, "").replace(PDI, "")
 
 
 class Isolated:

@@ -88,6 +88,13 @@ def direction(code: str) -> str:
     return "rtl" if code in RTL_LANGUAGES else "ltr"
 
 
+def list_separator() -> str:
+    """What separates the items of a list in the language in force: the Arabic comma in Arabic and Persian
+    ("، "), a comma elsewhere."""
+    locale = get_locale()
+    return "، " if locale is not None and locale.language in RTL_LANGUAGES else ", "
+
+
 def select_locale() -> str:
     """The locale for the current request (Flask-Babel's selector)."""
     lang = g.get("lang")

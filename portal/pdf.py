@@ -74,14 +74,19 @@ class RenderedPdf(bytes):
         return RenderedPdf, (bytes(self), self.pages)
 
 
+# PDF/UA-1: a tagged PDF (headings, paragraphs, lists and tables as structure, each part's language) that a
+# screen reader reads in order, with the document's title shown instead of its file name.
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
+
+
 def html_to_pdf(html: str) -> RenderedPdf:
-    """Render an HTML document to PDF bytes.
+    """Render an HTML document to a tagged PDF (PDF/UA-1) as bytes.
 
     The document must carry what it shows: only `data:` URLs are fetched (see _url_fetcher)."""
     from weasyprint import HTML
 
-    document = HTML(string=html, url_fetcher=_url_fetcher()).render(font_config=_font_config())
-    return RenderedPdf(document.write_pdf(), len(document.pages))
+    document = HTML(string=html, url_fetcher=_url_fetcher()).render(font_config=_font_config(), **PDF_OPTIONS)
+    return RenderedPdf(document.write_pdf(**PDF_OPTIONS), len(document.pages))
 
 
 def render_pdf(template: str, *, language: str, **context: Any) -> bytes:

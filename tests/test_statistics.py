@@ -101,6 +101,10 @@ def test_tertial_report_is_a_pdf_that_reads_well(app: Flask, client: FlaskClient
     pdf = tmp_path / "t.pdf"
     pdf.write_bytes(response.data)
     assert subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True, check=False).returncode == 0
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "Tagged:          yes" in info, "tagged (PDF/UA-1): a screen reader reads its headings and tables"
+    structure = subprocess.run(["pdfinfo", "-struct", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "Table" in structure and "H1" in structure, structure[:2000]
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "Tertialrapport 2026, tertial 3" in text
     assert "Nya ärenden per vecka och källa" in text

@@ -16,6 +16,7 @@ from flask_babel import force_locale, format_date, format_time, gettext
 
 from portal import qr as qr_code
 from portal.bidi import ltr_text as _isolated
+from portal.bidi import own_text
 from portal.i18n import direction, native_name
 from portal.pdf import RenderedPdf
 from portal.typeset import typeset
@@ -30,6 +31,13 @@ def ltr_text(value: str) -> str:
     """A number, time, amount or address isolated left to right (LRI … PDI), kept on one line (no-break
     spaces): an Arabic or Persian line draws an unisolated `08-508 123 45` as `45 123 508-08`."""
     return _isolated(value.replace(" ", "\u00a0"))
+
+
+def date_text(value: date | datetime, form: str) -> str:
+    """A date in the section's language, isolated in its own direction: an Arabic or Persian date in words reads
+    right to left as those languages write it (day, month, year), and no number beside it joins its digits;
+    on one line."""
+    return own_text(format_date(value, form))
 
 
 @dataclass(frozen=True)
@@ -51,6 +59,9 @@ class LetterData:
     notice_kind: str = "uppsagning"
     reason: str | None = None
     deadline: date | None = None
+    # A letter-variant test's heading and opening per language (outreach.funnel.variants), written by an
+    # administrator in every language; None for the standard letter.
+    variant: dict[str, Any] | None = None
 
 
 # Why a follow-up letter is sent (outreach.pipeline.followup): it says what happened.
@@ -62,7 +73,7 @@ def _opening(data: LetterData) -> str:
     if data.notice_kind == "avhysning" and data.eviction_at is not None:
         return gettext("Kronofogden har meddelat oss att du ska avhysas från din bostad den %(date)s klockan "
                        "%(time)s. Vi på kommunens socialtjänst vill hjälpa dig. Kontakta oss så snart du kan.",
-                       date=format_date(data.eviction_at, "full"),
+                       date=date_text(data.eviction_at, "full"),
                        time=ltr_text(format_time(data.eviction_at, "HH:mm")))
     if data.notice_kind == "avhysning":
         return gettext("Kronofogden har meddelat oss att du kan bli avhyst från din bostad. Vi på kommunens "
@@ -91,14 +102,16 @@ def _what_happened(reason: str | None) -> str:
 
 def _section(lang: str, data: LetterData) -> dict[str, Any]:
     """One language's part of the letter, with dates formatted and text translated in that language."""
+    texts = (data.variant or {}).get(lang)
     with force_locale(lang):
-        blocks: list[dict[str, Any]] = [{"kind": "h1", "text": gettext("Vi vill hjälpa dig att behålla din bostad")}]
+        heading = texts["heading"] if texts else gettext("Vi vill hjälpa dig att behålla din bostad")
+        blocks: list[dict[str, Any]] = [{"kind": "h1", "text": heading}]
         if data.dated is not None:
-            blocks.append({"kind": "p", "text": gettext("Datum: %(date)s", date=format_date(data.dated, "long"))})
+            blocks.append({"kind": "p", "text": gettext("Datum: %(date)s", date=date_text(data.dated, "long"))})
         blocks.append({"kind": "p", "text": gettext("Hej %(name)s,", name=data.recipient_name)})
         if data.kind == "outreach_second":
             blocks.append({"kind": "p", "text": _what_happened(data.reason)})
-        blocks.append({"kind": "p", "text": _opening(data)})
+        blocks.append({"kind": "p", "text": texts["opening"] if texts else _opening(data)})
         if not data.booking_starts_at and data.rebooking_code and data.rebooking_url:
             # No time fitted before the deadline (or the person needs a new one): phone, drop in, or pick one.
             before, _, after = gettext("Kod: %(code)s", code=_CODE).partition(_CODE)
@@ -114,7 +127,7 @@ def _section(lang: str, data: LetterData) -> dict[str, Any]:
             blocks += [
                 {"kind": "h2", "text": gettext("Vi har bokat en tid åt dig")},
                 {"kind": "box", "lines": [
-                    gettext("Tid: %(day)s klockan %(time)s", day=format_date(data.booking_starts_at, "full"),
+                    gettext("Tid: %(day)s klockan %(time)s", day=date_text(data.booking_starts_at, "full"),
                             time=ltr_text(format_time(data.booking_starts_at, "HH:mm"))),
                     gettext("Plats: %(place)s", place=data.place)]}]
             if data.rebooking_code and data.rebooking_url:
@@ -137,12 +150,13 @@ def _section(lang: str, data: LetterData) -> dict[str, Any]:
         important = []
         if data.recovery_deadline:
             important.append(gettext("Om hela skulden betalas senast %(date)s kan du ha rätt att bo kvar.",
-                                     date=format_date(data.recovery_deadline, "full")))
+                                     date=date_text(data.recovery_deadline, "full")))
         if data.amount_text:
             important.append(gettext("Skulden enligt hyresvärden: %(amount)s", amount=ltr_text(data.amount_text)))
-        if data.eviction_at and data.notice_kind != "avhysning":
+        # The standard Kronofogden opening names the eviction's day; a variant's own opening may not.
+        if data.eviction_at and (data.notice_kind != "avhysning" or texts):
             important.append(gettext("Kronofogden har bestämt en dag för avhysning: %(date)s.",
-                                     date=format_date(data.eviction_at, "full")))
+                                     date=date_text(data.eviction_at, "full")))
         if important:
             blocks += [{"kind": "h2", "text": gettext("Viktigt att veta")}, {"kind": "box", "lines": important}]
         blocks += [
@@ -171,7 +185,7 @@ def outreach_letter_content(*, kind: str, language: str | None, recipient_name: 
                             amount_text: str | None, eviction_at: datetime | None, phone: str | None,
                             reference: str, rebooking_qr_url: str | None = None, dated: date | None = None,
                             notice_kind: str = "uppsagning", reason: str | None = None,
-                            deadline: date | None = None) -> dict[str, Any]:
+                            deadline: date | None = None, variant: dict[str, Any] | None = None) -> dict[str, Any]:
     """What the outreach letter says, for `letter.typ`: an A4 sheet in a C5 window envelope; no address at all
     when address_lines is None.
 
@@ -189,7 +203,7 @@ def outreach_letter_content(*, kind: str, language: str | None, recipient_name: 
                       recovery_deadline=recovery_deadline, amount_text=amount_text, eviction_at=eviction_at,
                       phone=phone or config["RECEPTION_PHONE"], phone_hours=config["RECEPTION_PHONE_HOURS"],
                       place=config["RECEPTION_ADDRESS"], dated=dated, notice_kind=notice_kind, reason=reason,
-                      deadline=deadline)
+                      deadline=deadline, variant=variant)
     languages = tuple(config["LANGUAGES"])
     source = languages[0] if languages else "sv"
     sections = [_section(source, data)]

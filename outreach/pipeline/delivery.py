@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 
 from flask import current_app
 
+from outreach.funnel import variants
 from outreach.funnel.returns import address_doubtful
 from outreach.letters import render_outreach_letter
 from outreach.notices.actions import add_action, escalate, finish, get_action
@@ -87,6 +88,8 @@ def write_letter(notice: Notice, person: Person, *, kind: str, action: ActionKin
     page_lang = language if language in current_app.config["LANGUAGES"] else "sv"
     # Once staff confirmed the person, the letter names them as the reception list and the hand-off do.
     name = (person.name if notice.name_check == NameCheck.CONFIRMED else None) or notice.tenant_name
+    # A running letter-variant test draws the notice's arm when its first letter is written (recorded per notice).
+    chosen = variants.texts_for(variants.assign(notice)) if kind == "outreach_first" else None
     pdf = render_outreach_letter(
         kind=kind, language=notice.language or person.language, recipient_name=name,
         address_lines=None if protected else [notice.address, f"{notice.postal_code} {notice.city}"],
@@ -94,9 +97,10 @@ def write_letter(notice: Notice, person: Person, *, kind: str, action: ActionKin
         rebooking_qr_url=code_url(code, page_lang) if code else None,
         recovery_deadline=notice.recovery_deadline, amount_text=notice.amount_text, eviction_at=notice.eviction_at,
         phone=None, reference=notice.reference, dated=print_day or next_print_day(), notice_kind=str(notice.kind),
-        reason=reason, deadline=notice.deadline)
+        reason=reason, deadline=notice.deadline, variant=chosen[1] if chosen else None)
+    version = f"{TEMPLATE_VERSION}+variant-{chosen[0]}" if chosen else TEMPLATE_VERSION
     letter = add_letter(kind=kind, dedup_key=f"notice:{notice.id}:{kind}", person_id=person.id,
-                        language=language, pdf=pdf, template_version=TEMPLATE_VERSION, reference=notice.reference,
+                        language=language, pdf=pdf, template_version=version, reference=notice.reference,
                         address_printed=not protected, hold=address_doubtful(notice.tenancy_key))
     step = add_action(notice, action, status=ActionStatus.PENDING)
     finish(step, detail="brev skapat", ref_id=letter.id)

@@ -15,6 +15,7 @@ from portal.applications.fields import AmountField, CheckboxesField, ChoiceField
 from portal.applications.models import Application, ChecklistItem, ItemState, PersonRole, Status
 from portal.applications.questions import STEPS, ChildrenForm, Step, StepForm, has_partner
 from portal.applications.rules import RULES_BY_KEY
+from portal.i18n import list_separator
 
 STATUS_LABELS = {
     Status.DRAFT: _l("Inte skickad än"),
@@ -145,7 +146,7 @@ def _value(field: Any, stored: Any) -> str:
         return amount_text(stored or "")
     if isinstance(field, CheckboxesField):
         names = dict(field.choices)
-        return ", ".join(str(names[v]) for v in stored or [] if v in names)
+        return list_separator().join(str(names[v]) for v in stored or [] if v in names)
     if isinstance(field, ChoiceField) or getattr(field, "type", "") == "SelectField":
         names = dict(field.choices)
         if field.name == "month":

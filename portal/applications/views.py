@@ -15,7 +15,7 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from portal import clock
-from portal.applications import labels, messages, receipt, service, waiting
+from portal.applications import after_submit, labels, messages, receipt, service, waiting
 from portal.applications.area import referral_for
 from portal.applications.models import OUTSTANDING, Application, ItemState, Kind, Status
 from portal.applications.questions import MAX_CHILDREN, STEPS_BY_SLUG, first_unanswered, next_step, path, previous_step
@@ -302,8 +302,9 @@ def submit(application_id: int) -> Response:
         return redirect(url_for(".review", application_id=application.id))
     if application.status == Status.DRAFT and first_unanswered(application.answers) is not None:
         return redirect(url_for(".review", application_id=application.id))
-    service.submit_application(application.id, person_id=_person_id(), language=current_language())
-    return redirect(url_for(".receipt_page", application_id=application.id))
+    sent = service.submit_application(application.id, person_id=_person_id(), language=current_language())
+    return redirect(after_submit.next_page(sent, _person_id())
+                    or url_for(".receipt_page", application_id=application.id))
 
 
 @bp.route("/<int:application_id>/kvitto")

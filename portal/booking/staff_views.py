@@ -10,7 +10,7 @@ from flask_babel import format_date, format_time
 from werkzeug.wrappers import Response
 
 from portal import audit
-from portal.booking import service
+from portal.booking import first_visit, service
 from portal.booking.forms import WEEKDAY_FIELDS, ClosedDayForm, SettingsForm, StaffBookForm, StaffStatusForm
 from portal.booking.labels import PURPOSE_LABELS, STATUS_LABELS
 from portal.booking.models import Booking, ClosedDay, Purpose
@@ -87,7 +87,23 @@ def book_for_item(item_id: int) -> Response | str | tuple[str, int]:
     if item is None:
         abort(404)
     form = StaffBookForm()
-    if form.validate_on_submit():
+    booked = first_visit.current(item.id)
+    if booked is not None and form.validate_on_submit():
+        # A first time the person chose online is moved, not booked anew: the same code keeps working and the
+        # person sees the new time on their own page.
+        try:
+            moved = service.move_booking(booked.booking_id, datetime.fromisoformat(form.starts_at.data or ""),
+                                         actor=_actor())
+        except (ValueError, service.BookingError) as error:
+            form.starts_at.errors = [f"Tiden gick inte att flytta: {error}. Välj en annan."]
+        else:
+            intake_service.add_event(item, _actor(), "booking",
+                                     f"Nybesök flyttat till {moved.starts_at.astimezone(service.LOCAL):%Y-%m-%d %H:%M}")
+            db.session.commit()
+            flash("Nybesöket är flyttat. Personen ser den nya tiden när hen loggar in; berätta den också.",
+                  "success")
+            return redirect(url_for("staff_intake.item_page", item_id=item.id))
+    elif form.validate_on_submit():
         try:
             booking, code = service.book_at(datetime.fromisoformat(form.starts_at.data or ""),
                                              purpose=Purpose.FIRST_APPOINTMENT, intake_item_id=item.id,
@@ -106,7 +122,7 @@ def book_for_item(item_id: int) -> Response | str | tuple[str, int]:
     times = [(format_date(day, "full"), [(s.isoformat(), format_time(s, "HH:mm")) for s in starts])
              for day, starts in service.offered_times(days=10)]
     status = 400 if form.errors else 200
-    return render_template("booking/staff_book.html", item=item, form=form, times=times), status
+    return render_template("booking/staff_book.html", item=item, form=form, times=times, booked=booked), status
 
 
 @bp.route("/installningar", methods=["GET", "POST"])

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal import audit
+from portal.bidi import ltr_text, own_text
 from portal.db import db, utcnow
 from portal.intake import deadlines
 from portal.intake.models import DelayNotice, IntakeItem, Source, Urgency
@@ -57,17 +58,18 @@ def notice_language(item: IntakeItem) -> str:
 
 
 def render_notice(*, language: str, expected_on: date, reason_code: str) -> tuple[str, str]:
-    """Subject and body of the notice in `language`."""
+    """Subject and body of the notice in `language`: the date isolated in its own direction and the address
+    left to right (portal.bidi), in the e-mail as on paper."""
     with force_locale(language):
         subject = _("Besked om att beslutet i ditt ärende dröjer")
         body = "\n\n".join([
             _("Hej!"),
             _("Beslutet om din ansökan om ekonomiskt bistånd blir försenat. Vi räknar med att fatta beslut "
-              "senast %(date)s.", date=format_date(expected_on, format="long")),
+              "senast %(date)s.", date=own_text(format_date(expected_on, format="long"))),
             _("Skälet till förseningen: %(reason)s", reason=str(REASONS[reason_code])),
             _("Vi skickar det här beskedet enligt 11 § förvaltningslagen. Om du vill veta mer, logga in på "
               "%(url)s eller ring mottagningen. Du kan få hjälp av en tolk.",
-              url=current_app.config["BASE_URL"]),
+              url=ltr_text(current_app.config["BASE_URL"])),
             _("Med vänliga hälsningar\nSocialtjänsten, mottagningen"),
         ])
     return subject, body

@@ -9,6 +9,7 @@ from playwright.sync_api import Page
 from sqlalchemy import select
 
 from portal.applications.models import Application, ItemState, Status
+from portal.booking import first_visit
 from portal.db import db
 from portal.intake.models import IntakeItem, Source
 from portal.people import Person
@@ -89,17 +90,34 @@ def test_a_resident_applies_uploads_a_pdf_and_a_phone_photo_and_sees_the_status(
         page.locator("a[href$='/granska']").click()
     _clean(page, "check your answers")
     page.locator("form[action$='/skicka'] button").click()
+    # New to the unit: the reception's free times, the first one proposed; this person picks the second.
+    page.wait_for_url("**/forsta-tid")
+    _clean(page, "first time at the reception")
+    times = page.locator("input[name=starts_at]")
+    assert times.first.is_checked()
+    chosen = times.nth(1).get_attribute("value")
+    page.locator(f"label[for='{times.nth(1).get_attribute('id')}']").click()  # the label is the tap target
+    page.locator("main form button[type=submit]").first.press("Enter")
     page.wait_for_url("**/kvitto")
     _clean(page, "receipt")
+    visit = page.locator("section[aria-labelledby=first-visit-heading]")
+    assert visit.locator("a[href$='/kalender.ics']").count() == 1
+    code_url = visit.locator("a[href*='/tid/']:not([href$='.ics'])").get_attribute("href")
+    assert code_url is not None
+    code = code_url.rstrip("/").rsplit("/", 1)[1]
+    assert code in visit.inner_text()
     reference = page.locator(".reference").inner_text()
     with page.expect_navigation():
         page.locator("a[href$='/status']").click()
     _clean(page, "status")
     assert reference in page.locator("main").inner_text()
+    assert code in page.locator("section[aria-labelledby=first-visit-heading]").inner_text()
 
     with live_server.app.app_context():
         application = db.session.scalar(select(Application).where(Application.reference == reference))
         assert application is not None and application.status == Status.SUBMITTED
+        booked = first_visit.current(application.intake_item_id)
+        assert booked is not None and booked.code == code and booked.starts_at.isoformat() == chosen
         assert application.language == lang
         states = [item.state for item in application.checklist]
         assert states[0] == ItemState.RECEIVED and states[1] == ItemState.LATER
@@ -135,6 +153,10 @@ def test_the_application_pages_pass_axe_and_fit_a_phone_in_every_other_language(
         _clean(page, path)
         assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth"), path
     page.locator("form[action$='/skicka'] button").click()
+    page.wait_for_url("**/forsta-tid")
+    _clean(page, "first time at the reception")
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    page.locator("button[name=later]").click()  # not now: reception will be in touch
     page.wait_for_url("**/kvitto")
     _clean(page, "receipt")
     page.goto(f"{base}/{lang}/ansokan/{application_id}/status")

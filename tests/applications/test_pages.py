@@ -79,7 +79,8 @@ def test_the_whole_journey_in_swedish(app: Flask, client: FlaskClient) -> None:
     assert change is not None
     response = submit(client, f"/sv/ansokan/{application_id}/granska", {},
                       action=f"/sv/ansokan/{application_id}/skicka")
-    assert response.headers["Location"].endswith(f"/sv/ansokan/{application_id}/kvitto")
+    # A person new to the unit is offered a first time at the reception first (portal.booking.first_visit).
+    assert response.headers["Location"].endswith(f"/sv/ansokan/{application_id}/forsta-tid")
     receipt = get_page(client, f"/sv/ansokan/{application_id}/kvitto")
     application = _application(application_id)
     assert application.reference in receipt.get_text()
@@ -100,7 +101,7 @@ def test_a_double_submit_gives_one_application_and_one_intake_item(app: Flask, c
     token = csrf_token(client, f"/sv/ansokan/{application_id}/granska")
     for _ in range(2):
         response = client.post(f"/sv/ansokan/{application_id}/skicka", data={"csrf_token": token})
-        assert response.headers["Location"].endswith("/kvitto")
+        assert response.headers["Location"].endswith("/forsta-tid")
     assert db.session.scalar(select(func.count()).select_from(IntakeItem)) == 1
     assert db.session.scalar(select(func.count()).select_from(Application)) == 1
 

@@ -9,12 +9,15 @@ from __future__ import annotations
 import html
 import re
 import subprocess
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from flask import Flask
 
 from outreach.letters import render_outreach_letter
+from portal.intake.delay import notice_pdf, render_notice
+from portal.intake.models import DelayNotice
 from tests.letters.factories import outreach_letter_fields
 
 LANGUAGES = ["sv", "en", "ar", "fa", "so", "ti", "fi", "uk"]
@@ -80,3 +83,75 @@ def test_the_panel_in_every_language_draws_the_phone_left_to_right(app: Flask, t
     good, bad = groups_left_to_right(PHONE, lines)
     assert bad == [], f"the phone drawn out of order in {bad}"
     assert good >= len(LANGUAGES), "the Swedish part and the panel of each of the seven other languages"
+
+
+# Dates chosen so each day number is on one line only: the letter's date, the booked time, the deadline to pay
+# and Kronofogden's eviction (with its time, in the opening sentence).
+DATES = {"dated": (date(2026, 11, 20), ["20", "2026"]),
+         "booked": (datetime(2026, 12, 3, 9, 0, tzinfo=UTC), ["3", "2026"]),
+         "deadline": (date(2026, 12, 17), ["17", "2026"]),
+         "eviction": (datetime(2027, 1, 14, 8, 30, tzinfo=UTC), ["14", "2027"])}
+
+
+def reading_order(units: list[str], lines: list[list[str]]) -> tuple[int, int, list[str]]:
+    """How many lines draw the units (digit groups read in this order: a date's day before its year) from left
+    to right, how many from right to left, and the lines that hold them all in neither order."""
+    ltr = rtl = 0
+    bad = []
+    for words in lines:
+        drawn = [group for word in words for group in re.findall(r"\d+", word)]
+        if not set(units) <= set(drawn):
+            continue
+        positions = [drawn.index(unit) for unit in units]
+        if positions == sorted(positions):
+            ltr += 1
+        elif positions == sorted(positions, reverse=True):
+            rtl += 1
+        else:
+            bad.append(" ".join(words))
+    return ltr, rtl, bad
+
+
+def dated_letter(language: str | None) -> bytes:
+    fields = outreach_letter_fields(language)
+    fields.update(phone=PHONE, amount_text=AMOUNT, rebooking_code=CODE, reference=REFERENCE,
+                  dated=DATES["dated"][0], booking_starts_at=DATES["booked"][0],
+                  recovery_deadline=DATES["deadline"][0], eviction_at=DATES["eviction"][0], notice_kind="avhysning")
+    return bytes(render_outreach_letter(**fields))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_dates_are_read_day_first_in_the_languages_own_direction(app: Flask, language: str, tmp_path: Path) -> None:
+    """In Swedish a date is drawn day first from the left; in Arabic and Persian, day first from the right (as
+    those languages write a date in words, not turned left to right as a phone number is). Times, the phone,
+    the amount and the code stay left to right in every section."""
+    lines = drawn_lines(dated_letter(language), tmp_path)
+    rtl_section = language in ("ar", "fa")
+    for name, (_, units) in DATES.items():
+        ltr, rtl, bad = reading_order(units, lines)
+        assert bad == [], f"{language}: the {name} date drawn out of order in {bad}"
+        expected_ltr = 1 if language == "sv" or rtl_section else 2
+        assert (ltr, rtl) == (expected_ltr, 1 if rtl_section else 0), \
+            f"{language}: the {name} date drawn {ltr} times day first from the left, {rtl} from the right"
+    for value in (PHONE, AMOUNT, "09:30", "10:00", CODE):
+        good, bad_lines = groups_left_to_right(value, lines)
+        assert bad_lines == [], f"{language}: {value!r} drawn out of order in {bad_lines}"
+        assert good >= (1 if language == "sv" else 2), f"{language}: {value!r} in each section"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_delay_notice_reads_its_date_and_address_as_written(app: Flask, language: str, tmp_path: Path) -> None:
+    """The delay notice (posted when there is no e-mail address): its new date read day first in the section's
+    direction, the portal's address left to right."""
+    app.config["BASE_URL"] = "https://portal.example:8443/sv/"
+    expected_on = date(2027, 2, 19)
+    subject, body = render_notice(language=language, expected_on=expected_on, reason_code="workload")
+    notice = DelayNotice(language=language, expected_on=expected_on, reason="workload", subject=subject, body=body,
+                         created_at=datetime(2027, 2, 1, 9, 0, tzinfo=UTC))
+    lines = drawn_lines(notice_pdf(notice), tmp_path)
+    ltr, rtl, bad = reading_order(["19", "2027"], lines)
+    assert bad == [], f"{language}: the date drawn out of order in {bad}"
+    rtl_section = language in ("ar", "fa")
+    assert (ltr, rtl) == (1 if language == "sv" or rtl_section else 2, 1 if rtl_section else 0)
+    good, bad_lines = groups_left_to_right("portal.example:8443", lines)
+    assert bad_lines == [] and good == (1 if language == "sv" else 2), f"{language}: the address in {bad_lines}"
