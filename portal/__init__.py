@@ -41,11 +41,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     oidc.init_app(app)
     i18n.init_app(app)
-    security.init_app(app)
+    from portal.staff.service import get_staff
+
+    security.init_app(app, load_staff=get_staff)
     errors.init_app(app)
     app.jinja_env.add_extension("jinja2.ext.do")
     from portal.forms import error_question, first_errors, has_errors
-    from portal.staff.models import ROLE_LABELS, Role
+    from portal.roles import ROLE_LABELS, Role
 
     def role_label(role: object) -> str:
         return ROLE_LABELS[Role(str(role))] if role in set(Role) else str(role)
@@ -77,9 +79,9 @@ def _register_blueprints(app: Flask) -> None:
     from portal.identity.views import bp as identity_bp
     from portal.public.views import bp as public_bp
     from portal.public.views import root
+    from portal.roles import Role
     from portal.staff.account_views import bp as staff_accounts_bp
     from portal.staff.audit_views import bp as staff_audit_bp
-    from portal.staff.models import Role
     from portal.staff.subject_access_views import bp as staff_subject_access_bp
     from portal.staff.views import add_home_link
     from portal.staff.views import bp as staff_bp
@@ -115,6 +117,9 @@ def _register_blueprints(app: Flask) -> None:
     from portal import letters
 
     letters.register_commands(app)
+    from portal import booking
+
+    booking.init_app(app)
     from portal.booking.staff_views import bp as staff_booking_bp
     from portal.booking.views import bp as rebooking_bp
     from portal.booking.views import short as rebooking_short_bp

@@ -6,15 +6,19 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 from portal import demo, migrate, translations
-from portal.staff.models import Role, StaffUser
-from portal.staff.service import StaffError, create_staff
+from portal.data_protection_cli import (
+    audit_group,
+    person_group,
+)
+from portal.staff.cli import (
+    staff_group,
+)
 
 
 def _create_app() -> Flask:
@@ -102,109 +106,6 @@ def demo_load(history: bool) -> None:
             click.echo("Historiken finns redan; ingen historik lades till.")
 
 
-@click.group("staff", cls=AppGroup)
-def staff_group() -> None:
-    """Staff accounts."""
-
-
-@staff_group.command("create")
-@click.argument("email")
-@click.option("--role", type=click.Choice([role.value for role in Role]), required=True)
-@click.option("--name", default=None, help="Name shown to colleagues.")
-def staff_create(email: str, role: str, name: str | None) -> None:
-    """Create a staff account; the password is asked for, or read from standard input when it is not a terminal."""
-    if sys.stdin.isatty():
-        password = click.prompt("Lösenord", hide_input=True, confirmation_prompt=True)
-    else:
-        password = sys.stdin.readline().rstrip("\r\n")
-    try:
-        user = create_staff(email=email, role=Role(role), password=password, name=name)
-    except StaffError as error:
-        raise click.ClickException(str(error)) from error
-    click.echo(f"Kontot {user.email} ({user.role}) är skapat.")
-
-
-_CLI_ACTOR = ("system", None, "cli")
-
-
-def _account(email: str) -> StaffUser:
-    from portal.staff.service import get_staff_by_email
-
-    user = get_staff_by_email(email)
-    if user is None:
-        raise click.ClickException(f"Det finns inget konto med e-postadressen {email}.")
-    return user
-
-
-@staff_group.command("deactivate")
-@click.argument("email")
-def staff_deactivate(email: str) -> None:
-    """Deactivate an account: it cannot log in, and every session it has ends now."""
-    from portal.staff import service
-
-    user = _account(email)
-    try:
-        service.deactivate(user, actor=_CLI_ACTOR)
-    except StaffError as error:
-        raise click.ClickException(str(error)) from error
-    click.echo(f"Kontot {user.email} är inaktiverat och utloggat.")
-
-
-@staff_group.command("activate")
-@click.argument("email")
-def staff_activate(email: str) -> None:
-    """Let a deactivated account log in again."""
-    from portal.staff import service
-
-    user = _account(email)
-    service.activate(user, actor=_CLI_ACTOR)
-    click.echo(f"Kontot {user.email} är aktiverat.")
-
-
-@staff_group.command("set-role")
-@click.argument("email")
-@click.argument("role", type=click.Choice([role.value for role in Role]))
-def staff_set_role(email: str, role: str) -> None:
-    """Give an account another role; its sessions end, so the role applies from its next login."""
-    from portal.staff import service
-
-    user = _account(email)
-    try:
-        service.set_role(user, Role(role), actor=_CLI_ACTOR)
-    except StaffError as error:
-        raise click.ClickException(str(error)) from error
-    click.echo(f"Kontot {user.email} har rollen {user.role} och är utloggat.")
-
-
-@staff_group.command("reset-password")
-@click.argument("email")
-def staff_reset_password(email: str) -> None:
-    """Make the password useless, end every session, and print a one-time link for setting a new one."""
-    from flask import url_for
-
-    from portal.staff import service
-
-    user = _account(email)
-    token = service.reset_password(user, actor=_CLI_ACTOR, valid_hours=current_app.config["PASSWORD_RESET_HOURS"])
-    base = current_app.config["BASE_URL"]
-    with current_app.test_request_context(base_url=base):
-        link = base + url_for("staff.set_password", token=token)
-    click.echo(f"Det gamla lösenordet fungerar inte längre. Länk för ett nytt (en gång, "
-               f"{current_app.config['PASSWORD_RESET_HOURS']:g} timmar):")
-    click.echo(link)
-
-
-@staff_group.command("reset-mfa")
-@click.argument("email")
-def staff_reset_mfa(email: str) -> None:
-    """Remove the second factor and recovery codes (the next login connects a new app); sessions end."""
-    from portal.staff import service
-
-    user = _account(email)
-    service.reset_mfa(user, actor=_CLI_ACTOR)
-    click.echo(f"Kontot {user.email} har ingen andra faktor längre; nästa inloggning kopplar en ny app.")
-
-
 @click.group("translations", cls=AppGroup)
 def translations_group() -> None:
     """Translation catalogs (Swedish is the source language)."""
@@ -246,115 +147,6 @@ def translations_check() -> None:
         raise click.ClickException("\n".join(failures[:50]) + (f"\n… och {len(failures) - 50} till"
                                                                 if len(failures) > 50 else ""))
     click.echo("Alla kataloger är kompletta.")
-
-
-@click.group("audit", cls=AppGroup)
-def audit_group() -> None:
-    """The access log."""
-
-
-@audit_group.command("verify")
-def audit_verify() -> None:
-    """Check the hash chain of the whole access log; fails if any event was changed, removed or inserted."""
-    from portal.audit import verify_chain
-
-    checked, problems = verify_chain()
-    if problems:
-        raise click.ClickException("Loggkedjan är bruten:\n" + "\n".join(
-            f"  händelse {p.chain_seq}: {p.problem}" for p in problems))
-    click.echo(f"Loggkedjan är hel ({checked} händelser kontrollerade).")
-
-
-@audit_group.command("report")
-@click.option("--month", required=True, help="YYYY-MM")
-def audit_report(month: str) -> None:
-    """The monthly review: reads per staff member, unusual volumes, reads of protected identities."""
-    from portal.audit_review import month_report
-
-    try:
-        report = month_report(month)
-    except ValueError as error:
-        raise click.ClickException("Ange månaden som ÅÅÅÅ-MM, till exempel 2026-11.") from error
-    click.echo(f"Granskning av åtkomstloggen för {report.month}")
-    click.echo(f"{'personal':<32} {'läsningar':>10} {'personer':>9} {'skyddade':>9}  avvikande")
-    for actor in report.actors:
-        click.echo(f"{actor.actor_label:<32} {actor.reads:>10} {actor.persons:>9} {actor.protected_reads:>9}  "
-                   f"{'JA' if actor.unusual else ''}")
-    click.echo(f"\nLäsningar av personer med skyddade personuppgifter: {len(report.protected)}")
-    for at, label, action, person_id in report.protected:
-        click.echo(f"  {at:%Y-%m-%d %H:%M} {label} {action} person {person_id}")
-
-
-@click.group("person", cls=AppGroup)
-def person_group() -> None:
-    """A person's data."""
-
-
-def _person_or_fail(personnummer: str) -> Any:
-    from portal.people import get_person_by_personnummer
-    from portal.personnummer import InvalidIdentityNumber, parse
-
-    try:
-        number = parse(personnummer)
-    except InvalidIdentityNumber as error:
-        raise click.ClickException("Ogiltigt personnummer.") from error
-    person = get_person_by_personnummer(number.digits)
-    if person is None:
-        raise click.ClickException("Personen finns inte i systemet.")
-    return person
-
-
-@person_group.command("protect")
-@click.argument("personnummer")
-@click.option("--level", type=click.Choice(["sekretessmarkering", "skyddad_folkbokforing",
-                                            "fingerade_personuppgifter", "skyddad_niva_okand"]),
-              default="skyddad_niva_okand", show_default=True)
-def person_protect(personnummer: str, level: str) -> None:
-    """Mark a person protected: every notice, letter and page of theirs (and of their flats) hides the address."""
-    from portal.db import db
-    from portal.people import Protection
-    from portal.protection import protect_person
-
-    person = _person_or_fail(personnummer)
-    changed = protect_person(person, source="personal", level=Protection(level))
-    db.session.commit()
-    click.echo("Skyddet är satt." if changed else "Personen hade redan skyddade personuppgifter.")
-
-
-@person_group.command("lift-protection")
-@click.argument("personnummer")
-@click.option("--reason", required=True, help="varför skyddet tas bort (till exempel beslut från Skatteverket)")
-def person_lift_protection(personnummer: str, reason: str) -> None:
-    """Lift a person's protection (an administrator's decision, with a reason, in the access log)."""
-    from portal.protection import ProtectionError, lift_protection
-
-    try:
-        lift_protection(_person_or_fail(personnummer), reason=reason)
-    except ProtectionError as error:
-        raise click.ClickException(str(error)) from error
-    click.echo("Skyddet är borttaget.")
-
-
-@person_group.command("export")
-@click.argument("personnummer")
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the ZIP (export.json, export.pdf, files/…) here; without it, the JSON is printed.")
-def person_export(personnummer: str, out: Path | None) -> None:
-    """Export everything held about a person (subject-access request, GDPR art. 15); the export is audit-logged."""
-    from portal import subject_access
-
-    person = _person_or_fail(personnummer)
-    export = subject_access.build_export(person)
-    if out is None:
-        subject_access.record_export(person, actor=("system", None, "cli"))
-        click.echo(subject_access.export_json(export).decode("utf-8"))
-        return
-    with out.open("wb") as target:
-        problems = subject_access.write_archive(export, target)
-    subject_access.record_export(person, actor=("system", None, "cli"))
-    for problem in problems:
-        click.echo(f"Saknas i arkivet: {problem}", err=True)
-    click.echo(f"Registerutdraget är skrivet: {out} ({len(export.files) - len(problems)} filer).")
 
 
 @click.command("backup")

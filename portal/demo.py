@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 
 from portal.db import db
 from portal.people import Person, Protection
-from portal.staff.models import Role, StaffUser
+from portal.roles import Role
+from portal.staff.models import StaffUser
 from portal.staff.service import create_staff
 
 # Skatteverket's test numbers (never assigned to real people).

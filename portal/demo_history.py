@@ -25,7 +25,7 @@ from portal.documents.models import Document, DocumentStatus
 from portal.intake.models import IntakeEvent, IntakeItem, Source, State, Urgency
 from portal.intake.service import refresh_deadlines, set_state
 from portal.people import Person, get_or_add_person
-from portal.staff.models import Role as StaffRole
+from portal.roles import Role as StaffRole
 from portal.staff.models import StaffUser
 from portal.storage import store_file
 from portal.workdays import add_working_days, is_working_day

@@ -76,6 +76,15 @@ def source_language() -> str:
     return languages()[0]
 
 
+def person_language(*known: str | None) -> str:
+    """The language to write to a resident in: the first of the languages known for them (their own choice
+    first, then what a form or a notice said) that the portal has, else the source language.
+
+    The one place this rule lives: letters, e-mails, notices and links all ask it."""
+    offered = languages()
+    return next((code for code in known if code in offered), source_language())
+
+
 @lru_cache(maxsize=32)
 def native_name(code: str) -> str:
     """The language's name in itself, as the switcher shows it (Swedish 'svenska', Arabic 'العربية')."""

@@ -27,8 +27,9 @@ from sqlalchemy.sql.elements import ColumnElement
 from portal import audit
 from portal import personnummer as identity_numbers
 from portal.people import Person
+from portal.roles import Role, grants
 from portal.search_keys import fold, prefix_range
-from portal.staff.models import Role, StaffUser, grants
+from portal.staff.models import StaffUser
 
 MAX_HITS = 25  # per area; a search box, not a list page
 

@@ -6,12 +6,12 @@ import json
 import time
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar, cast
+from typing import Any, Protocol, TypeVar, cast
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, current_app, g, redirect, request, session, url_for
 
-from portal.staff.models import Role, StaffUser, grants
+from portal.roles import Role, grants
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -42,9 +42,30 @@ def set_security_headers(response: Response) -> Response:
 SEEN_STEP = 30
 
 
-def current_staff() -> StaffUser | None:
+class StaffAccount(Protocol):
+    """What the access checks read of a staff account (portal.staff.models.StaffUser is one)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def email(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def active(self) -> bool: ...
+    @property
+    def session_version(self) -> int: ...
+
+
+# The app factory hands init_app the function that loads an account, so the core imports no area.
+STAFF_LOADER = "security.load_staff"
+
+
+def current_staff() -> StaffAccount | None:
     """The logged-in staff member, as the database has the account now (checked on every request)."""
-    return cast("StaffUser | None", g.get("staff"))
+    return cast("StaffAccount | None", g.get("staff"))
 
 
 def current_role() -> Role | None:
@@ -100,9 +121,7 @@ def check_session() -> None:
             session[TYPED_KEY] = typed
         return
     if kind == "staff":
-        from portal.db import db
-
-        user = db.session.get(StaffUser, int(session["staff_id"]))
+        user = current_app.extensions[STAFF_LOADER](int(session["staff_id"]))
         if user is None or not user.active or user.session_version != session.get("staff_version"):
             end_session(expired=True)
             return
@@ -205,8 +224,11 @@ def public(view: F) -> F:
     return view
 
 
-def init_app(app: Flask) -> None:
-    """Attach headers and the session checks to every request; templates see the staff member as `current_staff`."""
+def init_app(app: Flask, *, load_staff: Callable[[int], StaffAccount | None]) -> None:
+    """Attach headers and the session checks to every request; templates see the staff member as `current_staff`.
+
+    `load_staff` gives the account with an id (or None): the staff area's, handed over by the app factory."""
+    app.extensions[STAFF_LOADER] = load_staff
     app.before_request(check_session)
     app.after_request(set_security_headers)
 

@@ -6,7 +6,8 @@ import secrets
 
 from portal.db import db
 from portal.people import Person, Protection
-from portal.staff.models import Role, StaffUser
+from portal.roles import Role
+from portal.staff.models import StaffUser
 from portal.staff.service import create_staff
 
 PASSWORD = "correct horse battery staple"

@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
-from portal.staff.models import Role, grants
+from portal.roles import Role, grants
 from tests.factories import PASSWORD, create_staff_user
 from tests.pages import login_resident, login_staff
 

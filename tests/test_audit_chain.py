@@ -91,7 +91,7 @@ def test_person_export_holds_the_person_and_the_access_log(runner: Any, app: Fla
 
 def test_admin_review_page_shows_the_month_and_is_itself_logged(client: Any, app: Flask) -> None:
     from portal.audit import AuditEvent
-    from portal.staff.models import Role
+    from portal.roles import Role
     from tests.factories import PASSWORD, create_staff_user
     from tests.pages import get_page, login_staff
 

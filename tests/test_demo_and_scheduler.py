@@ -5,7 +5,8 @@ from flask import Flask
 from outreach.pipeline.scheduler import build_scheduler
 from portal.db import db
 from portal.jobs import REGISTRY, JobRun, JobSpec, run_job
-from portal.staff.models import Role, StaffUser
+from portal.roles import Role
+from portal.staff.models import StaffUser
 
 
 def test_demo_load_creates_every_role_once(runner: object, app: Flask) -> None:

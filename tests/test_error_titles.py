@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from portal.booking import service as booking
 from portal.db import db
-from portal.staff.models import Role
+from portal.roles import Role
 from tests.factories import PASSWORD, create_person, create_staff_user
 from tests.intake.factories import create_item
 from tests.pages import login_resident, login_staff, parse, submit

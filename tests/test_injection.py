@@ -14,7 +14,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, inspect, select
 
 from portal.db import db
-from portal.staff.models import Role, StaffUser
+from portal.roles import Role
+from portal.staff.models import StaffUser
 from tests.factories import PASSWORD, create_staff_user
 from tests.pages import login_staff
 
@@ -32,7 +33,7 @@ PAYLOADS = [
 
 
 def _pages(app: Flask, role: Role) -> list[str]:
-    from portal.staff.models import grants
+    from portal.roles import grants
 
     pages = []
     for rule in app.url_map.iter_rules():

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 
 from portal.db import db, utcnow
 from portal.jobs import REGISTRY, JobRun, interval_of, job_overview
-from portal.staff.models import Role
+from portal.roles import Role
 from tests.factories import PASSWORD, create_staff_user
 from tests.pages import get_page, login_staff
 

@@ -15,8 +15,8 @@ from portal.booking.service import book_earliest
 from portal.db import db
 from portal.intake.models import IntakeItem, State
 from portal.people import Protection
+from portal.roles import Role
 from portal.search_keys import fold, name_keys
-from portal.staff.models import Role
 from tests.factories import PASSWORD, create_person, create_staff_user
 from tests.intake.factories import create_item
 from tests.outreach.factories import import_rows, notice_by_reference, row

@@ -22,9 +22,10 @@ from portal import config
 from portal.audit import AuditEvent
 from portal.config import ConfigError
 from portal.db import db, utcnow
+from portal.roles import Role
 from portal.sessions import WebSession, store_key
 from portal.staff import service
-from portal.staff.models import LoginThrottle, Role
+from portal.staff.models import LoginThrottle
 from portal.staff.service import get_staff_by_email
 from tests.factories import PASSWORD, create_staff_user
 from tests.pages import get_page, login_resident, login_staff, submit

@@ -8,7 +8,7 @@ from flask.testing import FlaskClient
 
 from portal.audit import AuditEvent
 from portal.db import db
-from portal.staff.models import Role
+from portal.roles import Role
 from portal.staff.service import get_staff_by_email, is_locked
 from tests.factories import PASSWORD, create_staff_user
 from tests.pages import get_page, login_staff

@@ -7,7 +7,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from portal.applications import messages, service
-from portal.staff.models import Role
+from portal.roles import Role
 from tests.applications.factories import create_application
 from tests.factories import PASSWORD, create_person, create_staff_user
 from tests.pages import get_page, login_staff

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page
 
 from portal.db import db
-from portal.staff.models import Role
+from portal.roles import Role
 from tests.browser_fixtures import LiveServer, axe_violations, describe
 from tests.factories import PASSWORD, create_person, create_staff_user
 from tests.intake.factories import create_item

@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 
 from portal.db import db
 from portal.intake.models import IntakeItem, Source, State
-from portal.staff.models import Role
+from portal.roles import Role
 from portal.statistics import intake_stats
 from portal.statistics.tables import Period, Table, percentile, suppress, suppress_table, tertial
 from tests.factories import PASSWORD, create_staff_user

@@ -32,10 +32,11 @@ from portal.audit import AuditEvent
 from portal.db import Base, db
 from portal.documents.service import add_document
 from portal.intake import delay, handoff, meeting
+from portal.intake.claims import change_state, claim_item
 from portal.intake.models import IntakeItem
-from portal.intake.service import change_state, claim_item, local_today
+from portal.intake.service import local_today
 from portal.people import Person, Protection
-from portal.staff.models import Role
+from portal.roles import Role
 from portal.subject_access import build_export, write_archive
 from tests.applications.factories import ANSWERS, create_application
 from tests.documents import samples

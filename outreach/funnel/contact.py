@@ -15,8 +15,8 @@ from sqlalchemy import Select, String, cast, func, literal, select, union_all
 from outreach.notices.models import Attempt, AttemptResult, Notice
 from portal.booking.models import Booking, BookingEvent
 
-# The rebooking page's actors (portal.booking.views): the household itself, with the letter's code.
-ONLINE_ACTORS = ("ombokning med kod", "avbokning med kod")
+# Only the rebooking page picks, moves or cancels a time online (portal.booking.views: move_booking and
+# cancel_online have no staff route), so these events are the household itself using the letter's code.
 ONLINE_KINDS = ("picked", "moved", "cancelled_online")
 ONLINE = "online"
 RECEPTION = "reception"
@@ -42,7 +42,7 @@ def contact_events(case: int | None = None) -> Select[Any]:
                      literal(ONLINE, String(20)).label("channel"))
               .join(Booking, Booking.id == BookingEvent.booking_id)
               .join(Notice, Notice.intake_item_id == Booking.intake_item_id)
-              .where(BookingEvent.kind.in_(ONLINE_KINDS), BookingEvent.actor.in_(ONLINE_ACTORS)))
+              .where(BookingEvent.kind.in_(ONLINE_KINDS)))
     came = (select(case_key().label("case_key"), BookingEvent.at.label("at"),
                    literal(RECEPTION, String(20)).label("channel"))
             .join(Booking, Booking.id == BookingEvent.booking_id)

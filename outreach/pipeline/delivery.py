@@ -18,6 +18,7 @@ from outreach.notices.models import ActionKind, ActionStatus, NameCheck, Notice,
 from outreach.notices.state import set_outcome
 from portal.booking.links import code_url, short_url
 from portal.booking.service import HORIZON_DAYS, book_earliest, open_code
+from portal.i18n import person_language, source_language
 from portal.letters.print_batch import delivered_by, next_print_day
 from portal.letters.service import add_letter
 from portal.people import Person
@@ -73,7 +74,7 @@ def first_contact(notice: Notice, person: Person, *, intake_item_id: int) -> Non
 
 def letter_language(notice: Notice, person: Person) -> str:
     """The person's language when known (the letter adds it after Swedish), else Swedish."""
-    return notice.language or person.language or "sv"
+    return notice.language or person.language or source_language()
 
 
 def write_letter(notice: Notice, person: Person, *, kind: str, action: ActionKind,
@@ -85,7 +86,7 @@ def write_letter(notice: Notice, person: Person, *, kind: str, action: ActionKin
     if protected:
         return False
     language = letter_language(notice, person)
-    page_lang = language if language in current_app.config["LANGUAGES"] else "sv"
+    page_lang = person_language(language)
     # Once staff confirmed the person, the letter names them as the reception list and the hand-off do.
     name = (person.name if notice.name_check == NameCheck.CONFIRMED else None) or notice.tenant_name
     # A running letter-variant test draws the notice's arm when its first letter is written (recorded per notice).

@@ -17,3 +17,6 @@ def init_app(app: Flask) -> None:
 
     search.add_provider("applications", "E-ansökningar", ROLES, find_by_reference)
     app.register_blueprint(staff_bp)
+    from portal.applications import intake_parts
+
+    intake_parts.register(app)

@@ -31,7 +31,6 @@ CHOOSE_SOME = _l("Välj minst ett alternativ.")
 AMOUNT_LENGTH = 30
 
 
-
 def ascii_digits(text: str) -> str:
     """Arabic-Indic and other digits typed on a phone become 0-9; spaces of every kind are dropped."""
     out = []

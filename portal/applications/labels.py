@@ -13,8 +13,9 @@ from flask_babel import lazy_gettext as _l
 
 from portal.applications.fields import AmountField, CheckboxesField, ChoiceField
 from portal.applications.models import Application, ChecklistItem, ItemState, PersonRole, Status
-from portal.applications.questions import STEPS, ChildrenForm, Step, StepForm, has_partner
+from portal.applications.questions import ChildrenForm, StepForm
 from portal.applications.rules import RULES_BY_KEY
+from portal.applications.steps import STEPS, Step, has_partner
 from portal.i18n import list_separator
 
 STATUS_LABELS = {

@@ -13,6 +13,7 @@ from sqlalchemy import func, select, update
 
 from portal import audit
 from portal.applications.models import Application, ApplicationMessage, Author, Status
+from portal.applications.notify import notify_resident
 from portal.db import db, utcnow
 from portal.intake.models import IntakeItem
 from portal.staff.models import StaffUser
@@ -133,8 +134,6 @@ def send_from_staff(application_id: int, *, staff: StaffUser, body: str) -> Appl
     audit.record("application.message", person_id=application.person_id, object_type="application",
                  object_id=application.id)
     db.session.commit()
-    from portal.documents.service import notify_resident
-
     notify_resident(application)
     return message
 

@@ -7,19 +7,15 @@ from them on any device, and the check-your-answers page can list every answer w
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import Field, SelectField, StringField, TextAreaField
+from wtforms import Field, StringField
 
 from portal import messages
 from portal.applications.fields import (
     CHOOSE_ONE,
-    CHOOSE_SOME,
-    COUNT_INVALID,
     DATE_FUTURE,
     DATE_INVALID,
     POSTCODE_INVALID,
@@ -32,7 +28,7 @@ from portal.applications.fields import (
 )
 from portal.applications.models import Application
 from portal.bidi import N_, Isolated
-from portal.bounds import FREE_TEXT, resident_length
+from portal.bounds import resident_length
 from portal.forms import BaseForm
 from portal.intake.models import IntakeItem
 from portal.people import Person
@@ -267,241 +263,3 @@ class HousingForm(StepForm):
         return ok
 
 
-INCOME_CHOICES = [
-    ("salary", _l("Lön")),
-    ("sickness", _l("Sjukpenning eller sjukersättning")),
-    ("unemployment", _l("Ersättning från a-kassan")),
-    ("activity", _l("Aktivitetsstöd eller etableringsersättning")),
-    ("parental", _l("Föräldrapenning")),
-    ("student", _l("Studiemedel från CSN")),
-    ("pension", _l("Pension")),
-    ("other", _l("Annan inkomst")),
-]
-
-
-class IncomeForm(StepForm):
-    """Income of each adult this month."""
-
-    income_types = CheckboxesField(_l("Vilka inkomster har du?"), choices=INCOME_CHOICES,
-                                   description=_l("Välj allt som stämmer. Välj inget om du inte har någon "
-                                                  "inkomst."))
-    income_amount = AmountField(_l("Hur mycket får du in per månad efter skatt, i kronor?"),
-                                description=_l("Skriv 0 om du inte har någon inkomst."), required=True)
-    partner_income_types = CheckboxesField(_l("Vilka inkomster har din make, maka eller sambo?"),
-                                           choices=INCOME_CHOICES, description=_l("Välj allt som stämmer."))
-    partner_income_amount = AmountField(_l("Hur mycket får din make, maka eller sambo in per månad efter skatt?"),
-                                        description=_l("Skriv 0 om hen inte har någon inkomst."))
-
-    def visible_fields(self, context: dict[str, Any]) -> list[Field]:
-        fields = super().visible_fields(context)
-        if not context.get("has_partner"):
-            fields = [f for f in fields if not f.name.startswith("partner_")]
-        return fields
-
-    def validate(self, extra_validators: Any = None) -> bool:
-        ok = super().validate(extra_validators)
-        if not self.context.get("has_partner"):
-            # Without a partner the partner's fields are not on the page: nothing of theirs is stored.
-            self.partner_income_types.data = []
-            self.partner_income_amount.data = ""
-            self.partner_income_amount.amount = None
-            self.partner_income_amount.errors = []
-            return ok
-        if self.partner_income_amount.amount is None and not self.partner_income_amount.errors:
-            add_error(self.partner_income_amount, messages.REQUIRED)
-            ok = False
-        return ok
-
-
-BENEFIT_CHOICES = [
-    ("housing_allowance", _l("Bostadsbidrag")),
-    ("child_allowance", _l("Barnbidrag")),
-    ("maintenance_support", _l("Underhållsstöd")),
-    ("sickness", _l("Sjukpenning")),
-    ("unemployment", _l("Ersättning från a-kassan")),
-    ("other", _l("Annan ersättning")),
-]
-
-
-class BenefitsForm(StepForm):
-    """Benefits received or applied for, work seeking and sick leave."""
-
-    received = CheckboxesField(_l("Vilka bidrag eller ersättningar får hushållet?"), choices=BENEFIT_CHOICES,
-                               description=_l("Välj allt som stämmer."))
-    applied = CheckboxesField(_l("Vilka har ni sökt men inte fått beslut om än?"), choices=BENEFIT_CHOICES,
-                              description=_l("Välj allt som stämmer."))
-    job_seeker = ChoiceField(_l("Är du inskriven som arbetssökande hos Arbetsförmedlingen?"), choices=YES_NO)
-    sick_leave = ChoiceField(_l("Är du sjukskriven?"), choices=YES_NO)
-
-
-class AssetsForm(StepForm):
-    """Accounts, savings, car and property."""
-
-    accounts = StringField(_l("Hur många bankkonton har ni i hushållet?"),
-                           description=_l("Räkna alla konton, också sparkonton och konton utomlands."),
-                           validators=[resident_length(10)])
-    savings = AmountField(_l("Hur mycket pengar finns på kontona sammanlagt, i kronor?"), required=True,
-                          description=_l("Skriv 0 om det inte finns några pengar."))
-    car = ChoiceField(_l("Äger någon i hushållet en bil, motorcykel eller båt?"), choices=YES_NO)
-    property = ChoiceField(_l("Äger någon i hushållet ett hus, en lägenhet eller mark, utöver där ni bor?"),
-                           choices=YES_NO)
-    other_assets = ChoiceField(_l("Har någon i hushållet aktier, fonder eller andra värdesaker?"), choices=YES_NO)
-
-    def validate(self, extra_validators: Any = None) -> bool:
-        ok = super().validate(extra_validators)
-        digits = ascii_digits(self.accounts.data or "")
-        if not digits:
-            add_error(self.accounts, messages.REQUIRED)
-            ok = False
-        elif not digits.isdigit() or int(digits) > 99:
-            add_error(self.accounts, COUNT_INVALID)
-            ok = False
-        else:
-            self.accounts.data = str(int(digits))
-        return ok
-
-
-COST_CHOICES = [
-    ("living", _l("Vanliga levnadskostnader (mat, kläder, hygien, telefon)")),
-    ("rent", _l("Hyra")),
-    ("electricity", _l("Hushållsel")),
-    ("home_insurance", _l("Hemförsäkring")),
-    ("dental", _l("Tandvård")),
-    ("glasses", _l("Glasögon")),
-    ("medicine", _l("Läkarvård och medicin")),
-    ("other", _l("Annan kostnad")),
-]
-SPECIAL_COSTS = frozenset({"dental", "glasses", "medicine", "other"})
-
-
-class CostsForm(StepForm):
-    """What the application is for: regular living costs and special costs."""
-
-    costs = CheckboxesField(_l("Vad söker du pengar till?"), choices=COST_CHOICES,
-                            description=_l("Välj allt som stämmer."))
-    electricity = AmountField(_l("Hushållsel per månad, i kronor"))
-    home_insurance = AmountField(_l("Hemförsäkring per månad, i kronor"))
-    special_description = TextAreaField(_l("Beskriv de särskilda kostnaderna"),
-                                        description=_l("Till exempel: tandläkare, lagning av en tand."),
-                                        validators=[resident_length(FREE_TEXT)])
-    special_amount = AmountField(_l("Vad kostar det, i kronor?"))
-
-    def validate(self, extra_validators: Any = None) -> bool:
-        ok = super().validate(extra_validators)
-        chosen = set(self.costs.data or [])
-        if not chosen:
-            add_error(self.costs, CHOOSE_SOME)
-            ok = False
-        for key in ("electricity", "home_insurance"):
-            field = self[key]
-            if key in chosen and field.amount is None and not field.errors:
-                add_error(field, messages.REQUIRED)
-                ok = False
-        if chosen & SPECIAL_COSTS:
-            if not self.special_description.data:
-                add_error(self.special_description, messages.REQUIRED)
-                ok = False
-            if self.special_amount.amount is None and not self.special_amount.errors:
-                add_error(self.special_amount, messages.REQUIRED)
-                ok = False
-        return ok
-
-
-class MonthForm(StepForm):
-    """The month applied for, and for a repeat application what changed."""
-
-    month = SelectField(_l("Vilken månad söker du för?"), choices=[])
-    changes = TextAreaField(_l("Vad har ändrats sedan din förra ansökan?"),
-                            description=_l("Till exempel ny hyra, nytt jobb eller ett nytt konto. Skriv "
-                                           "”Inget” om inget har ändrats."),
-                            validators=[resident_length(FREE_TEXT)])
-    other = TextAreaField(_l("Finns det något mer du vill berätta? (frivilligt)"),
-                          validators=[resident_length(FREE_TEXT)])
-
-    def visible_fields(self, context: dict[str, Any]) -> list[Field]:
-        fields = super().visible_fields(context)
-        if not context.get("repeat"):
-            fields = [f for f in fields if f.name != "changes"]
-        return fields
-
-    def set_months(self, months: Iterable[tuple[str, str]]) -> None:
-        """The months one may apply for (this month and the next)."""
-        self.month.choices = list(months)
-
-    def validate(self, extra_validators: Any = None) -> bool:
-        ok = super().validate(extra_validators)
-        if self.month.errors:
-            self.month.errors = [str(CHOOSE_ONE)]
-        return ok
-
-
-@dataclass(frozen=True)
-class Step:
-    """One question page."""
-
-    key: str
-    slug: str
-    title: Any
-    form: type[StepForm]
-
-
-STEPS: tuple[Step, ...] = (
-    Step("about", "om-dig", _l("Om dig"), AboutForm),
-    Step("partner", "make-maka-sambo", _l("Make, maka eller sambo"), PartnerForm),
-    Step("children", "barn", _l("Barn i hushållet"), ChildrenForm),
-    Step("housing", "boende", _l("Boende"), HousingForm),
-    Step("income", "inkomster", _l("Inkomster"), IncomeForm),
-    Step("benefits", "ersattningar", _l("Bidrag och ersättningar"), BenefitsForm),
-    Step("assets", "tillgangar", _l("Tillgångar"), AssetsForm),
-    Step("costs", "kostnader", _l("Kostnader du söker för"), CostsForm),
-    Step("month", "manad", _l("Månad"), MonthForm),
-)
-STEPS_BY_SLUG = {step.slug: step for step in STEPS}
-STEPS_BY_KEY = {step.key: step for step in STEPS}
-
-
-# A repeat application asks these again: the situation can change overnight, so last time's answer is never
-# copied. Every other answer is copied and shown for checking on the check-your-answers page.
-ASKED_AGAIN: dict[str, tuple[str, ...]] = {"about": ("urgent",)}
-# The pages a repeat application walks through before the check-your-answers page (the rest are one "Ändra" away).
-REPEAT_STEPS = ("about", "month")
-
-
-def path(*, repeat: bool = False) -> tuple[Step, ...]:
-    """The pages a resident is led through, in order: every page, or for a repeat application only those
-    with something to ask again."""
-    return tuple(s for s in STEPS if s.key in REPEAT_STEPS) if repeat else STEPS
-
-
-def next_step(key: str, *, repeat: bool = False) -> Step | None:
-    """The page after this one (None after the last)."""
-    steps = path(repeat=repeat)
-    keys = [step.key for step in steps]
-    if key not in keys:
-        return None
-    index = keys.index(key)
-    return steps[index + 1] if index + 1 < len(steps) else None
-
-
-def previous_step(key: str, *, repeat: bool = False) -> Step | None:
-    """The page before this one (None before the first)."""
-    steps = path(repeat=repeat)
-    keys = [step.key for step in steps]
-    if key not in keys:
-        return None
-    index = keys.index(key)
-    return steps[index - 1] if index > 0 else None
-
-
-def first_unanswered(answers: dict[str, Any]) -> Step | None:
-    """Where a resident coming back goes on: the first page not yet answered, or with a question to ask again."""
-    for step in STEPS:
-        stored = answers.get(step.key)
-        if stored is None or any(name not in stored for name in ASKED_AGAIN.get(step.key, ())):
-            return step
-    return None
-
-
-def has_partner(answers: dict[str, Any]) -> bool:
-    """True when the applicant lives with a spouse or partner."""
-    return bool(answers.get("partner", {}).get("has_partner") == "yes")

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import force_locale
 from markupsafe import Markup
 
 from portal.applications import labels
+from portal.applications.checklist import outstanding_items
 from portal.applications.models import Application
-from portal.applications.service import outstanding_items
-from portal.i18n import direction
+from portal.i18n import direction, source_language
 from portal.pdf import html_to_pdf
 
 
 def receipt_languages(language: str) -> list[str]:
     """The resident's language first, then Swedish (once, when they are the same)."""
-    source = current_app.config["LANGUAGES"][0]
+    source = source_language()
     return [language] if language == source else [language, source]
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import Select, exists, select
 
 from portal.applications.models import Application, ChecklistItem, ItemState, Status
 from portal.db import db, utcnow
+from portal.i18n import person_language
 from portal.jobs import JobSpec, register
 from portal.mail import MailError, mail_configured, send_mail
 
@@ -33,8 +34,7 @@ def _due(cutoff: datetime) -> Select[Application]:
 
 def reminder_text(language: str) -> tuple[str, str]:
     """The reminder's subject and body in a language, with the login link."""
-    languages = current_app.config["LANGUAGES"]
-    code = language if language in languages else languages[0]
+    code = person_language(language)
     url = f"{current_app.config['BASE_URL']}/{code}/ansokan/"
     with force_locale(code):
         subject = _("Påminnelse: handlingar till din ansökan")

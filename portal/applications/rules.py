@@ -15,7 +15,9 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from portal.applications.models import PersonRole
-from portal.applications.questions import RENTED, SPECIAL_COSTS, has_partner
+from portal.applications.money_questions import SPECIAL_COSTS
+from portal.applications.questions import RENTED
+from portal.applications.steps import has_partner
 
 Answers = dict[str, Any]
 

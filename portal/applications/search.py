@@ -10,8 +10,9 @@ from portal.applications.models import Application
 from portal.db import db
 from portal.intake.models import IntakeItem
 from portal.intake.search import item_hit
+from portal.roles import Role
 from portal.search import Hit, Query
-from portal.staff.models import Role, StaffUser
+from portal.staff.models import StaffUser
 
 ROLES = frozenset({Role.RECEPTION, Role.CASEWORKER})
 

@@ -11,22 +11,22 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal import audit
-from portal.applications import rules
 from portal.applications.area import in_service_area
+from portal.applications.checklist import (
+    refresh_checklist,
+)
 from portal.applications.models import (
-    OUTSTANDING,
     Application,
     ChecklistItem,
     ItemState,
     Kind,
-    PersonRole,
     Status,
 )
-from portal.applications.questions import ASKED_AGAIN, STEPS_BY_KEY, has_partner
+from portal.applications.steps import ASKED_AGAIN, STEPS_BY_KEY, has_partner
 from portal.db import db, utcnow
 from portal.intake.models import IntakeItem, Source, Urgency
 from portal.people import Person, get_or_add_person
@@ -74,6 +74,13 @@ def get_application_for_co_applicant(application_id: int, person_id: int) -> App
     return application
 
 
+def intake_item_of(application_id: int | None) -> int | None:
+    """The intake item a sent application is in (None for no application, an unknown one or a draft)."""
+    if application_id is None:
+        return None
+    return db.session.scalar(select(Application.intake_item_id).where(Application.id == application_id))
+
+
 def list_for_resident(person_id: int) -> list[Application]:
     """The resident's own applications, newest first."""
     return list(db.session.scalars(select(Application).where(Application.person_id == person_id)
@@ -103,7 +110,7 @@ def get_last_submitted(person_id: int) -> Application | None:
 
 def _prefill(previous: Application) -> dict[str, Any]:
     """A repeat application starts from the last one's answers; the month, what changed and whether the
-    situation is urgent are asked anew (questions.ASKED_AGAIN), never copied."""
+    situation is urgent are asked anew (steps.ASKED_AGAIN), never copied."""
     answers = {key: dict(value) for key, value in previous.answers.items() if key != "month"}
     for key, names in ASKED_AGAIN.items():
         for name in names:
@@ -148,19 +155,11 @@ def start_application(person_id: int, *, language: str) -> Application:
     if earlier is not None:
         db.session.rollback()
         return earlier
-    _refresh_checklist(application)
+    refresh_checklist(application)
     audit.record("application.start", person_id=person_id, object_type="application", object_id=application.id,
                  actor=_actor(person_id))
     db.session.commit()
     return application
-
-
-def previous_answers(application: Application) -> dict[str, Any] | None:
-    """The previous application's answers, for a repeat application (None for a first one)."""
-    if application.kind != Kind.REPEAT or application.previous_application_id is None:
-        return None
-    previous = db.session.get(Application, application.previous_application_id)
-    return dict(previous.answers) if previous is not None else None
 
 
 def step_context(application: Application) -> dict[str, Any]:
@@ -193,7 +192,7 @@ def save_step(application: Application, step_key: str, answers: dict[str, Any], 
             person.name = answers["name"]
     if step_key == "partner":
         _set_co_applicant(application, answers)
-    _refresh_checklist(application)
+    refresh_checklist(application)
     db.session.commit()
     return application
 
@@ -214,35 +213,6 @@ def _set_co_applicant(application: Application, answers: dict[str, Any]) -> None
         partner.name = answers["partner_name"]
 
 
-def _has_documents(item: ChecklistItem) -> bool:
-    """Whether any document row points at the item (the documents area's table, when it exists)."""
-    table = db.metadata.tables.get("document")
-    if table is None or "checklist_item_id" not in table.c:
-        return False
-    count = db.session.scalar(select(func.count()).select_from(table).where(table.c.checklist_item_id == item.id))
-    return bool(count)
-
-
-def _refresh_checklist(application: Application) -> None:
-    """Bring the checklist in line with the answers: add what is now needed, drop what no longer is.
-
-    Items the resident has sent something for, and items staff asked for, always stay.
-    """
-    enabled = rules.enabled_rules(current_app.config.get("CHECKLIST_RULES", ""))
-    needed = rules.build_checklist(application.answers, rules=enabled, previous=previous_answers(application))
-    existing: dict[tuple[str, PersonRole | None], ChecklistItem] = {
-        (item.key, item.person_role): item for item in application.checklist if not item.extra}
-    for pair in needed:
-        if pair not in existing:
-            application.checklist.append(ChecklistItem(key=pair[0], person_role=pair[1], state=ItemState.MISSING))
-    wanted: set[tuple[str, PersonRole | None]] = set(needed)
-    for held, item in existing.items():
-        if held not in wanted and item.state in (ItemState.MISSING, ItemState.LATER) \
-                and not _has_documents(item):
-            application.checklist.remove(item)
-    db.session.flush()
-
-
 def send_later(item: ChecklistItem, *, person_id: int) -> ChecklistItem:
     """The resident will send this document later: remember when, for the reminder, and commit."""
     if item.state in (ItemState.MISSING, ItemState.NEW_COPY_REQUESTED):
@@ -251,14 +221,6 @@ def send_later(item: ChecklistItem, *, person_id: int) -> ChecklistItem:
         audit.record("application.document_later", person_id=person_id, object_type="checklist_item",
                      object_id=item.id, actor=_actor(person_id))
         db.session.commit()
-    return item
-
-
-def get_item_for_resident(application: Application, item_id: int) -> ChecklistItem | None:
-    """A checklist item of this (already access-checked) application."""
-    item = db.session.get(ChecklistItem, item_id)
-    if item is None or item.application_id != application.id:
-        return None
     return item
 
 
@@ -352,11 +314,6 @@ def confirm_as_co_applicant(application_id: int, *, person_id: int) -> Applicati
                      object_id=application.id, actor=_actor(person_id))
         db.session.commit()
     return application
-
-
-def outstanding_items(application: Application) -> list[ChecklistItem]:
-    """Checklist items the resident still has to send."""
-    return [item for item in application.checklist if item.state in OUTSTANDING]
 
 
 def decision_deadline(application: Application) -> date | None:

@@ -8,11 +8,10 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from portal.applications import messages
-from portal.applications.models import Application
-from portal.db import db
+from portal.applications.service import intake_item_of
 from portal.forms import BaseForm
+from portal.roles import Role
 from portal.security import staff_required
-from portal.staff.models import Role
 from portal.staff.service import get_staff
 
 bp = Blueprint("staff_messages", __name__)
@@ -40,18 +39,18 @@ class StaffMessageForm(BaseForm):
 @staff_required(Role.RECEPTION)
 def send(application_id: int) -> Response:
     """Send a message to the resident and go back to the intake item."""
-    application = db.session.get(Application, application_id)
+    item_id = intake_item_of(application_id)
     staff = get_staff(int(session["staff_id"]))
-    if application is None or application.intake_item_id is None or staff is None:
+    if item_id is None or staff is None:
         abort(404)
     form = StaffMessageForm()
     if form.validate_on_submit():
         try:
-            messages.send_from_staff(application.id, staff=staff, body=form.body.data or "")
+            messages.send_from_staff(application_id, staff=staff, body=form.body.data or "")
         except messages.MessageError as error:
             flash(STAFF_ERRORS.get(error.code, "Meddelandet kunde inte skickas."), "error")
         else:
             flash("Meddelandet är skickat till den sökande.", "success")
     else:
         flash(next(iter(form.body.errors), "Skriv meddelandet."), "error")
-    return redirect(url_for("staff_intake.item_page", item_id=application.intake_item_id) + "#meddelanden")
+    return redirect(url_for("staff_intake.item_page", item_id=item_id) + "#meddelanden")

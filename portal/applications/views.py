@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from portal import clock
-from portal.applications import after_submit, labels, messages, receipt, service, waiting
+from portal.applications import after_submit, answering, labels, messages, receipt, service, uploads, waiting
 from portal.applications.area import referral_for
+from portal.applications.checklist import get_item_for_resident, outstanding_items
 from portal.applications.models import OUTSTANDING, Application, ItemState, Kind, Status
-from portal.applications.questions import MAX_CHILDREN, STEPS_BY_SLUG, first_unanswered, next_step, path, previous_step
-from portal.bidi import ltr_text
-from portal.bounds import MAX_FILES_PER_REQUEST
+from portal.applications.questions import MAX_CHILDREN
+from portal.applications.steps import STEPS_BY_SLUG, first_unanswered, next_step, path, previous_step
 from portal.forms import BaseForm
 from portal.i18n import add_lang, current_language, pull_lang
 from portal.security import resident_required, take_typed_answers
@@ -28,8 +25,6 @@ from portal.security import resident_required, take_typed_answers
 bp = Blueprint("applications", __name__, url_prefix="/<lang>/ansokan", template_folder="templates")
 bp.url_value_preprocessor(pull_lang)
 bp.url_defaults(add_lang)
-
-
 
 
 class ActionForm(BaseForm):
@@ -56,19 +51,6 @@ def _own(application_id: int) -> Application:
     if application is None:
         abort(404)
     return application
-
-
-def _next_month(day: date) -> date:
-    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
-
-
-def month_choices(stored: str | None = None) -> list[tuple[str, str]]:
-    """This month and the next (and a month chosen earlier), named in the current language."""
-    first = clock.local_today().replace(day=1)
-    values = [first.strftime("%Y-%m"), _next_month(first).strftime("%Y-%m")]
-    if stored and stored not in values:
-        values.insert(0, stored)
-    return [(value, labels.month_text(value)) for value in values]
 
 
 @bp.route("/")
@@ -120,26 +102,19 @@ def question(application_id: int, slug: str) -> Response | str | tuple[str, int]
         abort(404)
     if application.status != Status.DRAFT:
         return redirect(url_for(".status", application_id=application.id))
-    stored = application.answers.get(step.key)
     typed = take_typed_answers(request.path) if request.method == "GET" else None
-    form = step.form(formdata=MultiDict(typed)) if typed else step.form()
-    form.context = service.step_context(application)
-    if step.key == "month":
-        form.set_months(month_choices((stored or {}).get("month")))
+    form = answering.page_form(application, step, typed=typed)
     back_to_review = request.args.get("tillbaka") == "granska"
     if form.validate_on_submit():
-        service.save_step(application, step.key, form.answers(), person_id=_person_id())
-        if step.key == "about" and application.outside_area:
-            _tell_outside_area(application)
-        repeat = application.kind == Kind.REPEAT
-        following = next_step(step.key, repeat=repeat)
-        if step.key == "month":
-            _warn_same_month(application)
-        if step.key == "children" and request.form.get("add_child"):
-            # One more child: the answers so far are saved, and the page comes back with one more empty row.
-            wanted = form.children_given() + 1
-            return redirect(url_for(".question", application_id=application.id, slug=step.slug, barn=wanted,
-                                    tillbaka="granska" if back_to_review else None, _anchor=f"child{wanted}_name"))
+        saved = answering.save_page(application, step, form, person_id=_person_id(),
+                                    add_child=bool(request.form.get("add_child")))
+        for notice in saved.notices:
+            flash(notice, "info")
+        if saved.children_wanted:
+            return redirect(url_for(".question", application_id=application.id, slug=step.slug,
+                                    barn=saved.children_wanted, tillbaka="granska" if back_to_review else None,
+                                    _anchor=f"child{saved.children_wanted}_name"))
+        following = next_step(step.key, repeat=application.kind == Kind.REPEAT)
         if back_to_review:
             return redirect(url_for(".review", application_id=application.id))
         if following is None:
@@ -151,18 +126,14 @@ def question(application_id: int, slug: str) -> Response | str | tuple[str, int]
     elif typed:
         flash(_("Du loggades ut eftersom du inte hade gjort något på en stund. Här är det du skrev. Det är inte "
                 "sparat än: kontrollera det och tryck på knappen för att spara."), "info")
-    elif stored is not None:
-        form.load(stored)
-    elif step.key == "about":
-        form.name.data = service.person_name(_person_id())
+    else:
+        answering.fill_from_answers(form, application, step, person_id=_person_id())
     steps = path(repeat=application.kind == Kind.REPEAT)
     previous = previous_step(step.key, repeat=application.kind == Kind.REPEAT)
     back = url_for(".review", application_id=application.id) if back_to_review else (
         url_for(".question", application_id=application.id, slug=previous.slug) if previous
         else url_for(".index"))
-    referral = None
-    if step.key == "about" and application.outside_area:
-        referral = referral_for((stored or {}).get("postcode"), current_app.config["SERVICE_AREA_REFERRALS"])
+    referral = answering.referral(application, step)
     html = render_template("applications/step.html", application=application, step=step, form=form,
                            fields=form.visible_fields(form.context), back=back, back_to_review=back_to_review,
                            number=_step_number(steps, step.key), total=len(steps),
@@ -174,27 +145,6 @@ def question(application_id: int, slug: str) -> Response | str | tuple[str, int]
 def _step_number(steps: tuple[Any, ...], key: str) -> int | None:
     keys = [s.key for s in steps]
     return keys.index(key) + 1 if key in keys else None
-
-
-def _warn_same_month(application: Application) -> None:
-    """Say so when the household already applied for this month; the application can still be sent."""
-    for other in service.same_month_applications(application):
-        flash(_("Du har redan skickat en ansökan för %(month)s (%(reference)s). Du kan ändå skicka den här, "
-                "till exempel om något har ändrats. Skriv då vad som har ändrats.",
-                month=labels.month_text(other.answers["month"]["month"]), reference=ltr_text(other.reference)),
-              "info")
-
-
-def _tell_outside_area(application: Application) -> None:
-    """Say at once where to turn; the application can still be sent here (it is flagged, never refused)."""
-    name = referral_for(application.answers.get("about", {}).get("postcode"),
-                        current_app.config["SERVICE_AREA_REFERRALS"])
-    if name:
-        flash(_("Du bor utanför vårt område. Kontakta %(name)s. Du kan ändå skicka ansökan hit, så skickar vi den "
-                "vidare.", name=name), "info")
-    else:
-        flash(_("Du bor utanför vårt område. Kontakta socialtjänsten i kommunen eller stadsdelen där du bor. Du kan "
-                "ändå skicka ansökan hit, så skickar vi den vidare."), "info")
 
 
 @bp.route("/<int:application_id>/handlingar")
@@ -211,7 +161,7 @@ def checklist(application_id: int) -> str:
 
 
 def _item_or_404(application: Application, item_id: int) -> Any:
-    item = service.get_item_for_resident(application, item_id)
+    item = get_item_for_resident(application, item_id)
     if item is None:
         abort(404)
     return item
@@ -232,37 +182,17 @@ def document(application_id: int, item_id: int) -> Response | str | tuple[str, i
     form = ActionForm()
     problems: list[str] = []
     if form.validate_on_submit():
-        from portal.documents.service import UploadRejected, add_document
-
         files = [upload for upload in request.files.getlist("files") if upload.filename]
-        if not files:
-            problems.append(_("Välj minst en fil att ladda upp."))
-        elif len(files) > MAX_FILES_PER_REQUEST:
-            problems.append(_("Du kan ladda upp högst %(max)s filer åt gången. Ingen av filerna sparades. "
-                              "Dela upp dem och försök igen.", max=MAX_FILES_PER_REQUEST))
-            files = []
-        saved = 0
-        for upload in files:
-            try:
-                add_document(item, upload, person_id=_person_id())
-                saved += 1
-            except UploadRejected as error:
-                problems.append(_("%(name)s: %(problem)s", name=upload.filename or "", problem=str(error)))
+        saved, problems = uploads.save_uploads(item, files, person_id=_person_id())
         if saved:
             flash(ngettext("%(num)s fil är uppladdad.", "%(num)s filer är uppladdade.", saved), "success")
         if not problems:
             return redirect(_after_item(application))
-    documents = _documents(item)
+    documents = uploads.list_documents(item)
     html = render_template("applications/document.html", application=application, item=item, labels=labels,
                            form=form, problems=problems, documents=documents, back=_after_item(application),
                            page_error=bool(problems))
     return html, 400 if problems else 200
-
-
-def _documents(item: Any) -> list[Any]:
-    from portal.documents.service import list_documents
-
-    return list_documents(item)
 
 
 @bp.route("/<int:application_id>/handlingar/<int:item_id>/senare", methods=["POST"])
@@ -286,11 +216,11 @@ def review(application_id: int) -> Response | str:
     missing_step = first_unanswered(application.answers)
     context = service.step_context(application)
     sections = labels.answer_sections(application, context,
-                                      month_choices(application.answers.get("month", {}).get("month")))
+                                      answering.month_choices(application.answers.get("month", {}).get("month")))
     return render_template("applications/review.html", application=application, sections=sections,
                            missing_step=missing_step, same_month=service.same_month_applications(application),
                            form=ActionForm(), labels=labels,
-                           outstanding=service.outstanding_items(application))
+                           outstanding=outstanding_items(application))
 
 
 @bp.route("/<int:application_id>/skicka", methods=["POST"])
@@ -315,7 +245,7 @@ def receipt_page(application_id: int) -> Response | str:
     if application.status == Status.DRAFT:
         return redirect(url_for(".review", application_id=application.id))
     return render_template("applications/receipt.html", application=application, labels=labels,
-                           outstanding=service.outstanding_items(application))
+                           outstanding=outstanding_items(application))
 
 
 @bp.route("/<int:application_id>/kvitto.pdf")
@@ -381,7 +311,7 @@ def confirm(application_id: int) -> Response | str:
         return redirect(url_for(".index"))
     context = service.step_context(application)
     sections = labels.answer_sections(application, context,
-                                      month_choices(application.answers.get("month", {}).get("month")),
+                                      answering.month_choices(application.answers.get("month", {}).get("month")),
                                       co_applicant=True)
     return render_template("applications/confirm.html", application=application, sections=sections, form=form,
                            applicant=service.person_name(application.person_id))

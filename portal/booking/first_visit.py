@@ -24,7 +24,7 @@ from datetime import date, datetime
 from flask import Flask, current_app
 from sqlalchemy import select
 
-from portal.booking import service
+from portal.booking import opening_hours, service
 from portal.booking.models import Booking, BookingStatus, Purpose
 from portal.clock import LOCAL_TZ
 from portal.db import db, utcnow
@@ -40,11 +40,11 @@ OFFER_DAYS = 5
 KnownSource = Callable[[str], bool]
 
 
-class TimeTaken(service.BookingError):
+class TimeTaken(opening_hours.BookingError):
     """The chosen time was taken meanwhile, or is no longer offered."""
 
 
-class AlreadyBooked(service.BookingError):
+class AlreadyBooked(opening_hours.BookingError):
     """Reception has booked (or the person has had) a time for this application already."""
 
 
@@ -91,7 +91,7 @@ def may_choose(person_id: int, intake_item_id: int | None) -> bool:
 
 def free_times(*, now: datetime | None = None) -> list[tuple[date, list[datetime]]]:
     """The free times offered, grouped by day, from tomorrow; the first one is the one proposed."""
-    return service.offered_times(now=now, days=OFFER_DAYS)
+    return opening_hours.offered_times(now=now, days=OFFER_DAYS)
 
 
 def _derived(booking_id: int) -> str:
@@ -127,7 +127,7 @@ def book(person_id: int, intake_item_id: int, starts_at: datetime) -> FirstVisit
     try:
         booking, _ = service.book_at(starts_at, purpose=Purpose.FIRST_APPOINTMENT, intake_item_id=intake_item_id,
                                      actor=ACTOR)
-    except service.BookingError as error:
+    except opening_hours.BookingError as error:
         raise TimeTaken(str(error)) from error
     # The random code book_at made was never shown: replace it with the one the owner can be shown again.
     booking.code_hash = service.hash_code(_derived(booking.id))

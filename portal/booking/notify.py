@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from portal.booking.links import code_url
 from portal.booking.models import Booking
-from portal.intake.delay import notice_language
+from portal.intake.delay import item_language
 from portal.intake.models import IntakeItem
 from portal.mail import MailError, mail_configured, send_mail
 
@@ -35,7 +35,7 @@ def send_booking_confirmation(item: IntakeItem, booking: Booking, code: str) -> 
     address = (item.person.email if item.person else None) or item.contact_email
     if not address or not mail_configured() or (item.person is not None and item.person.is_protected):
         return False
-    language = notice_language(item)
+    language = item_language(item)
     subject, body = confirmation(language, code_url(code, language))
     try:
         send_mail(to=address, subject=subject, body=body)

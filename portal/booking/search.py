@@ -9,12 +9,14 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from portal.booking.labels import PURPOSE_LABELS, STATUS_LABELS
 from portal.booking.models import Booking
-from portal.booking.service import CODE_ALPHABET, CODE_LENGTH, LOCAL, hash_code, normalise_code
+from portal.booking.opening_hours import LOCAL
+from portal.booking.service import CODE_ALPHABET, CODE_LENGTH, hash_code, normalise_code
 from portal.db import db
 from portal.intake.models import IntakeItem
 from portal.people import Person
+from portal.roles import Role
 from portal.search import MAX_HITS, Hit, Query, matches_name, person_ids
-from portal.staff.models import Role, StaffUser
+from portal.staff.models import StaffUser
 
 ROLES = frozenset({Role.RECEPTION, Role.OUTREACH})
 

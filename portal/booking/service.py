@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, cast
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -17,15 +16,25 @@ from portal.booking.models import (
     BookingEvent,
     BookingStatus,
     CalendarSettings,
-    ClosedDay,
     Purpose,
-    default_settings,
 )
-from portal.clock import LOCAL_TZ
+from portal.booking.opening_hours import (
+    LOCAL,
+    BookingError,
+    day_bounds,
+    free_places,
+    free_slots,
+    get_settings,
+    is_open_day,
+    list_closed_days,
+    remember_in_transaction,
+    slot_starts,
+    taken_between,
+    this_transaction,
+)
 from portal.db import db, utcnow
-from portal.workdays import add_working_days, is_working_day
+from portal.workdays import add_working_days
 
-LOCAL = LOCAL_TZ
 # No 0/O, 1/I/L: the code is read off paper and typed by hand.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 10
@@ -33,90 +42,6 @@ CODE_LENGTH = 10
 HORIZON_DAYS = 90
 # book_earliest reads the taken places this many days at a time.
 LOOKUP_DAYS = 7
-
-
-class BookingError(ValueError):
-    """A booking cannot be made or changed as asked."""
-
-
-_SETTINGS = "booking.settings"
-
-
-def _this_transaction(key: str) -> Any:
-    """What the current transaction remembered under `key`, or None: nothing yet, or another transaction's.
-
-    Kept in the session's info, tagged with the transaction that made it, so a commit or rollback forgets it
-    without a hook (the tag holds that transaction object, so a later one can never be mistaken for it)."""
-    transaction = db.session().get_transaction()
-    held = db.session.info.get(key)
-    if transaction is None or held is None or held[0] is not transaction:
-        return None
-    return held[1]
-
-
-def _remember(key: str, value: object) -> None:
-    """Remember `value` for the rest of the current transaction (call it after a query has begun one)."""
-    db.session.info[key] = (db.session().get_transaction(), value)
-
-
-def get_settings() -> CalendarSettings:
-    """The calendar settings row, or the demo defaults (unsaved) while an administrator has not set any.
-
-    Kept for the rest of the transaction: the pipeline books hundreds of times in one, and without a saved row
-    every call asked the database again."""
-    cached = _this_transaction(_SETTINGS)
-    if cached is not None:
-        return cast(CalendarSettings, cached)
-    settings = db.session.get(CalendarSettings, 1) or default_settings()
-    _remember(_SETTINGS, settings)
-    return settings
-
-
-def list_closed_days(start: date, end: date) -> set[date]:
-    """Days closed by hand between start and end inclusive."""
-    return set(db.session.scalars(select(ClosedDay.day).where(ClosedDay.day >= start, ClosedDay.day <= end)))
-
-
-def is_open_day(day: date, closed: Collection[date] = ()) -> bool:
-    """True when the reception is open that day: a working day not closed by hand."""
-    return is_working_day(day) and day not in closed
-
-
-def slot_starts(day: date, settings: CalendarSettings) -> list[datetime]:
-    """Every slot start of a day within opening hours (UTC), ignoring closed days."""
-    starts: list[datetime] = []
-    step = timedelta(minutes=settings.slot_minutes)
-    for opens, closes in settings.periods(day.weekday()):
-        current = datetime.combine(day, opens, tzinfo=LOCAL)
-        end = datetime.combine(day, closes, tzinfo=LOCAL)
-        while current + step <= end:
-            starts.append(current.astimezone(UTC))
-            current += step
-    return starts
-
-
-def free_places(starts_at: datetime, settings: CalendarSettings, taken: Collection[tuple[datetime, int]]) -> list[int]:
-    """The places (1..places_per_slot) of a slot not in `taken` ((starts_at, place) pairs)."""
-    return [place for place in range(1, settings.places_per_slot + 1) if (starts_at, place) not in taken]
-
-
-def free_slots(day: date, settings: CalendarSettings, taken: Collection[tuple[datetime, int]],
-               closed: Collection[date] = ()) -> list[datetime]:
-    """Slot starts (UTC) of a local day with at least one free place; none on weekends, holidays, closed days."""
-    if not is_open_day(day, closed):
-        return []
-    return [start for start in slot_starts(day, settings) if free_places(start, settings, taken)]
-
-
-def _taken_between(start: datetime, end: datetime) -> set[tuple[datetime, int]]:
-    rows = db.session.execute(select(Booking.starts_at, Booking.place).where(
-        Booking.status == BookingStatus.BOOKED, Booking.starts_at >= start, Booking.starts_at < end))
-    return {(row.starts_at, row.place) for row in rows}
-
-
-def _day_bounds(day: date) -> tuple[datetime, datetime]:
-    start = datetime.combine(day, time(0), tzinfo=LOCAL)
-    return start.astimezone(UTC), (start + timedelta(days=1)).astimezone(UTC)
 
 
 def new_code() -> str:
@@ -210,7 +135,7 @@ def book_earliest(*, purpose: str, intake_item_id: int | None, deadline: date | 
             # The places taken, a week at a time: when the next weeks are full (a landlord's yearly file), one
             # query per day was most of the pipeline's time.
             fetched_until = min(day + timedelta(days=LOOKUP_DAYS), days[-1] + timedelta(days=1))
-            taken = _taken_between(_day_bounds(day)[0], _day_bounds(fetched_until)[0])
+            taken = taken_between(day_bounds(day)[0], day_bounds(fetched_until)[0])
         for starts_at in free_slots(day, settings, taken, closed):
             for place in free_places(starts_at, settings, taken):
                 result = _try_place(starts_at, place, purpose=purpose, intake_item_id=intake_item_id,
@@ -230,14 +155,14 @@ def _full_until(first: date) -> date:
     full when book_earliest last looked, and within one transaction the pipeline only adds bookings. Without
     this, every notice of a large file walked the same full weeks again (once per notice, quadratic).
     A place another transaction frees meanwhile is found by the next transaction."""
-    hint = _this_transaction(_FULL_UNTIL)
+    hint = this_transaction(_FULL_UNTIL)
     if hint is not None and hint[0] == first:
         return max(first, hint[1])
     return first
 
 
 def _remember_full_until(first: date, day: date) -> None:
-    _remember(_FULL_UNTIL, (first, day))
+    remember_in_transaction(_FULL_UNTIL, (first, day))
 
 
 def book_at(starts_at: datetime, *, purpose: str, intake_item_id: int | None, priority: int = 0,
@@ -249,7 +174,7 @@ def book_at(starts_at: datetime, *, purpose: str, intake_item_id: int | None, pr
     if starts_at not in slot_starts(local_day, settings) or not is_open_day(local_day, list_closed_days(
             local_day, local_day)):
         raise BookingError("tiden ligger utanför öppettiderna")
-    taken = _taken_between(*_day_bounds(local_day))
+    taken = taken_between(*day_bounds(local_day))
     for place in free_places(starts_at, settings, taken):
         result = _try_place(starts_at, place, purpose=purpose, intake_item_id=intake_item_id, priority=priority,
                             settings=settings)
@@ -259,6 +184,11 @@ def book_at(starts_at: datetime, *, purpose: str, intake_item_id: int | None, pr
             db.session.commit()
             return result
     raise BookingError("tiden är fullbokad")
+
+
+def get_booking(booking_id: int) -> Booking | None:
+    """The booking with this id, if any."""
+    return db.session.get(Booking, booking_id)
 
 
 def get_booking_by_code(code: str, *, now: datetime | None = None) -> Booking | None:
@@ -327,36 +257,11 @@ def mark_no_show(booking_id: int, *, actor: str, now: datetime | None = None) ->
 
 def list_bookings(day: date) -> list[Booking]:
     """Every booking of a local day, in time and place order."""
-    start, end = _day_bounds(day)
+    start, end = day_bounds(day)
     # Place 0 is a code without a time (open_code): it belongs to no day.
     return list(db.session.scalars(select(Booking).where(Booking.starts_at >= start, Booking.starts_at < end,
                                                          Booking.place > 0)
                                    .order_by(Booking.starts_at, Booking.place)))
-
-
-def offered_times(*, now: datetime | None = None, days: int = 10, exclude: int | None = None
-                  ) -> list[tuple[date, list[datetime]]]:
-    """Free slot starts for someone choosing a new time: the next `days` open days, from tomorrow.
-
-    No lead time here: the person chooses, so the letter's travel time does not matter.
-    """
-    settings = get_settings()
-    today = (now or utcnow()).astimezone(LOCAL).date()
-    first = today + timedelta(days=1)
-    last = first + timedelta(days=days * 3)
-    closed = list_closed_days(first, last)
-    taken = set(_taken_between(_day_bounds(first)[0], _day_bounds(last)[1]))
-    if exclude is not None:
-        own = db.session.get(Booking, exclude)
-        if own is not None and own.status == BookingStatus.BOOKED:
-            taken.discard((own.starts_at, own.place))
-    offered: list[tuple[date, list[datetime]]] = []
-    day = first
-    while day <= last and len(offered) < days:
-        if is_open_day(day, closed):
-            offered.append((day, free_slots(day, settings, taken, closed)))
-        day += timedelta(days=1)
-    return [(day, starts) for day, starts in offered if starts]
 
 
 def move_booking(booking_id: int, starts_at: datetime, *, actor: str) -> Booking:
@@ -376,7 +281,7 @@ def move_booking(booking_id: int, starts_at: datetime, *, actor: str) -> Booking
     if (starts_at <= utcnow() or starts_at not in slot_starts(local_day, settings)
             or not is_open_day(local_day, list_closed_days(local_day, local_day))):
         raise BookingError("tiden ligger utanför öppettiderna")
-    taken = _taken_between(*_day_bounds(local_day))
+    taken = taken_between(*day_bounds(local_day))
     for place in free_places(starts_at, settings, taken):
         try:
             with db.session.begin_nested():
@@ -411,62 +316,6 @@ def booking_ics(booking: Booking, *, summary: str, location: str, uid_domain: st
     calendar.add_component(event)
     data: bytes = calendar.to_ical()
     return data
-
-
-def parse_hours(text_value: str) -> list[list[str]]:
-    """Opening periods typed as `09:00-12:00, 13:00-15:00` (empty: closed); BookingError with the reason."""
-    periods: list[list[str]] = []
-    for part in filter(None, (p.strip() for p in text_value.replace("–", "-").split(","))):
-        try:
-            start_text, end_text = (s.strip() for s in part.split("-"))
-            start, end = (datetime.strptime(t.replace(".", ":"), "%H:%M").time()  # noqa: DTZ007 - a clock time
-                          for t in (start_text, end_text))
-        except ValueError as error:
-            raise BookingError(f"”{part}” är inte en tid som 09:00-12:00") from error
-        if start >= end:
-            raise BookingError(f"”{part}”: sluttiden måste vara efter starttiden")
-        if periods and time.fromisoformat(periods[-1][1]) > start:
-            raise BookingError(f"”{part}” överlappar tiden före")
-        periods.append([start.strftime("%H:%M"), end.strftime("%H:%M")])
-    return periods
-
-
-def format_hours(periods: list[list[str]]) -> str:
-    """Opening periods as staff type them."""
-    return ", ".join(f"{start}-{end}" for start, end in periods)
-
-
-def save_settings(*, hours: dict[str, list[list[str]]], slot_minutes: int, places_per_slot: int,
-                  lead_working_days: int, actor: str) -> CalendarSettings:
-    """Store the calendar rules (commit, audit). Existing bookings keep their times."""
-    settings = db.session.get(CalendarSettings, 1)
-    if settings is None:
-        settings = default_settings()
-        db.session.add(settings)
-    settings.hours = hours
-    settings.slot_minutes = slot_minutes
-    settings.places_per_slot = places_per_slot
-    settings.lead_working_days = lead_working_days
-    audit.record("booking.settings", object_type="booking_settings", object_id=1, detail=actor)
-    db.session.commit()
-    return settings
-
-
-def close_day(day: date, *, reason: str, actor: str) -> None:
-    """Close the reception on a day by hand (commit, audit); closing twice changes nothing."""
-    if db.session.get(ClosedDay, day) is None:
-        db.session.add(ClosedDay(day=day, reason=reason))
-        audit.record("booking.close_day", object_type="booking_closed_day", detail=f"{day.isoformat()} {actor}")
-        db.session.commit()
-
-
-def reopen_day(day: date, *, actor: str) -> None:
-    """Open a day that was closed by hand (commit, audit)."""
-    closed = db.session.get(ClosedDay, day)
-    if closed is not None:
-        db.session.delete(closed)
-        audit.record("booking.reopen_day", object_type="booking_closed_day", detail=f"{day.isoformat()} {actor}")
-        db.session.commit()
 
 
 def bookings_for_item(intake_item_id: int) -> list[Booking]:

@@ -9,17 +9,15 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import format_date, format_time
 from werkzeug.wrappers import Response
 
-from portal import audit
-from portal.booking import first_visit, service
+from portal import audit, clock
+from portal.booking import first_visit, opening_hours, service
+from portal.booking.first_appointment import book_first_appointment
 from portal.booking.forms import WEEKDAY_FIELDS, ClosedDayForm, SettingsForm, StaffBookForm, StaffStatusForm
 from portal.booking.labels import PURPOSE_LABELS, STATUS_LABELS
-from portal.booking.models import Booking, ClosedDay, Purpose
-from portal.booking.notify import send_booking_confirmation
-from portal.db import db
 from portal.intake import service as intake_service
 from portal.intake.forms import LANGUAGE_NAMES
+from portal.roles import Role
 from portal.security import staff_required
-from portal.staff.models import Role
 from portal.staff.service import get_staff
 
 bp = Blueprint("staff_booking", __name__, url_prefix="/staff/mottagning", template_folder="templates")
@@ -35,7 +33,7 @@ def _day_arg() -> date:
     try:
         return date.fromisoformat(request.args.get("dag", ""))
     except ValueError:
-        return service.utcnow().astimezone(service.LOCAL).date()
+        return clock.local_today()
 
 
 @bp.route("/")
@@ -49,13 +47,13 @@ def day_page() -> str:
         audit.record_list_read("booking.day_view", object_type="booking_day", object_id=day.isoformat(),
                                person_ids={item.person_id for item in items.values()
                                            if item is not None and item.person_id is not None})
-    closed = db.session.get(ClosedDay, day)
+    closed = opening_hours.closed_day(day)
     return render_template("booking/staff_day.html", day=day, bookings=bookings, items=items,
                            day_label=format_date(day, "full"), prev_day=day - timedelta(days=1),
                            next_day=day + timedelta(days=1), status_labels=STATUS_LABELS,
                            purpose_labels=PURPOSE_LABELS, form=StaffStatusForm(), closed=closed,
                            language_names=LANGUAGE_NAMES,
-                           open_day=service.is_open_day(day, {closed.day} if closed else set()),
+                           open_day=opening_hours.is_open_day(day, {closed.day} if closed else set()),
                            time_of=lambda b: format_time(b.starts_at, "HH:mm"))
 
 
@@ -67,16 +65,16 @@ def change_status(booking_id: int) -> Response:
     action = ACTIONS.get(request.form.get("action", ""))
     if not form.validate_on_submit() or action is None:
         abort(400)
-    booking = db.session.get(Booking, booking_id)
+    booking = service.get_booking(booking_id)
     if booking is None:
         abort(404)
     try:
         action(booking_id, actor=_actor())
-    except service.BookingError as error:
+    except opening_hours.BookingError as error:
         flash(f"Det gick inte: {error}.", "error")
     else:
         flash("Bokningen är uppdaterad.", "success")
-    return redirect(url_for(".day_page", dag=booking.starts_at.astimezone(service.LOCAL).date().isoformat()))
+    return redirect(url_for(".day_page", dag=booking.starts_at.astimezone(opening_hours.LOCAL).date().isoformat()))
 
 
 @bp.route("/boka/<int:item_id>", methods=["GET", "POST"])
@@ -88,39 +86,22 @@ def book_for_item(item_id: int) -> Response | str | tuple[str, int]:
         abort(404)
     form = StaffBookForm()
     booked = first_visit.current(item.id)
-    if booked is not None and form.validate_on_submit():
-        # A first time the person chose online is moved, not booked anew: the same code keeps working and the
-        # person sees the new time on their own page.
+    if form.validate_on_submit():
         try:
-            moved = service.move_booking(booked.booking_id, datetime.fromisoformat(form.starts_at.data or ""),
-                                         actor=_actor())
-        except (ValueError, service.BookingError) as error:
-            form.starts_at.errors = [f"Tiden gick inte att flytta: {error}. Välj en annan."]
+            done = book_first_appointment(item_id, datetime.fromisoformat(form.starts_at.data or ""), actor=_actor())
+        except (ValueError, opening_hours.BookingError) as error:
+            verb = "flytta" if booked is not None else "boka"
+            form.starts_at.errors = [f"Tiden gick inte att {verb}: {error}. Välj en annan."]
         else:
-            intake_service.add_event(item, _actor(), "booking",
-                                     f"Nybesök flyttat till {moved.starts_at.astimezone(service.LOCAL):%Y-%m-%d %H:%M}")
-            db.session.commit()
-            flash("Nybesöket är flyttat. Personen ser den nya tiden när hen loggar in; berätta den också.",
-                  "success")
-            return redirect(url_for("staff_intake.item_page", item_id=item.id))
-    elif form.validate_on_submit():
-        try:
-            booking, code = service.book_at(datetime.fromisoformat(form.starts_at.data or ""),
-                                             purpose=Purpose.FIRST_APPOINTMENT, intake_item_id=item.id,
-                                             actor=_actor())
-        except (ValueError, service.BookingError) as error:
-            form.starts_at.errors = [f"Tiden gick inte att boka: {error}. Välj en annan."]
-        else:
-            mailed = send_booking_confirmation(item, booking, code)
-            intake_service.add_event(item, _actor(), "booking",
-                                     f"Nybesök bokat {booking.starts_at.astimezone(service.LOCAL):%Y-%m-%d %H:%M}"
-                                     + (", bekräftelse skickad med e-post" if mailed else ""))
-            db.session.commit()
-            flash("Nybesöket är bokat. " + ("En bekräftelse har skickats med e-post." if mailed else
-                  "Ingen bekräftelse med e-post: berätta tiden för personen."), "success")
-            return redirect(url_for("staff_intake.item_page", item_id=item.id))
+            if done.moved:
+                flash("Nybesöket är flyttat. Personen ser den nya tiden när hen loggar in; berätta den också.",
+                      "success")
+            else:
+                flash("Nybesöket är bokat. " + ("En bekräftelse har skickats med e-post." if done.mailed else
+                      "Ingen bekräftelse med e-post: berätta tiden för personen."), "success")
+            return redirect(url_for("staff_intake.item_page", item_id=item_id))
     times = [(format_date(day, "full"), [(s.isoformat(), format_time(s, "HH:mm")) for s in starts])
-             for day, starts in service.offered_times(days=10)]
+             for day, starts in opening_hours.offered_times(days=10)]
     status = 400 if form.errors else 200
     return render_template("booking/staff_book.html", item=item, form=form, times=times, booked=booked), status
 
@@ -129,9 +110,9 @@ def book_for_item(item_id: int) -> Response | str | tuple[str, int]:
 @staff_required(Role.ADMIN)
 def settings_page() -> Response | str | tuple[str, int]:
     """Opening hours, slot length, places per slot, lead time, and days closed by hand."""
-    current = service.get_settings()
+    current = opening_hours.get_settings()
     form = SettingsForm(data={
-        **{name: service.format_hours([list(p) for p in (current.hours or {}).get(str(i), [])])
+        **{name: opening_hours.format_hours([list(p) for p in (current.hours or {}).get(str(i), [])])
            for i, name in enumerate(WEEKDAY_FIELDS)},
         "slot_minutes": current.slot_minutes, "places_per_slot": current.places_per_slot,
         "lead_working_days": current.lead_working_days}) if request.method == "GET" else SettingsForm()
@@ -140,18 +121,17 @@ def settings_page() -> Response | str | tuple[str, int]:
         for index, name in enumerate(WEEKDAY_FIELDS):
             field = getattr(form, name)
             try:
-                hours[str(index)] = service.parse_hours(field.data or "")
-            except service.BookingError as error:
+                hours[str(index)] = opening_hours.parse_hours(field.data or "")
+            except opening_hours.BookingError as error:
                 field.errors = [f"{error}."]
         if not form.errors:
-            service.save_settings(hours=hours, slot_minutes=form.slot_minutes.data or 30,
-                                  places_per_slot=form.places_per_slot.data or 1,
-                                  lead_working_days=form.lead_working_days.data or 0, actor=_actor())
+            opening_hours.save_settings(hours=hours, slot_minutes=form.slot_minutes.data or 30,
+                                        places_per_slot=form.places_per_slot.data or 1,
+                                        lead_working_days=form.lead_working_days.data or 0, actor=_actor())
             flash("Inställningarna är sparade. Bokade tider ligger kvar.", "success")
             return redirect(url_for(".settings_page"))
-    closed = db.session.query(ClosedDay).filter(ClosedDay.day >= service.utcnow().date()).order_by(ClosedDay.day)
     return render_template("booking/staff_settings.html", form=form, closed_form=ClosedDayForm(),
-                           closed=list(closed)), 400 if form.errors else 200
+                           closed=opening_hours.closed_days_from(clock.local_today())), 400 if form.errors else 200
 
 
 @bp.route("/installningar/stangt", methods=["POST"])
@@ -162,9 +142,9 @@ def close_day() -> Response:
     if not form.validate_on_submit() or form.day.data is None:
         flash("Skriv ett datum, till exempel 2026-12-28.", "error")
     elif request.form.get("action") == "reopen":
-        service.reopen_day(form.day.data, actor=_actor())
+        opening_hours.reopen_day(form.day.data, actor=_actor())
         flash("Dagen är öppen igen.", "success")
     else:
-        service.close_day(form.day.data, reason=form.reason.data or "", actor=_actor())
+        opening_hours.close_day(form.day.data, reason=form.reason.data or "", actor=_actor())
         flash("Dagen är stängd. Inga nya tider bokas den dagen; redan bokade tider ligger kvar.", "success")
     return redirect(url_for(".settings_page"))

@@ -14,7 +14,7 @@ from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from portal.booking import service
+from portal.booking import opening_hours, service
 from portal.booking.forms import NO_SUCH_CODE, CancelForm, CodeForm, MoveForm
 from portal.booking.models import Booking, BookingStatus
 from portal.extensions import limiter
@@ -47,7 +47,7 @@ def _booking_or_404(code: str) -> Booking:
 def _times(booking: Booking) -> list[tuple[str, list[tuple[str, str]]]]:
     """Free times grouped by day, as (day label, [(value, time label)]), in the page's language."""
     return [(format_date(day, "full"), [(start.isoformat(), format_time(start, "HH:mm")) for start in starts])
-            for day, starts in service.offered_times(exclude=booking.id)]
+            for day, starts in opening_hours.offered_times(exclude=booking.id)]
 
 
 def _page(booking: Booking, form: MoveForm, cancel_form: CancelForm, code: str) -> str:
@@ -83,7 +83,7 @@ def show(code: str) -> Response | str | tuple[str, int]:
         try:
             chosen = datetime.fromisoformat(form.starts_at.data or "")
             service.move_booking(booking.id, chosen, actor="ombokning med kod")
-        except (ValueError, service.BookingError):
+        except (ValueError, opening_hours.BookingError):
             form.starts_at.errors = [_("Den tiden går inte att boka längre. Välj en annan tid.")]
             return _page(booking, form, CancelForm(), code), 409
         flash(_("Klart! Din nya tid är bokad."), "success")

@@ -13,3 +13,8 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     add_outstanding_check(outstanding_documents)
+    from portal.applications.uploads import set_store
+    from portal.documents import intake_parts, service
+
+    intake_parts.register(app)
+    set_store(app, service)  # the e-application's upload page hands files to this area

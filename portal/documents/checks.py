@@ -27,6 +27,7 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
+from portal.applications.uploads import UploadRefused
 from portal.storage import safe_name
 
 CHUNK = 256 * 1024
@@ -79,7 +80,7 @@ def too_large_message(max_bytes: int) -> Any:
               mb=max_bytes // (1024 * 1024))
 
 
-class UploadRejected(ValueError):
+class UploadRejected(UploadRefused):
     """The file cannot be accepted; `message` says why in the resident's language (a lazy string)."""
 
     def __init__(self, message: Any, reason: str) -> None:

@@ -10,8 +10,6 @@ from __future__ import annotations
 import logging
 
 from flask import current_app
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
@@ -19,6 +17,7 @@ from werkzeug.datastructures import FileStorage
 
 from portal import audit
 from portal.applications.models import OUTSTANDING, Application, ChecklistItem, ItemState, PersonRole, Status
+from portal.applications.notify import notify_resident
 from portal.db import db, utcnow
 from portal.documents.checks import UploadRejected, check_name, check_upload, download_name
 from portal.documents.models import Document, DocumentStatus
@@ -27,8 +26,6 @@ from portal.documents.reasons import STAFF_REASONS, resident_reason
 from portal.intake import service as intake
 from portal.intake.models import IntakeItem, State
 from portal.intake.service import IntakeError
-from portal.mail import MailError, mail_configured, send_mail
-from portal.people import Person
 from portal.staff.models import StaffUser
 from portal.storage import StorageError, store_file
 
@@ -260,33 +257,3 @@ def _reopen(application: Application) -> None:
     # Something is missing again; the decision clock itself keeps its first complete day (intake rules).
     if application.status == Status.DOCUMENTS_COMPLETE:
         application.status = Status.SUBMITTED
-
-
-def notify_resident(application: Application) -> bool:
-    """E-mail the resident that there is something new, in their language, if they gave an address.
-
-    The message names nothing about the case (the mailbox may be shared or read by others): only that there
-    is something new and where to log in. A failed delivery is logged, never fatal: the status page has it all.
-    """
-    person = db.session.get(Person, application.person_id)
-    address = application.email or (person.email if person else None)
-    if not address or not mail_configured():
-        return False
-    languages = current_app.config["LANGUAGES"]
-    language = next((code for code in (application.language, person.language if person else None)
-                     if code in languages), languages[0])
-    url = f"{current_app.config['BASE_URL']}/{language}/"
-    with force_locale(language):
-        subject = _("Du har fått ett nytt meddelande")
-        body = "\n\n".join([
-            _("Hej!"),
-            _("Det finns något nytt för dig i kommunens e-tjänst. Logga in för att läsa det: %(url)s",
-              url=url),
-            _("Svara inte på det här meddelandet. Vi skriver aldrig något om ditt ärende i e-post."),
-        ])
-    try:
-        send_mail(to=address, subject=subject, body=body)
-    except MailError as error:
-        log.warning("notice e-mail for application %s not delivered: %s", application.id, error)
-        return False
-    return True

@@ -9,16 +9,16 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, send_file, session, url_for
 from werkzeug.wrappers import Response
 
-from portal.applications.models import Application
-from portal.db import db
+from portal.applications.service import intake_item_of
 from portal.documents import service
 from portal.documents.forms import ExtraDocumentForm
 from portal.documents.models import Document
 from portal.documents.panel import new_copy_form
 from portal.i18n import add_lang, pull_lang
 from portal.intake.service import IntakeError
+from portal.roles import Role
 from portal.security import resident_required, staff_required
-from portal.staff.models import Role, StaffUser
+from portal.staff.models import StaffUser
 from portal.staff.service import get_staff
 from portal.storage import get_storage
 
@@ -76,10 +76,10 @@ def _staff() -> StaffUser:
 
 
 def _back(document: Document | None = None, application_id: int | None = None) -> Response:
-    application = document.checklist_item.application if document else db.session.get(Application, application_id)
-    if application is None or application.intake_item_id is None:
+    item_id = intake_item_of(document.checklist_item.application_id if document else application_id)
+    if item_id is None:
         abort(404)
-    return redirect(url_for("staff_intake.item_page", item_id=application.intake_item_id) + "#handlingar")
+    return redirect(url_for("staff_intake.item_page", item_id=item_id) + "#handlingar")
 
 
 @bp.route("/staff/dokument/<int:document_id>/godkann", methods=["POST"])

@@ -7,9 +7,10 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register the intake pages, their staff-home links, the hand-off command, job and demo data."""
-    from portal.intake import cli, demo, jobs  # noqa: F401  (jobs and demo register themselves on import)
-    from portal.intake.views import bp
-    from portal.staff.models import Role
+    # jobs and demo register themselves on import; views and meeting_views add their routes to the blueprint.
+    from portal.intake import cli, demo, jobs, meeting_views, views  # noqa: F401
+    from portal.intake.pages import bp
+    from portal.roles import Role
     from portal.staff.views import HOME_LINKS, add_home_link
 
     app.register_blueprint(bp)

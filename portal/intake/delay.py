@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from portal import audit
 from portal.bidi import ltr_text, own_text
 from portal.db import db, utcnow
+from portal.i18n import person_language, source_language
 from portal.intake import deadlines
 from portal.intake.models import DelayNotice, IntakeItem, Source, Urgency
 from portal.intake.service import (
@@ -48,13 +49,10 @@ REASON_LABELS = {
 }
 
 
-def notice_language(item: IntakeItem) -> str:
-    """The resident's language if the portal supports it, otherwise Swedish."""
-    languages = current_app.config["LANGUAGES"]
-    for candidate in ((item.person.language if item.person else None), item.language):
-        if candidate in languages:
-            return str(candidate)
-    return str(languages[0])
+def item_language(item: IntakeItem) -> str:
+    """The language to write to the item's resident in (portal.i18n.person_language): the person's own, else
+    the one the intake recorded, else Swedish."""
+    return person_language(item.person.language if item.person else None, item.language)
 
 
 def render_notice(*, language: str, expected_on: date, reason_code: str) -> tuple[str, str]:
@@ -127,7 +125,7 @@ def send_delay_notice(item_id: int, *, staff: StaffUser, version: int | None, ex
         raise IntakeError("Ärendet finns inte.")
     if version is not None and item.version != version:
         raise StaleItem()
-    language = notice_language(item)
+    language = item_language(item)
     subject, body = render_notice(language=language, expected_on=expected_on, reason_code=reason_code)
     address = (item.person.email if item.person else None) or item.contact_email
     notice = DelayNotice(item_id=item.id, language=language, expected_on=expected_on, reason=reason_code,
@@ -159,7 +157,7 @@ def notice_pdf(notice: DelayNotice) -> bytes:
     from portal.i18n import direction
     from portal.pdf import render_pdf
 
-    source = str(current_app.config["LANGUAGES"][0])
+    source = source_language()
     sections = [(notice.language, direction(notice.language), notice.subject, notice.body)]
     if notice.language != source:
         subject, body = render_notice(language=source, expected_on=notice.expected_on, reason_code=notice.reason)

@@ -22,10 +22,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from portal import audit
-from portal.applications.handoff import application_section
-from portal.booking.service import bookings_for_item
 from portal.db import db, utcnow
 from portal.intake.models import Handoff, HandoffStatus, IntakeItem, State
+from portal.intake.panels import handoff_parts
 from portal.intake.service import (
     IntakeError,
     StaleItem,
@@ -49,19 +48,13 @@ def _iso(value: Any) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def _booking(item_id: int) -> dict[str, Any] | None:
-    """The item's current reception time (the latest booking still booked or attended), if any."""
-    for booking in bookings_for_item(item_id):
-        if booking.status in ("booked", "attended"):
-            return {"starts_at": _iso(booking.starts_at), "purpose": str(booking.purpose),
-                    "status": str(booking.status)}
-    return None
-
-
 def build_document(item: IntakeItem, handoff: Handoff) -> dict[str, Any]:
     """The JSON document for one item (FORMATS.md §5); protected identities never carry an address."""
     person = item.person
     result = deadlines_for(item)
+    protected = bool(person and person.is_protected)
+    # The areas built on the queue fill their slots (portal.intake.panels): the application, the booking.
+    parts = handoff_parts(item, protected=protected)
     caseworker = db.session.get(StaffUser, item.assigned_to_id) if item.assigned_to_id else None
     return {
         "format": FORMAT,
@@ -75,7 +68,7 @@ def build_document(item: IntakeItem, handoff: Handoff) -> dict[str, Any]:
             "phone": (person.phone if person else None) or item.contact_phone,
             "language": (person.language if person else None) or item.language,
             "interpreter_needed": item.interpreter_needed,
-            "protected_identity": bool(person and person.is_protected),
+            "protected_identity": protected,
         },
         "source": {
             "kind": item.source,
@@ -83,7 +76,7 @@ def build_document(item: IntakeItem, handoff: Handoff) -> dict[str, Any]:
             "received_at": _iso(item.received_at),
             "summary": item.summary,
             "urgency": item.urgency,
-            "application": application_section(item.id, protected=bool(person and person.is_protected)),
+            "application": parts.get("application"),
             "notice": {"legal_deadline": _iso(item.legal_deadline)} if item.legal_deadline else None,
         },
         "deadlines": {
@@ -91,7 +84,7 @@ def build_document(item: IntakeItem, handoff: Handoff) -> dict[str, Any]:
             "legal": _iso(result.legal_on), "documents_complete_on": _iso(item.documents_complete_on),
         },
         "assigned_to": {"name": caseworker.name, "email": caseworker.email} if caseworker else None,
-        "booking": _booking(item.id),
+        "booking": parts.get("booking"),
         "history": [{"at": _iso(e.at), "actor": e.actor_label, "kind": e.kind, "detail": e.detail}
                     for e in item.events],
     }

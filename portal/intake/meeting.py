@@ -22,7 +22,8 @@ from portal.intake.service import (
     set_state,
     staff_label,
 )
-from portal.staff.models import Role, StaffUser
+from portal.roles import Role
+from portal.staff.models import StaffUser
 
 # The board shows the 50 most urgent; as they are assigned the next ones come up (a meeting handles ~20-50).
 BOARD_LIMIT = 50

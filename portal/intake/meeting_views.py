@@ -7,10 +7,10 @@ from werkzeug.wrappers import Response
 
 from portal.intake import handoff, meeting, service
 from portal.intake.meeting import Assignment
+from portal.intake.pages import bp, current_staff, labels
 from portal.intake.service import IntakeError
-from portal.intake.views import bp, current_staff, labels
+from portal.roles import Role
 from portal.security import staff_required
-from portal.staff.models import Role
 
 
 @bp.route("/mote", methods=["GET"])

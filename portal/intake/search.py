@@ -12,8 +12,9 @@ from portal.clock import LOCAL_TZ
 from portal.db import db
 from portal.intake.labels import SOURCE_LABELS, STATE_LABELS
 from portal.intake.models import IntakeItem
+from portal.roles import Role
 from portal.search import MAX_HITS, Hit, Query, ids_matching, name_conditions, person_ids
-from portal.staff.models import Role, StaffUser
+from portal.staff.models import StaffUser
 
 ROLES = frozenset({Role.RECEPTION, Role.CASEWORKER})
 

@@ -2,37 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
-from portal.applications import messages
-from portal.applications.models import Author
-from portal.applications.staff_views import StaffMessageForm
-from portal.booking.service import bookings_for_item, next_bookings
-from portal.clock import LOCAL_TZ
-from portal.documents.panel import review_panel
-from portal.intake import deadlines, delay, handoff, queue, service
-from portal.intake import labels as labels_module
+from portal.intake import claims, deadlines, delay, handoff, panels, queue, service
 from portal.intake.forms import LANGUAGE_NAMES, CloseForm, ContactForm, DelayForm, VersionForm
 from portal.intake.models import IntakeItem, Source, State, Urgency
+from portal.intake.pages import RECEPTION, bp, current_staff, labels
 from portal.intake.service import IntakeError
+from portal.roles import Role
 from portal.security import current_role, staff_required
-from portal.staff.models import Role, StaffUser
-from portal.staff.service import get_staff
-
-bp = Blueprint("staff_intake", __name__, url_prefix="/staff/intake", template_folder="templates")
-
-RECEPTION = Role.RECEPTION  # a coordinator may do everything reception may
-
-
-def current_staff() -> StaffUser:
-    """The logged-in staff member (the decorator has checked the session)."""
-    user = get_staff(int(session["staff_id"]))
-    if user is None:
-        abort(403)
-    return user
 
 
 def _enum(enum: type, value: str | None) -> object | None:
@@ -65,28 +44,12 @@ def queue_page() -> str:
     today = service.local_today()
     page = queue.list_queue(filters, today=today, cursor=queue.Cursor.decode(request.args.get("after")))
     names = service.staff_names({item.claimed_by_id for item in page.items})
-    booked = {item_id: at.astimezone(LOCAL_TZ) for item_id, at in
-              next_bookings([item.id for item in page.items]).items()}
-    html = render_template("intake/queue.html", page=page, kept=kept, today=today, names=names, booked=booked,
-                           first_page=not request.args.get("after"),
-                           unread=messages.items_with_unread_from_residents(), **labels())
+    html = render_template("intake/queue.html", page=page, kept=kept, today=today, names=names,
+                           first_page=not request.args.get("after"), columns=panels.queue_columns(page.items),
+                           notices=panels.queue_notices(), **labels())
     # Rendered first (the commit would expire every row), logged before anything is sent.
     service.record_list_view(page.items, "intake.queue_view")
     return html
-
-
-def _urgent(item: IntakeItem, today: date) -> bool:
-    return deadlines.is_urgent(legal_deadline=item.legal_deadline, state=item.state, today=today,
-                               urgent_days=current_app.config.get("OUTREACH_URGENT_WORKING_DAYS", 5))
-
-
-def labels() -> dict[str, object]:
-    """The Swedish labels every intake template uses."""
-    return {"state_labels": labels_module.STATE_LABELS, "source_labels": labels_module.SOURCE_LABELS,
-            "urgency_labels": labels_module.URGENCY_LABELS, "deadline_labels": deadlines.DEADLINE_LABELS,
-            "deadline_state": deadlines.state_on, "no_deadline": deadlines.NO_DEADLINE, "urgent": _urgent,
-            "time_left": deadlines.time_left,
-            "language_names": LANGUAGE_NAMES, "event_labels": labels_module.EVENT_LABELS}
 
 
 @bp.route("/ny", methods=["GET", "POST"])
@@ -116,18 +79,11 @@ def register() -> Response | str | tuple[str, int]:
 
 
 def _visible_item(item_id: int) -> IntakeItem:
-    """The item if this staff member may see it: reception sees all, a caseworker only their own (404 else)."""
-    item = service.open_item_for_staff(item_id) if _may_see(item_id) else None
+    """The item if this staff member may see it (404 else: a caseworker is not told others' items exist)."""
+    item = service.open_item_for_staff(item_id, role=current_role(), staff_id=int(session["staff_id"]))
     if item is None:
         abort(404)
     return item
-
-
-def _may_see(item_id: int) -> bool:
-    if current_role() != Role.CASEWORKER:
-        return True
-    item = service.get_item(item_id)
-    return item is not None and item.assigned_to_id == int(session["staff_id"])
 
 
 @bp.route("/<int:item_id>")
@@ -136,18 +92,14 @@ def item_page(item_id: int) -> str:
     """One item: the person, deadlines, actions and full history (the read is audit-logged)."""
     item = _visible_item(item_id)
     today = service.local_today()
-    delay_form = DelayForm(version=item.version)
-    review = review_panel(item, staff_id=int(session["staff_id"]))
-    thread, unread = (messages.open_thread(review.application.id, reader=Author.STAFF) if review else ([], set()))
+    viewer = panels.Viewer(staff_id=int(session["staff_id"]), is_reception=current_role() != Role.CASEWORKER)
     return render_template(
         "intake/item.html", item=item, today=today, result=service.deadlines_for(item),
-        names=service.staff_names({item.claimed_by_id, item.assigned_to_id} | {m.staff_id for m in thread}),
+        names=service.staff_names({item.claimed_by_id, item.assigned_to_id}),
         version_form=VersionForm(version=item.version), close_form=CloseForm(version=item.version),
-        delay_form=delay_form, needs_delay=delay.needs_delay_notice(item, today=today),
-        notices=delay.list_notices(item.id), handoff=handoff.get_handoff(item.id),
-        bookings=bookings_for_item(item.id), local_tz=LOCAL_TZ,
-        me=int(session["staff_id"]), is_reception=current_role() != Role.CASEWORKER,
-        review=review, thread=thread, unread=unread, message_form=StaffMessageForm(), **labels())
+        delay_form=DelayForm(version=item.version), needs_delay=delay.needs_delay_notice(item, today=today),
+        notices=delay.list_notices(item.id), handoff=handoff.get_handoff(item.id), me=viewer.staff_id,
+        is_reception=viewer.is_reception, panels=panels.item_panels(item, viewer), **labels())
 
 
 def _back(item_id: int) -> Response:
@@ -168,7 +120,7 @@ def claim(item_id: int) -> Response:
     if service.get_item(item_id) is None:
         abort(404)
     try:
-        service.claim_item(item_id, staff=current_staff())
+        claims.claim_item(item_id, staff=current_staff())
     except IntakeError as error:
         flash(str(error), "error")
     else:
@@ -184,7 +136,7 @@ def release(item_id: int) -> Response:
         abort(404)
     force = current_role() == Role.COORDINATOR
     try:
-        service.release_item(item_id, staff=current_staff(), version=_version(), force=force)
+        claims.release_item(item_id, staff=current_staff(), version=_version(), force=force)
     except IntakeError as error:
         flash(str(error), "error")
     else:
@@ -204,9 +156,9 @@ def change_state(item_id: int) -> Response | tuple[str, int]:
         abort(404)
     reason = request.form.get("reason", "")
     try:
-        service.change_state(item_id, staff=current_staff(), version=_version(),
+        claims.change_state(item_id, staff=current_staff(), version=_version(),
                              action=request.form.get("action", ""), reason=reason)
-    except service.NeedsConfirmation as needed:
+    except claims.NeedsConfirmation as needed:
         return render_template("intake/confirm_complete.html", item=item, missing=needed.items, reason=reason,
                                asked=bool(request.form.get("confirm"))), 409
     except IntakeError as error:
@@ -227,7 +179,7 @@ def close(item_id: int) -> Response:
         flash("Välj ett skäl till att ärendet avslutas.", "error")
         return _back(item_id)
     try:
-        service.close_item(item_id, staff=current_staff(), version=form.version.data,
+        claims.close_item(item_id, staff=current_staff(), version=form.version.data,
                            reason_code=form.reason.data or "", text=form.text.data or "")
     except IntakeError as error:
         flash(str(error), "error")
@@ -274,7 +226,7 @@ def delay_notice_pdf(item_id: int, notice_id: int) -> Response:
 @staff_required(RECEPTION, Role.CASEWORKER)
 def hand_off(item_id: int) -> Response:
     """Hand the item over to the case system."""
-    if not _may_see(item_id) or service.get_item(item_id) is None:
+    if not service.may_open(item_id, role=current_role(), staff_id=int(session["staff_id"])):
         abort(404)
     try:
         result = handoff.hand_off_item(item_id, staff=current_staff(), version=_version())
@@ -286,5 +238,3 @@ def hand_off(item_id: int) -> Response:
               "success" if result.status == "delivered" else "info")
     return _back(item_id)
 
-
-from portal.intake import meeting_views  # noqa: E402,F401  (routes on the same blueprint)

@@ -105,6 +105,11 @@ def claim_batch(day: date) -> tuple[PrintBatch, list[Letter]]:
     return batch, letters
 
 
+def batch_exists(day: date) -> bool:
+    """True when the day's print batch has been made."""
+    return db.session.scalar(select(PrintBatch.id).where(PrintBatch.day == day).limit(1)) is not None
+
+
 def list_batches(limit: int = 30) -> list[PrintBatch]:
     """The latest print batches, newest first."""
     return list(db.session.scalars(select(PrintBatch).order_by(PrintBatch.day.desc()).limit(limit)))

@@ -11,8 +11,9 @@ from portal.clock import LOCAL_TZ
 from portal.db import db
 from portal.letters.labels import KIND_LABELS, STATUS_LABELS
 from portal.letters.models import Letter
+from portal.roles import Role
 from portal.search import MAX_HITS, Hit, Query, person_ids
-from portal.staff.models import Role, StaffUser
+from portal.staff.models import StaffUser
 
 ROLES = frozenset({Role.RECEPTION, Role.OUTREACH})
 

@@ -28,6 +28,35 @@ class LetterFileDamaged(LetterError):
     """A letter's stored PDF is missing, cannot be read, or does not match the sha256 stored with the letter."""
 
 
+class LetterWithheld(LetterError):
+    """The letter carries an address that is now protected: staff are not shown it (the refusal is logged)."""
+
+
+def get_letter(letter_id: int) -> Letter | None:
+    """The letter with this id, if any."""
+    return db.session.get(Letter, letter_id)
+
+
+def open_for_staff(letter_id: int) -> tuple[Letter, bytes] | None:
+    """A letter and its PDF exactly as it will be printed, for a staff preview, with the read in the access log
+    (committed); None when there is no such letter.
+
+    LetterWithheld when its address is now protected (the refused read is logged too), LetterFileDamaged when
+    its stored file is damaged (nothing was read)."""
+    from portal.protection import letter_is_withheld
+
+    letter = get_letter(letter_id)
+    if letter is None:
+        return None
+    if letter_is_withheld(letter):
+        audit.record_read("letter.read_refused", person_id=letter.person_id, object_type="letter",
+                          object_id=letter.id, detail="skyddade personuppgifter")
+        raise LetterWithheld(f"brev {letter.id} har en adress som nu är skyddad")
+    data = read_letter_pdf(letter)
+    audit.record_read("letter.read", person_id=letter.person_id, object_type="letter", object_id=letter.id)
+    return letter, data
+
+
 def count_pages(pdf: bytes) -> int:
     """The number of pages of a PDF."""
     if isinstance(pdf, RenderedPdf):

@@ -9,25 +9,26 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from werkzeug.wrappers import Response
 
-from portal import audit
-from portal.db import db, utcnow
+from portal import clock
 from portal.forms import BaseForm
 from portal.letters import print_batch
 from portal.letters.labels import KIND_LABELS, STATUS_LABELS
-from portal.letters.models import Letter, LetterStatus, PrintBatch
+from portal.letters.models import LetterStatus
 from portal.letters.service import (
     LetterError,
     LetterFileDamaged,
+    LetterWithheld,
     approve_letter,
     cancel_letter,
     check_letter_file_again,
     count_letters,
+    get_letter,
     list_letters,
-    read_letter_pdf,
+    open_for_staff,
 )
-from portal.protection import PROTECTED_ADDRESS_TEXT, letter_is_withheld
+from portal.protection import PROTECTED_ADDRESS_TEXT
+from portal.roles import Role
 from portal.security import staff_required
-from portal.staff.models import Role
 
 bp = Blueprint("staff_letters", __name__, url_prefix="/staff/brev", template_folder="templates")
 READERS = (Role.RECEPTION, Role.OUTREACH)
@@ -51,7 +52,7 @@ def list_page() -> str:
     status = _status_arg()
     return render_template("letters/list.html", letters=list_letters(status), status=status,
                            kind_labels=KIND_LABELS, status_labels=STATUS_LABELS, form=ActionForm(),
-                           batches=print_batch.list_batches(), today=utcnow().astimezone(print_batch.LOCAL).date(),
+                           batches=print_batch.list_batches(), today=clock.local_today(),
                            damaged=count_letters(LetterStatus.FILE_DAMAGED))
 
 
@@ -59,22 +60,17 @@ def list_page() -> str:
 @staff_required(*READERS)
 def preview(letter_id: int) -> Response:
     """The letter exactly as it will be printed (the read is audit-logged)."""
-    letter = db.session.get(Letter, letter_id)
-    if letter is None:
-        abort(404)
-    if letter_is_withheld(letter):
-        audit.record("letter.read_refused", person_id=letter.person_id, object_type="letter", object_id=letter.id,
-                     detail="skyddade personuppgifter")
-        db.session.commit()
-        flash(f"Brev {letter.id} visas inte: det har en adress som nu är skyddad. {PROTECTED_ADDRESS_TEXT}", "error")
-        return redirect(url_for(".list_page"))
     try:
-        data = read_letter_pdf(letter)
+        opened = open_for_staff(letter_id)
+    except LetterWithheld:
+        flash(f"Brev {letter_id} visas inte: det har en adress som nu är skyddad. {PROTECTED_ADDRESS_TEXT}", "error")
+        return redirect(url_for(".list_page"))
     except LetterFileDamaged as error:
         flash(f"Brevet går inte att visa: {error}.", "error")
         return redirect(url_for(".list_page"))
-    audit.record("letter.read", person_id=letter.person_id, object_type="letter", object_id=letter.id)
-    db.session.commit()
+    if opened is None:
+        abort(404)
+    letter, data = opened
     return Response(data, mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="brev-{letter.id}.pdf"'})
 
@@ -88,7 +84,7 @@ def change(letter_id: int, action: str) -> Response:
     handlers = {"godkann": (approve_letter, "Brevet är godkänt och går med nästa utskrift."),
                 "stoppa": (cancel_letter, "Brevet är stoppat och skrivs inte ut."),
                 "kontrollera": (check_letter_file_again, "Brevets fil är hel igen. Brevet går med nästa utskrift.")}
-    if action not in handlers or db.session.get(Letter, letter_id) is None:
+    if action not in handlers or get_letter(letter_id) is None:
         abort(404)
     handler, message = handlers[action]
     try:
@@ -127,7 +123,7 @@ def batch_file(day: str, name: str) -> Response:
         abort(404)
     if name not in (print_batch.PDF_NAME, print_batch.MANIFEST_NAME):
         abort(404)
-    if db.session.query(PrintBatch).filter(PrintBatch.day == wanted).first() is None:
+    if not print_batch.batch_exists(wanted):
         abort(404)
     _batch, letters = print_batch.claim_batch(wanted)
     if name == print_batch.PDF_NAME:

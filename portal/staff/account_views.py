@@ -8,10 +8,11 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from werkzeug.wrappers import Response
 
 from portal import audit
+from portal.roles import ROLE_LABELS, Role
 from portal.security import current_staff, staff_required
 from portal.staff import service
 from portal.staff.forms import ActionForm, RoleForm
-from portal.staff.models import ROLE_LABELS, Role, StaffUser
+from portal.staff.models import StaffUser
 
 bp = Blueprint("staff_accounts", __name__, url_prefix="/staff/konton", template_folder="templates")
 

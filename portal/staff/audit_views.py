@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
-from portal import audit
+from portal import audit, clock
 from portal.audit_review import month_report
-from portal.db import utcnow
+from portal.roles import Role
 from portal.security import staff_required
-from portal.staff.models import Role
 
 bp = Blueprint("staff_audit", __name__, url_prefix="/staff/audit", template_folder="templates")
 
@@ -17,7 +16,7 @@ bp = Blueprint("staff_audit", __name__, url_prefix="/staff/audit", template_fold
 @staff_required(Role.ADMIN)
 def review() -> str | tuple[str, int]:
     """Reads per staff member, unusual volumes and reads of protected identities in one month."""
-    month = request.args.get("month") or utcnow().strftime("%Y-%m")
+    month = request.args.get("month") or clock.local_today().strftime("%Y-%m")
     try:
         report = month_report(month)
     except ValueError:

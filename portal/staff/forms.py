@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 from portal import messages
 from portal.bounds import HIDDEN, staff_length
 from portal.forms import BaseForm
-from portal.staff.models import ROLE_LABELS
+from portal.roles import ROLE_LABELS
 
 
 class StaffLoginForm(BaseForm):

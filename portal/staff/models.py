@@ -3,41 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db import Base, UTCDateTime, utcnow
-
-
-class Role(StrEnum):
-    """What a staff member may do; a coordinator may do everything reception may."""
-
-    RECEPTION = "reception"
-    COORDINATOR = "coordinator"
-    CASEWORKER = "caseworker"
-    OUTREACH = "outreach"
-    ADMIN = "admin"
-
-
-ROLE_LABELS: dict[Role, str] = {
-    Role.RECEPTION: "mottagning",
-    Role.COORDINATOR: "samordnare",
-    Role.CASEWORKER: "handläggare",
-    Role.OUTREACH: "uppsökare",
-    Role.ADMIN: "administratör",
-}
-
-# Roles that include others: a route allowing reception also allows a coordinator.
-IMPLIED_ROLES: dict[Role, frozenset[Role]] = {
-    Role.COORDINATOR: frozenset({Role.RECEPTION}),
-}
-
-
-def grants(role: Role, allowed: frozenset[Role]) -> bool:
-    """True when a user with `role` may use something open to `allowed`."""
-    return role in allowed or bool(IMPLIED_ROLES.get(role, frozenset()) & allowed)
+from portal.roles import Role
 
 
 class StaffUser(Base):

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from flask import request, url_for
 
+from portal.roles import Role, grants
 from portal.security import current_role
-from portal.staff.models import Role, grants
 
 
 @dataclass(frozen=True)

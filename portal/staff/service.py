@@ -13,7 +13,8 @@ from sqlalchemy import delete, func, select
 
 from portal import audit
 from portal.db import db, utcnow
-from portal.staff.models import LoginThrottle, RecoveryCode, Role, StaffUser
+from portal.roles import Role
+from portal.staff.models import LoginThrottle, RecoveryCode, StaffUser
 
 _hasher = PasswordHasher()
 # Verifying against this when the account does not exist makes a wrong e-mail cost the same time
@@ -115,6 +116,19 @@ def clear_failures(user: StaffUser, address: str) -> None:
     throttle = _throttle(user, address)
     if throttle is not None:
         db.session.delete(throttle)
+
+
+def code_failed(user: StaffUser, address: str, *, max_failures: int, lock_minutes: int) -> None:
+    """A wrong second-factor code counts like a wrong password, for this account from this address (commits)."""
+    record_failure(user, address, max_failures=max_failures, lock_minutes=lock_minutes)
+    db.session.commit()
+
+
+def login_complete(user: StaffUser, address: str) -> None:
+    """The login is complete (password and, where asked, the second factor): forget this address's failures
+    (commits)."""
+    clear_failures(user, address)
+    db.session.commit()
 
 
 def authenticate(email: str, password: str, *, max_failures: int, lock_minutes: int, address: str = "",

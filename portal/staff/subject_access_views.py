@@ -11,10 +11,9 @@ import tempfile
 from flask import Blueprint, render_template, request, send_file
 from flask.typing import ResponseReturnValue
 
-from portal import subject_access
-from portal.db import utcnow
+from portal import clock, subject_access
+from portal.roles import Role
 from portal.security import staff_required
-from portal.staff.models import Role
 
 bp = Blueprint("staff_subject_access", __name__, url_prefix="/staff/registerutdrag", template_folder="templates")
 
@@ -44,4 +43,4 @@ def export_page() -> ResponseReturnValue:
     subject_access.record_export(person)
     archive.seek(0)
     return send_file(archive, mimetype="application/zip", as_attachment=True,
-                     download_name=f"registerutdrag-{person.id}-{utcnow():%Y%m%d}.zip", max_age=0)
+                     download_name=f"registerutdrag-{person.id}-{clock.local_today():%Y%m%d}.zip", max_age=0)

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TypedDict
+from typing import TypedDict, cast
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
 from portal import jobs, messages, search
 from portal.clock import LOCAL_TZ
-from portal.db import db
 from portal.extensions import limiter
+from portal.roles import Role, grants
 from portal.security import current_role, current_staff, end_session, public, safe_next, staff_required, start_session
 from portal.staff import mfa as second_factor
 from portal.staff import service
 from portal.staff.forms import CodeForm, NewPasswordForm, StaffLoginForm
-from portal.staff.models import Role, StaffUser, grants
+from portal.staff.models import StaffUser
 
 bp = Blueprint("staff", __name__, url_prefix="/staff", template_folder="templates")
 
@@ -73,8 +73,7 @@ def _throttle_settings() -> _ThrottleSettings:
 
 def _finish_login(user: StaffUser) -> None:
     """The session holds the account's id and the version of its rights and credentials, nothing else about it."""
-    service.clear_failures(user, _address())
-    db.session.commit()
+    service.login_complete(user, _address())
     start_session(staff_id=user.id, staff_version=user.session_version)
 
 
@@ -93,8 +92,7 @@ def _pending_user() -> StaffUser | None:
 
 def _code_failed(user: StaffUser) -> None:
     """A wrong code counts like a wrong password, for this account from this address."""
-    service.record_failure(user, _address(), **_throttle_settings())
-    db.session.commit()
+    service.code_failed(user, _address(), **_throttle_settings())
 
 
 @bp.route("/login/kod", methods=["GET", "POST"])
@@ -184,7 +182,8 @@ def _every(interval: timedelta) -> str:
 @staff_required()
 def search_page() -> str:
     """The staff search's results: every area this role may open, need-to-know applied; the search is logged."""
-    user = current_staff()
+    # The account security loaded is this area's StaffUser (the app factory hands it get_staff).
+    user = cast("StaffUser | None", current_staff())
     text = request.args.get("q", "")
     results = search.search(text, user) if user is not None and text.strip() else None
     return render_template("staff/search.html", text=text, results=results)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request
 
-from portal.db import utcnow
+from portal import clock
 from portal.pdf import html_to_pdf
+from portal.roles import Role
 from portal.security import staff_required
-from portal.staff.models import Role
 from portal.statistics import charts, service
 from portal.statistics.tables import tertial
 
@@ -20,7 +20,7 @@ READERS = (Role.COORDINATOR, Role.ADMIN, Role.OUTREACH, Role.RECEPTION)
 def overview() -> str | tuple[str, int]:
     """Every section's tables and charts for a period (default: the current tertial)."""
     try:
-        period = service.parse_period(request.args.get("from"), request.args.get("to"), utcnow().date())
+        period = service.parse_period(request.args.get("from"), request.args.get("to"), clock.local_today())
     except ValueError:
         return render_template("statistics/overview.html", sections=[], period=None,
                                error="Ange datum som ÅÅÅÅ-MM-DD, och ett slutdatum efter startdatumet.",
@@ -34,7 +34,7 @@ def overview() -> str | tuple[str, int]:
 def table_csv(section: str, table: str) -> Response:
     """One table as CSV."""
     try:
-        period = service.parse_period(request.args.get("from"), request.args.get("to"), utcnow().date())
+        period = service.parse_period(request.args.get("from"), request.args.get("to"), clock.local_today())
     except ValueError:
         abort(400)
     found = service.find_table(period, section, table)

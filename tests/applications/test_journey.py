@@ -14,8 +14,8 @@ from portal.booking.models import Purpose
 from portal.clock import LOCAL_TZ
 from portal.db import db
 from portal.documents import service as documents
-from portal.intake.service import claim_item
-from portal.staff.models import Role
+from portal.intake.claims import claim_item
+from portal.roles import Role
 from tests.documents import samples
 from tests.documents.factories import create_application, upload
 from tests.factories import create_person, create_staff_user

@@ -9,7 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_babel import force_locale
 
-from portal.applications.questions import COST_CHOICES
+from portal.applications.money_questions import COST_CHOICES
 from portal.clock import LOCAL_TZ
 from tests.applications.helpers import answer_all, start
 from tests.pages import get_page, login_resident

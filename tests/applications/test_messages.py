@@ -19,7 +19,7 @@ from portal.applications.models import Application, ApplicationMessage, Author, 
 from portal.audit import AuditEvent
 from portal.db import db
 from portal.intake.models import IntakeEvent
-from portal.staff.models import Role
+from portal.roles import Role
 from tests.documents.factories import create_application
 from tests.factories import PASSWORD, create_person, create_staff_user
 from tests.pages import get_page, login_resident, login_staff, parse, submit

@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import event, func, select
 
-from portal.applications import service
+from portal.applications import checklist, service
 from portal.applications.models import Application, ItemState, Kind, PersonRole, Status
 from portal.db import db, utcnow
 from portal.intake.models import IntakeItem, Source, Urgency
@@ -226,7 +226,7 @@ def test_send_later_is_remembered_for_the_reminder(app: Flask) -> None:
     item = application.checklist[0]
     service.send_later(item, person_id=person.id)
     assert item.state == ItemState.LATER and item.later_since is not None
-    assert item in service.outstanding_items(application)
+    assert item in checklist.outstanding_items(application)
 
 
 

@@ -10,11 +10,11 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from portal.booking import service
+from portal.booking import opening_hours, service
 from portal.booking.models import Booking, BookingStatus, ClosedDay, default_settings
 from portal.db import db
 
-LOCAL = service.LOCAL
+LOCAL = opening_hours.LOCAL
 
 
 def local(day: date, hh: int, mm: int = 0) -> datetime:
@@ -24,7 +24,7 @@ def local(day: date, hh: int, mm: int = 0) -> datetime:
 def test_slots_follow_opening_hours_in_local_time() -> None:
     settings = default_settings()
     day = date(2026, 12, 2)  # a Wednesday in winter (UTC+1)
-    slots = service.free_slots(day, settings, set())
+    slots = opening_hours.free_slots(day, settings, set())
     assert len(slots) == 10
     assert slots[0] == datetime(2026, 12, 2, 8, 0, tzinfo=UTC)
     assert local(day, 11, 30) in slots and local(day, 12, 0) not in slots
@@ -33,24 +33,24 @@ def test_slots_follow_opening_hours_in_local_time() -> None:
 
 
 def test_summer_time_is_honoured() -> None:
-    slots = service.free_slots(date(2026, 6, 3), default_settings(), set())
+    slots = opening_hours.free_slots(date(2026, 6, 3), default_settings(), set())
     assert slots[0] == datetime(2026, 6, 3, 7, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("day", [date(2026, 12, 5), date(2026, 12, 6), date(2026, 12, 24), date(2026, 12, 25),
                                  date(2026, 12, 31)])
 def test_no_slots_on_weekends_holidays_and_eves(day: date) -> None:
-    assert service.free_slots(day, default_settings(), set()) == []
+    assert opening_hours.free_slots(day, default_settings(), set()) == []
 
 
 def test_closed_days_and_full_slots_are_skipped() -> None:
     settings = default_settings()
     day = date(2026, 12, 2)
-    assert service.free_slots(day, settings, set(), closed={day}) == []
+    assert opening_hours.free_slots(day, settings, set(), closed={day}) == []
     first = local(day, 9)
-    half = service.free_slots(day, settings, {(first, 1)})
+    half = opening_hours.free_slots(day, settings, {(first, 1)})
     assert first in half
-    full = service.free_slots(day, settings, {(first, 1), (first, 2)})
+    full = opening_hours.free_slots(day, settings, {(first, 1), (first, 2)})
     assert first not in full and len(full) == 9
 
 
@@ -102,7 +102,7 @@ def test_full_days_are_skipped_within_a_transaction_and_a_freed_place_is_found_a
     assert all(result is not None for result in booked)
     places = [(result[0].starts_at, result[0].place) for result in booked if result is not None]
     # 2 Dec has 10 slots x 2 places, filled in order; the 21st goes to the first slot of the next open day.
-    assert places[:20] == [(start, place) for start in service.free_slots(date(2026, 12, 2), default_settings(),
+    assert places[:20] == [(start, place) for start in opening_hours.free_slots(date(2026, 12, 2), default_settings(),
                                                                              set()) for place in (1, 2)]
     assert places[20] == (local(date(2026, 12, 3), 9), 1)
     db.session.commit()
@@ -139,11 +139,11 @@ def test_status_changes_are_audited_and_idempotent(app: Flask) -> None:
     assert service.mark_no_show(booking.id, actor="reception", now=started).status == BookingStatus.NO_SHOW
     assert service.mark_no_show(booking.id, actor="reception", now=started).status == BookingStatus.NO_SHOW
     assert service.mark_attended(booking.id, actor="reception", now=started).status == BookingStatus.ATTENDED
-    with pytest.raises(service.BookingError):
+    with pytest.raises(opening_hours.BookingError):
         service.cancel_booking(booking.id, actor="reception")
     actions = list(db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
     assert actions == ["booking.create", "booking.no_show", "booking.attended"]
-    with pytest.raises(service.BookingError):
+    with pytest.raises(opening_hours.BookingError):
         service.book_at(local(day, 12, 0), purpose="first_appointment", intake_item_id=None)
     assert [b.id for b in service.list_bookings(day)] == [booking.id]
 

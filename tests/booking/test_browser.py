@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from portal.booking import service
+from portal.booking import opening_hours, service
 from portal.booking.models import Booking
 from portal.db import db
-from portal.staff.models import Role
+from portal.roles import Role
 from tests.browser_fixtures import LiveServer, axe_violations, describe
 from tests.factories import PASSWORD, create_staff_user
 from tests.intake.factories import create_item
@@ -57,7 +57,7 @@ def test_reception_calendar_pages_pass_axe(live_server: LiveServer, page: Page) 
         booked = service.book_earliest(purpose="first_appointment", intake_item_id=item.id, deadline=None)
         assert booked is not None
         db.session.commit()
-        day = booked[0].starts_at.astimezone(service.LOCAL).date().isoformat()
+        day = booked[0].starts_at.astimezone(opening_hours.LOCAL).date().isoformat()
         item_id = item.id
         db.session.remove()
     base = live_server.url

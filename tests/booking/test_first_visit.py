@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from portal.applications.models import Application
 from portal.applications.service import submit_application
-from portal.booking import first_visit, service
+from portal.booking import first_visit, opening_hours
 from portal.booking.models import Booking, BookingStatus, Purpose
 from portal.clock import LOCAL_TZ
 from portal.db import db
@@ -76,11 +76,11 @@ def test_the_times_honour_capacity_and_closed_days(app: Flask, clock_at: datetim
     wednesday = (TUESDAY + timedelta(days=1)).date()
     times = first_visit.free_times()
     assert times[0][0] == wednesday and times[0][1][0].astimezone(LOCAL_TZ).hour == 9
-    service.close_day(wednesday, reason="Utbildning", actor="test")
+    opening_hours.close_day(wednesday, reason="Utbildning", actor="test")
     assert wednesday not in [day for day, _ in first_visit.free_times()], "a closed day offers nothing"
-    service.reopen_day(wednesday, actor="test")
+    opening_hours.reopen_day(wednesday, actor="test")
     first = _first_free()
-    places = service.get_settings().places_per_slot
+    places = opening_hours.get_settings().places_per_slot
     people = [create_person(personnummer=p) for p in ("201701012393", "201701022384", "202503082386")]
     for person in people[:places]:
         visit = first_visit.book(person.id, _sent(person.id).intake_item_id or 0, first)
@@ -101,7 +101,7 @@ def test_a_closed_day_or_a_time_outside_the_hours_is_refused(app: Flask, clock_a
     person = create_person()
     item_id = _sent(person.id).intake_item_id or 0
     wednesday = (TUESDAY + timedelta(days=1)).date()
-    service.close_day(wednesday, reason="Utbildning", actor="test")
+    opening_hours.close_day(wednesday, reason="Utbildning", actor="test")
     for refused in (datetime(2026, 12, 9, 9, 0, tzinfo=LOCAL_TZ), datetime(2026, 12, 10, 7, 0, tzinfo=LOCAL_TZ),
                     datetime(2026, 12, 8, 13, 0, tzinfo=LOCAL_TZ)):  # closed, before opening, today
         with pytest.raises(first_visit.TimeTaken):

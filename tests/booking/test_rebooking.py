@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from portal.audit import AuditEvent
-from portal.booking import service
+from portal.booking import opening_hours, service
 from portal.booking.models import Booking, BookingStatus
 from portal.db import db, utcnow
 from tests.factories import create_person
@@ -36,7 +36,7 @@ def test_the_code_shows_time_and_place_but_no_name_or_reason(app: Flask, client:
     text = soup.get_text(" ", strip=True)
     assert app.config["RECEPTION_ADDRESS"] in text
     assert "Hemlig" not in text and "Hyresskuld" not in text and "Bostadsbolaget" not in text
-    local = booking.starts_at.astimezone(service.LOCAL)
+    local = booking.starts_at.astimezone(opening_hours.LOCAL)
     assert local.strftime("%H:%M") in text
 
 
@@ -152,7 +152,7 @@ class TestRateLimit:
 
 def test_a_past_booking_is_not_offered_and_cannot_be_moved_into_the_past(app: Flask) -> None:
     booking, _code = _book(app)
-    with pytest.raises(service.BookingError):
+    with pytest.raises(opening_hours.BookingError):
         service.move_booking(booking.id, utcnow() - timedelta(days=1), actor="test")
-    offered = [start for _day, starts in service.offered_times() for start in starts]
+    offered = [start for _day, starts in opening_hours.offered_times() for start in starts]
     assert offered and min(offered) > utcnow()

@@ -14,11 +14,11 @@ from flask.testing import FlaskClient
 
 from portal import clock
 from portal.audit import AuditEvent
-from portal.booking import service
+from portal.booking import opening_hours, service
 from portal.booking.models import Booking, BookingStatus, CalendarSettings, ClosedDay, Purpose
 from portal.db import db
 from portal.intake.models import IntakeEvent
-from portal.staff.models import Role
+from portal.roles import Role
 from tests.factories import PASSWORD, create_person, create_staff_user
 from tests.intake.factories import create_item
 from tests.pages import get_page, login_staff, submit
@@ -44,7 +44,7 @@ def test_reception_books_a_first_appointment_for_an_item(app: Flask, client: Fla
     assert booking.purpose == Purpose.FIRST_APPOINTMENT and booking.starts_at.isoformat() == first["value"]
     assert db.session.query(IntakeEvent).filter_by(item_id=item.id, kind="booking").count() == 1
     # The day page shows who comes, and reading it is logged.
-    day = booking.starts_at.astimezone(service.LOCAL).date().isoformat()
+    day = booking.starts_at.astimezone(opening_hours.LOCAL).date().isoformat()
     soup = get_page(client, f"/staff/mottagning/?dag={day}")
     assert "Nybesök Nilsson" in soup.get_text()
     row = next(tr for tr in soup.select("tbody tr") if "Nybesök Nilsson" in tr.get_text())
@@ -67,7 +67,7 @@ def test_no_show_and_attended_are_recorded(app: Flask, client: FlaskClient) -> N
     db.session.commit()
     booking = booked[0]
     _login(client, Role.OUTREACH)
-    day = booking.starts_at.astimezone(service.LOCAL).date().isoformat()
+    day = booking.starts_at.astimezone(opening_hours.LOCAL).date().isoformat()
     url = f"/staff/mottagning/?dag={day}"
     # Before the time has begun, neither can be marked (the printed code must keep working).
     assert submit(client, url, {"action": "no_show"}, action=f"/staff/mottagning/{booking.id}/status"
@@ -102,7 +102,7 @@ def test_admin_sets_opening_hours_and_closes_a_day(app: Flask, client: FlaskClie
     assert settings is not None and settings.slot_minutes == 20 and settings.places_per_slot == 3
     assert settings.hours["1"] == [] and settings.hours["2"] == [["09:00", "12:00"], ["13:00", "16:00"]]
     monday = date(2027, 1, 11)
-    assert len(service.slot_starts(monday, settings)) == 9  # 08:00-11:00 in 20-minute slots
+    assert len(opening_hours.slot_starts(monday, settings)) == 9  # 08:00-11:00 in 20-minute slots
     bad = {**form, "monday": "11:00-08:00", "tuesday": "nine to five"}
     response = submit(client, "/staff/mottagning/installningar", bad)
     assert response.status_code == 400
@@ -110,7 +110,7 @@ def test_admin_sets_opening_hours_and_closes_a_day(app: Flask, client: FlaskClie
     assert submit(client, "/staff/mottagning/installningar", {"day": "2027-01-12", "reason": "Personaldag"},
                   action="/staff/mottagning/installningar/stangt").status_code == 302
     assert db.session.get(ClosedDay, date(2027, 1, 12)) is not None
-    assert service.free_slots(date(2027, 1, 12), settings, set(), service.list_closed_days(
+    assert opening_hours.free_slots(date(2027, 1, 12), settings, set(), opening_hours.list_closed_days(
         date(2027, 1, 12), date(2027, 1, 12))) == []
     submit(client, "/staff/mottagning/installningar", {"day": "2027-01-12", "action": "reopen"},
            action="/staff/mottagning/installningar/stangt")
@@ -119,25 +119,25 @@ def test_admin_sets_opening_hours_and_closes_a_day(app: Flask, client: FlaskClie
 
 
 def test_parse_hours_accepts_what_staff_type() -> None:
-    assert service.parse_hours(" 9:00 – 12:00 ,13:00-15:30") == [["09:00", "12:00"], ["13:00", "15:30"]]
-    assert service.parse_hours("") == []
+    assert opening_hours.parse_hours(" 9:00 – 12:00 ,13:00-15:30") == [["09:00", "12:00"], ["13:00", "15:30"]]
+    assert opening_hours.parse_hours("") == []
     for bad in ("9-12", "12:00-09:00", "09:00-12:00, 11:00-13:00"):
         try:
-            service.parse_hours(bad)
-        except service.BookingError:
+            opening_hours.parse_hours(bad)
+        except opening_hours.BookingError:
             continue
         raise AssertionError(f"accepted {bad!r}")
 
 
 def test_staff_booking_by_hand_refuses_a_full_slot(app: Flask) -> None:
-    settings = service.get_settings()
+    settings = opening_hours.get_settings()
     day = date(2027, 1, 13)
-    start = service.slot_starts(day, settings)[0]
+    start = opening_hours.slot_starts(day, settings)[0]
     for _ in range(settings.places_per_slot):
         service.book_at(start, purpose="first_appointment", intake_item_id=None)
     try:
         service.book_at(start, purpose="first_appointment", intake_item_id=None)
-    except service.BookingError as error:
+    except opening_hours.BookingError as error:
         assert "fullbokad" in str(error)
     else:
         raise AssertionError("a full slot took one more")
@@ -148,12 +148,12 @@ def test_the_item_page_shows_its_booking_and_the_handoff_carries_it(app: Flask, 
     from portal.intake.models import IntakeItem
 
     item = create_item()
-    settings = service.get_settings()
-    start = service.slot_starts(date(2027, 1, 14), settings)[2]
+    settings = opening_hours.get_settings()
+    start = opening_hours.slot_starts(date(2027, 1, 14), settings)[2]
     service.book_at(start, purpose="first_appointment", intake_item_id=item.id)
     _login(client)
     soup = get_page(client, f"/staff/intake/{item.id}")
-    local = start.astimezone(service.LOCAL).strftime("%Y-%m-%d %H:%M")
+    local = start.astimezone(opening_hours.LOCAL).strftime("%Y-%m-%d %H:%M")
     assert local in soup.get_text() and "nybesök" in soup.get_text()
     record = handoff.Handoff(item_id=item.id, handoff_id="h-test", created_at=start)
     document = handoff.build_document(db.session.get(IntakeItem, item.id), record)  # type: ignore[arg-type]

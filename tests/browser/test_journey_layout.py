@@ -12,7 +12,7 @@ from portal.db import db
 from portal.intake.models import State
 from portal.letters import print_batch
 from portal.letters import service as letters
-from portal.staff.models import Role
+from portal.roles import Role
 from tests.applications.factories import create_application
 from tests.browser_fixtures import LiveServer, axe_violations, describe
 from tests.factories import PASSWORD, create_person, create_staff_user

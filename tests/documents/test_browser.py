@@ -7,8 +7,8 @@ from playwright.sync_api import Page
 
 from portal.db import db
 from portal.documents import service
-from portal.intake.service import claim_item
-from portal.staff.models import Role
+from portal.intake.claims import claim_item
+from portal.roles import Role
 from tests.browser_fixtures import LiveServer, axe_violations, describe
 from tests.documents import samples
 from tests.documents.factories import create_application, upload

@@ -15,8 +15,8 @@ from portal.audit import AuditEvent
 from portal.db import db
 from portal.documents import service
 from portal.documents.models import Document, DocumentStatus
-from portal.intake.service import claim_item
-from portal.staff.models import Role
+from portal.intake.claims import claim_item
+from portal.roles import Role
 from tests.documents import samples
 from tests.documents.factories import create_application, upload
 from tests.factories import PASSWORD, create_person, create_staff_user

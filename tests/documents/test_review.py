@@ -9,15 +9,17 @@ from flask import Flask
 from sqlalchemy import select
 
 from portal.applications.models import Application, ChecklistItem, ItemState, Status
+from portal.applications.notify import notify_resident
 from portal.audit import AuditEvent
 from portal.clock import local_today
 from portal.db import db
 from portal.documents import service
 from portal.documents.models import DocumentStatus
 from portal.documents.service import ReviewError
+from portal.intake.claims import claim_item
 from portal.intake.models import IntakeEvent, State
-from portal.intake.service import claim_item
-from portal.staff.models import Role, StaffUser
+from portal.roles import Role
+from portal.staff.models import StaffUser
 from tests.documents import samples
 from tests.documents.factories import create_application, intake_item_of, upload
 from tests.factories import create_person, create_staff_user
@@ -151,7 +153,7 @@ def test_no_e_mail_without_an_address_and_a_failing_server_is_not_fatal(app: Fla
     first, second = _documents(application)
     app.config["SMTP_URL"] = f"smtp://127.0.0.1:{free_port()}"
     service.request_new_copy(first, staff=staff, reason_code="incomplete", text="")
-    assert service.notify_resident(application) is False
+    assert notify_resident(application) is False
     application.email = "resident@example.org"
     db.session.commit()
     service.request_new_copy(second, staff=staff, reason_code="wrong_period", text="")  # server down: no error

@@ -11,9 +11,10 @@ from flask import Flask
 from sqlalchemy import event, func, select
 
 from portal.db import db
+from portal.intake.claims import claim_item, release_item
 from portal.intake.models import IntakeEvent, IntakeItem, State
-from portal.intake.service import AlreadyClaimed, IntakeError, claim_item, release_item
-from portal.staff.models import Role
+from portal.intake.service import AlreadyClaimed, IntakeError
+from portal.roles import Role
 from tests.factories import create_person, create_staff_user
 from tests.intake.factories import create_item
 from tests.pglocks import waiting_for_lock

@@ -19,7 +19,7 @@ from portal.clock import LOCAL_TZ, local_today
 from portal.db import db
 from portal.intake.delay import list_notices, needs_delay_notice
 from portal.intake.models import IntakeItem, Source
-from portal.staff.models import Role
+from portal.roles import Role
 from portal.workdays import working_days_between
 from tests.factories import PASSWORD, create_person, create_staff_user
 from tests.intake.factories import create_item

@@ -10,9 +10,9 @@ from sqlalchemy import select
 from portal.applications.models import ItemState
 from portal.audit import AuditEvent
 from portal.db import db
+from portal.intake.claims import claim_item
 from portal.intake.models import IntakeItem
-from portal.intake.service import claim_item
-from portal.staff.models import Role
+from portal.roles import Role
 from tests.documents.factories import create_application, intake_item_of
 from tests.factories import PASSWORD, create_person, create_staff_user
 from tests.pages import get_page, login_staff, parse

@@ -17,7 +17,8 @@ from portal.db import db
 from portal.intake.handoff import get_handoff, hand_off_item, retry_handoffs
 from portal.intake.models import HandoffStatus, IntakeItem, State
 from portal.intake.service import IntakeError
-from portal.staff.models import Role, StaffUser
+from portal.roles import Role
+from portal.staff.models import StaffUser
 from tests.factories import create_person, create_staff_user
 from tests.intake.factories import create_item
 

@@ -11,7 +11,7 @@ from flask import Flask
 from portal.db import db
 from portal.intake.handoff import get_handoff, hand_off_item
 from portal.intake.models import HandoffStatus, State
-from portal.staff.models import Role
+from portal.roles import Role
 from tests.factories import create_person, create_staff_user
 from tests.intake.factories import create_item
 

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 
 from portal.db import db
 from portal.intake.models import IntakeItem, MeetingDecision, State
-from portal.staff.models import Role
+from portal.roles import Role
 from tests.factories import PASSWORD, create_staff_user
 from tests.pages import get_page, login_staff, submit
 

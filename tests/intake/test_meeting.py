@@ -10,7 +10,7 @@ from portal.db import db
 from portal.intake.meeting import Assignment, assign_items, get_board, list_caseworkers
 from portal.intake.models import IntakeItem, MeetingDecision, State
 from portal.intake.service import IntakeError, StaleItem
-from portal.staff.models import Role
+from portal.roles import Role
 from tests.factories import PASSWORD, create_person, create_staff_user
 from tests.intake.factories import create_item
 from tests.pages import get_page, login_staff

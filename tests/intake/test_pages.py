@@ -10,7 +10,7 @@ from portal.audit import AuditEvent
 from portal.db import db
 from portal.intake.models import IntakeItem, Source, State
 from portal.people import Person
-from portal.staff.models import Role
+from portal.roles import Role
 from tests.factories import PASSWORD, create_person, create_staff_user
 from tests.intake.factories import create_item
 from tests.pages import csrf_token, get_page, login_staff, submit
@@ -103,7 +103,7 @@ def test_a_stale_form_gets_a_clear_message_not_an_overwrite(app: Flask, client: 
 
 
 def test_the_loser_of_a_claim_sees_who_has_the_item(app: Flask, client: FlaskClient) -> None:
-    from portal.intake.service import claim_item
+    from portal.intake.claims import claim_item
     from portal.staff.service import get_staff_by_email
 
     item = create_item()

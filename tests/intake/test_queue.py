@@ -14,7 +14,7 @@ from portal.db import db
 from portal.intake.deadlines import DeadlineState
 from portal.intake.models import Source, State, Urgency
 from portal.intake.queue import Cursor, QueueFilter, count_matching, list_queue
-from portal.staff.models import Role
+from portal.roles import Role
 from tests.factories import PASSWORD, create_person, create_staff_user
 from tests.intake.factories import create_item
 from tests.pages import get_page, login_staff

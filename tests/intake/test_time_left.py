@@ -13,7 +13,7 @@ from portal.booking.service import book_earliest
 from portal.db import db
 from portal.intake.deadlines import time_left
 from portal.intake.models import NO_DEADLINE, IntakeItem
-from portal.staff.models import Role
+from portal.roles import Role
 from tests.factories import PASSWORD, create_staff_user
 from tests.intake.factories import create_item
 from tests.pages import get_page, login_staff

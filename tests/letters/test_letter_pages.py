@@ -12,7 +12,7 @@ from portal.audit import AuditEvent
 from portal.db import db
 from portal.letters import service
 from portal.letters.models import Letter, LetterStatus
-from portal.staff.models import Role
+from portal.roles import Role
 from tests.factories import PASSWORD, create_person, create_staff_user
 from tests.letters.factories import letter_pdf
 from tests.pages import get_page, login_staff, parse, submit

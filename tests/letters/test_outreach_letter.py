@@ -108,7 +108,7 @@ def test_a_notice_becomes_a_letter_whose_code_opens_the_rebooking_page(app: Flas
     from outreach.notices.actions import get_action
     from outreach.notices.models import ActionKind
     from outreach.pipeline.run import run_pass
-    from portal.booking import service as booking_service
+    from portal.booking import opening_hours
     from portal.booking.models import Booking
     from portal.db import db
     from portal.letters.models import Letter
@@ -124,12 +124,12 @@ def test_a_notice_becomes_a_letter_whose_code_opens_the_rebooking_page(app: Flas
     booking = db.session.get(Booking, booking_step.ref_id)
     letter = db.session.get(Letter, letter_step.ref_id)
     assert booking is not None and letter is not None and letter.language == "so"
-    local = booking.starts_at.astimezone(booking_service.LOCAL)
-    assert booking_service.is_open_day(local.date()) and notice.deadline is not None
+    local = booking.starts_at.astimezone(opening_hours.LOCAL)
+    assert opening_hours.is_open_day(local.date()) and notice.deadline is not None
     assert local.date() < notice.deadline, "booked before the deadline"
-    assert local.replace(tzinfo=None).time() in {s.astimezone(booking_service.LOCAL).replace(tzinfo=None).time()
-                                                 for s in booking_service.slot_starts(local.date(),
-                                                                                      booking_service.get_settings())}
+    assert local.replace(tzinfo=None).time() in {s.astimezone(opening_hours.LOCAL).replace(tzinfo=None).time()
+                                                 for s in opening_hours.slot_starts(local.date(),
+                                                                                      opening_hours.get_settings())}
     text = text_of(read_letter_pdf(letter), tmp_path)
     assert "Faduma Warsame" in text and f"klockan {local:%H:%M}" in text and "8 450" in text
     code = re.search(r"Kod: ([A-Z0-9]{10})", text)

@@ -341,7 +341,7 @@ def test_a_missed_time_gets_a_letter_that_says_so(app: Flask, on_tuesday: None, 
 def test_attendance_is_marked_only_from_the_start_on_and_an_early_no_show_makes_no_letter(
         app: Flask, on_tuesday: None) -> None:
     from outreach.pipeline.followup import follow_up
-    from portal.booking import service
+    from portal.booking import opening_hours, service
 
     import_rows(row(referens="EARLY"))
     run_pass()
@@ -351,7 +351,7 @@ def test_attendance_is_marked_only_from_the_start_on_and_an_early_no_show_makes_
     booking = db.session.get(Booking, step.ref_id)
     assert booking is not None and booking.starts_at > clock.now() + timedelta(days=2)
     for mark in (service.mark_no_show, service.mark_attended):
-        with pytest.raises(service.BookingError, match="inte börjat"):
+        with pytest.raises(opening_hours.BookingError, match="inte börjat"):
             mark(booking.id, actor="reception")
     db.session.rollback()
     follow_up(today=TUESDAY)
@@ -363,7 +363,7 @@ def test_attendance_is_marked_only_from_the_start_on_and_an_early_no_show_makes_
 
 def test_the_timeline_tells_the_story_in_swedish_time(app: Flask, client: FlaskClient, on_tuesday: None,
                                                       tmp_path: Path) -> None:
-    from portal.booking import service
+    from portal.booking import opening_hours, service
     from tests.pages import submit
 
     staff = create_staff_user(email="ulla@example.org", role=Role.OUTREACH)
@@ -377,7 +377,7 @@ def test_the_timeline_tells_the_story_in_swedish_time(app: Flask, client: FlaskC
     assert submit(client, f"/sv/tid/{code}", {"confirm": "y"}, action=f"/sv/tid/{code}/avboka").status_code == 302
     step = get_action(notice.id, ActionKind.BOOKING)
     assert step is not None and step.ref_id is not None
-    (_day, starts), *_ = service.offered_times()
+    (_day, starts), *_ = opening_hours.offered_times()
     service.move_booking(step.ref_id, starts[0], actor="ombokning med kod")
     with clock.travel(starts[0] + timedelta(minutes=1)):
         service.mark_attended(step.ref_id, actor="reception")

@@ -8,7 +8,7 @@ import re
 from flask import Flask
 from flask.testing import FlaskClient
 
-from portal.staff.models import Role
+from portal.roles import Role
 from portal.statistics import charts
 from portal.statistics.tables import Table
 from tests.factories import PASSWORD, create_staff_user

@@ -20,7 +20,7 @@ from portal.booking.models import Booking, BookingStatus
 from portal.db import db
 from portal.intake.models import IntakeItem, State
 from portal.people import Person
-from portal.staff.models import Role
+from portal.roles import Role
 from portal.statistics import booking_stats, eapp_stats
 from portal.statistics.tables import Period
 from tests.conftest import _test_config

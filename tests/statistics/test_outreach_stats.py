@@ -234,7 +234,7 @@ def test_decisions_and_handling(app: Flask) -> None:
 def test_tenancy_outcomes_recorded_by_staff_are_counted_by_kind(app: Flask) -> None:
     from outreach.casework import service as casework
     from outreach.notices.models import TenancyOutcome
-    from portal.staff.models import Role
+    from portal.roles import Role
     from tests.factories import create_staff_user
 
     staff = create_staff_user(email="ulla@example.org", role=Role.OUTREACH)

@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 
 from outreach.notices.models import AttemptChannel, AttemptResult, Children, NoticeKind
 from portal.db import db
-from portal.staff.models import Role
+from portal.roles import Role
 from tests.factories import PASSWORD, create_person, create_staff_user
 from tests.pages import get_page, login_staff
 from tests.statistics.factories import add_application, add_attempt, add_notice
