@@ -39,6 +39,14 @@ class Person(NameKeys, Base):
     # never lifted by a later source that does not say it, only by a named staff role (portal.protection).
     protection_source: Mapped[str | None] = mapped_column(String(40))
     protected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Interpreter need, held once for the person (portal.interpreter): None while nobody has said. The language
+    # is a code (ar, ti) when known, else the words the person wrote; None means the person's own language.
+    interpreter_needed: Mapped[bool | None] = mapped_column()
+    interpreter_language: Mapped[str | None] = mapped_column(String(100))
+    # Who said it last (e-ansökan, underrättelse, a staff member) and when: a later automatic source never
+    # drops a need; only staff do (portal.interpreter).
+    interpreter_source: Mapped[str | None] = mapped_column(String(254))
+    interpreter_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @property

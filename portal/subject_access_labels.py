@@ -49,6 +49,8 @@ FIELD_LABELS = {
     "protection_source": "Skyddet angavs av", "protected_at": "Skyddad sedan", "name_check": "Namnkontroll",
     "address_printed": "Brevet har adressen", "withheld": "Hålls inne (skyddad adress)",
     "sent_by_id": "Skickat av (medarbetare)", "requested_by_id": "Begärt av (medarbetare)",
+    "interpreter_language": "Tolkens språk", "interpreter_source": "Tolkbehovet angavs av",
+    "interpreter_at": "Tolkbehovet angavs",
 }
 
 SECTION_PARTS = {"checklist": "Handlingar som behövs", "messages": "Meddelanden", "events": "Historik",

@@ -5,7 +5,7 @@ Notices stored before this migration keep sender_protected NULL: which of their 
 kept, so it is left unknown rather than guessed. Their earlier moves were not recorded either; none are made up.
 
 Revision ID: 0032
-Revises: 0034
+Revises: 0035
 """
 
 from alembic import op
@@ -15,7 +15,7 @@ import portal.db  # noqa: F401  (custom column types)
 
 
 revision = '0032'
-down_revision = '0034'
+down_revision = '0035'
 branch_labels = None
 depends_on = None
 

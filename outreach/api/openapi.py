@@ -18,6 +18,7 @@ _DESCRIPTIONS = {
     "avhysning_datum": "eviction date, optionally with time: 2026-12-08 09:00 (required for avhysning)",
     "barn_i_hushallet": "ja, nej or okänt", "sprak": "language code", "skyddad_identitet": "ja if protected",
     "rattelse_av": "referens of the earlier notice this one corrects",
+    "tolk": "ja if the tenant needs an interpreter (in sprak when given), nej if not; empty or okänt if unknown",
 }
 
 

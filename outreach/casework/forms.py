@@ -37,7 +37,8 @@ TYPED_FIELDS = (
     ("inkom_datum", "Inkom till nämnden (tomt = i dag)"),
     ("avhysning_datum", "Avhysning: dag och klockslag (för avhysning)"),
     ("barn_i_hushallet", "Barn i hushållet (ja, nej eller okänt)"), ("sprak", "Språkkod (frivilligt)"),
-    ("skyddad_identitet", "Skyddad identitet (ja eller tomt)"), ("rattelse_av", "Rättelse av referens (frivilligt)"),
+    ("tolk", "Behöver hyresgästen tolk?"), ("skyddad_identitet", "Skyddad identitet (ja eller tomt)"),
+    ("rattelse_av", "Rättelse av referens (frivilligt)"),
 )
 
 
@@ -52,6 +53,7 @@ KIND_CHOICES = [("uppsägning", "Uppsägning (hyresskuld)"), ("störning", "Stö
 CHILDREN_CHOICES = [("ja", "Ja"), ("nej", "Nej"), ("okänt", "Vet inte")]
 PROTECTED_CHOICES = [("", "Nej, eller vet inte"), ("ja", "Ja: inga brev, ingen adress visas")]
 LANGUAGE_CHOICES = [("", "Vet inte"), *((code, name) for code, name in LANGUAGE_NAMES.items())]
+INTERPRETER_CHOICES = [("ja", "Ja, på språket ovan"), ("nej", "Nej"), ("", "Vet inte")]
 DATE_FIELDS = ("uppsagning_datum", "delgiven_datum", "inkom_datum")
 DATETIME_FIELDS = ("avhysning_datum",)
 CHOSEN = {
@@ -62,6 +64,8 @@ CHOSEN = {
                                                          validate_choice=False, validators=[limit]),
     "sprak": lambda label, limit: SelectField("Språk (frivilligt)", choices=LANGUAGE_CHOICES, default="",
                                               validate_choice=False, validators=[limit]),
+    "tolk": lambda label, limit: RadioField(label, choices=INTERPRETER_CHOICES, default="", validate_choice=False,
+                                            validators=[limit]),
 }
 
 for _name, _label in TYPED_FIELDS:

@@ -25,11 +25,12 @@ from outreach.notices.models import (
 from outreach.notices.protection import protect_notice
 from outreach.notices.service import apply_rules
 from outreach.notices.state import set_outcome
-from portal import audit
+from portal import audit, interpreter
 from portal.booking.models import Booking, BookingStatus
 from portal.clock import local_today
 from portal.db import db, utcnow
 from portal.people import Person
+from portal.staff.models import StaffUser
 from portal.workdays import add_working_days
 
 INBOUND = (AttemptChannel.PHONED_IN, AttemptChannel.WALK_IN)
@@ -124,6 +125,22 @@ def set_children(notice: Notice, children: Children) -> None:
     audit.record("outreach.children_recorded", person_id=notice.person_id, object_type="notice",
                  object_id=notice.id, detail=children.value)
     db.session.commit()
+
+
+def set_interpreter(notice: Notice, *, staff: StaffUser, needed: bool | None, language: str | None) -> bool:
+    """Staff record the tenant's interpreter need, on the person (audit-logged, on the timeline); commits.
+    False when nothing changed."""
+    person = db.session.get(Person, notice.person_id) if notice.person_id else None
+    if person is None:
+        raise CaseworkError("Underrättelsen har ingen person (personnummer saknas): tolkbehovet kan inte sparas "
+                            "förrän personen är känd.")
+    try:
+        changed = interpreter.set_by_staff(person, needed=needed, language=language, staff=staff)
+    except interpreter.InterpreterError as error:
+        db.session.rollback()
+        raise CaseworkError(str(error)) from error
+    db.session.commit()
+    return changed
 
 
 def list_attempts(notice_id: int) -> list[Attempt]:

@@ -12,6 +12,7 @@ from outreach.casework.forms import CHANNEL_LABELS, DECISION_LABELS, OUTCOME_LAB
 from outreach.casework.service import list_attempts
 from outreach.notices.actions import list_actions
 from outreach.notices.models import ActionKind, ActionStatus, Notice, NoticeAction, OutcomeChange
+from portal import interpreter
 from portal.booking.models import Booking, BookingEvent
 from portal.clock import local_format
 from portal.db import db
@@ -68,9 +69,11 @@ def build(notice: Notice, linked: list[Notice]) -> list[Entry]:
     for attempt in list_attempts(notice.id):
         entries.append(Entry(attempt.at, f"Försök: {CHANNEL_LABELS[attempt.channel]}",
                              f"{RESULT_LABELS[attempt.result]}{' – ' + attempt.note if attempt.note else ''}"))
-    for change in db.session.scalars(select(OutcomeChange).where(OutcomeChange.notice_id == notice.id)
-                                     .order_by(OutcomeChange.id)):
-        entries.append(Entry(change.at, f"Läge: {OUTCOME_LABELS[change.outcome]}", change.why))
+    for move in db.session.scalars(select(OutcomeChange).where(OutcomeChange.notice_id == notice.id)
+                                   .order_by(OutcomeChange.id)):
+        entries.append(Entry(move.at, f"Läge: {OUTCOME_LABELS[move.outcome]}", move.why))
+    for change in interpreter.history(notice.person_id):
+        entries.append(Entry(change.at, "Tolkbehov ändrat", change.detail))
     if notice.decision is not None and notice.decided_at is not None:
         entries.append(Entry(notice.decided_at, f"Beslut: {DECISION_LABELS[notice.decision]}",
                              notice.decision_reason or ""))

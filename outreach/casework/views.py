@@ -45,9 +45,10 @@ from outreach.notices.models import (
 from outreach.notices.rules import days_left
 from outreach.notices.service import case_notices, get_notice
 from outreach.pipeline.followup import list_open_tasks
-from portal import audit
+from portal import audit, interpreter
 from portal.clock import local_today
 from portal.db import db
+from portal.intake.forms import InterpreterForm
 from portal.people import Person
 from portal.protection import PROTECTED_ADDRESS_TEXT
 from portal.security import staff_required
@@ -106,6 +107,7 @@ def _notice_page(notice: Notice, **forms: Any) -> str:
     """The notice's page; a form that failed is shown again as posted, with its errors in place (the read is
     logged either way)."""
     linked = case_notices(notice)
+    person = db.session.get(Person, notice.person_id) if notice.person_id else None
     failed = next((form for form in forms.values() if form.errors), None)
     html = render_template(
         "outreach/notice.html", notice=notice, linked=linked, entries=timeline.build(notice, linked),
@@ -116,7 +118,9 @@ def _notice_page(notice: Notice, **forms: Any) -> str:
         decision_form=forms.get("decision_form") or DecisionForm(formdata=None),
         tenancy_form=forms.get("tenancy_form") or TenancyOutcomeForm(formdata=None, outcome=notice.tenancy_outcome),
         tenancy_labels=TENANCY_LABELS, failed_form=failed,
-        children_form=ChildrenForm(formdata=None, children=str(notice.children)), **_labels())
+        children_form=ChildrenForm(formdata=None, children=str(notice.children)),
+        interpreter_form=forms.get("interpreter_form") or InterpreterForm(formdata=None).fill(person),
+        interpreter_need=interpreter.need_of(person), person=person, **_labels())
     audit.record_read("outreach.notice_view", person_id=notice.person_id, object_type="notice", object_id=notice.id)
     return html
 
@@ -190,6 +194,27 @@ def tenancy_outcome(notice_id: int) -> Response | tuple[str, int]:
     casework.record_tenancy_outcome(notice, outcome=TenancyOutcome(form.outcome.data),
                                     staff_id=int(session["staff_id"]))
     flash("Utfallet är sparat.", "success")
+    return redirect(url_for(".notice_page", notice_id=notice_id))
+
+
+@bp.route("/<int:notice_id>/tolk", methods=["POST"])
+@staff_required(Role.OUTREACH)
+def set_interpreter(notice_id: int) -> Response | tuple[str, int]:
+    """Record the tenant's interpreter need (held on the person, audit-logged); errors are shown in place."""
+    notice = _visible(notice_id)
+    person = db.session.get(Person, notice.person_id) if notice.person_id else None
+    form = InterpreterForm().fill(person)
+    if not form.validate_on_submit():
+        return _notice_page(notice, interpreter_form=form), 400
+    staff = get_staff(int(session["staff_id"]))
+    assert staff is not None  # _visible has checked it
+    try:
+        changed = casework.set_interpreter(notice, staff=staff, needed=interpreter.parse_choice(form.needed.data or ""),
+                                           language=form.language.data or None)
+    except CaseworkError as error:
+        form.needed.errors = [*form.needed.errors, str(error)]
+        return _notice_page(notice, interpreter_form=form), 400
+    flash("Tolkbehovet är sparat." if changed else "Tolkbehovet var redan det du valde.", "success")
     return redirect(url_for(".notice_page", notice_id=notice_id))
 
 

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from babel import Locale
 from flask import current_app
 from flask_babel import force_locale, format_date, format_time, gettext
 
@@ -59,6 +60,8 @@ class LetterData:
     notice_kind: str = "uppsagning"
     reason: str | None = None
     deadline: date | None = None
+    interpreter_needed: bool = False
+    interpreter_language: str | None = None
     # A letter-variant test's heading and opening per language (outreach.funnel.variants), written by an
     # administrator in every language; None for the standard letter.
     variant: dict[str, Any] | None = None
@@ -98,6 +101,18 @@ def _what_happened(reason: str | None) -> str:
         return gettext("Du avbokade tiden vi hade bokat åt dig. Vi vill gärna träffa dig ändå, så välj en ny "
                        "tid eller ring oss.")
     return gettext("Vi skrev till dig tidigare men har inte fått kontakt med dig.")
+
+
+def _interpreter(lang: str, data: LetterData) -> str:
+    """The interpreter paragraph: the booking of one when the person needs it (named in this section's
+    language when Babel knows its name), else how to get one."""
+    if not data.interpreter_needed:
+        return gettext("Du kan få en tolk gratis. Säg vilket språk du talar när du ringer eller kommer till oss.")
+    name = Locale.parse(lang).languages.get(data.interpreter_language) if data.interpreter_language else None
+    if name:
+        return gettext("Vi bokar en tolk på %(language)s till dig när vi träffas. Tolken är gratis för dig.",
+                       language=name)
+    return gettext("Vi bokar en tolk till dig när vi träffas. Tolken är gratis för dig.")
 
 
 def _section(lang: str, data: LetterData) -> dict[str, Any]:
@@ -165,8 +180,7 @@ def _section(lang: str, data: LetterData) -> dict[str, Any]:
                 "Kommunens budget- och skuldrådgivning hjälper dig gratis att göra en budget och att hantera "
                 "skulder. Ring samma nummer.")},
             {"kind": "h2", "text": gettext("Tolk")},
-            {"kind": "p", "text": gettext(
-                "Du kan få en tolk gratis. Säg vilket språk du talar när du ringer eller kommer till oss.")},
+            {"kind": "p", "text": _interpreter(lang, data)},
             {"kind": "closing", "lines": [gettext("Med vänliga hälsningar"), gettext("Kommunens socialtjänst")]}]
     return {"lang": lang, "dir": direction(lang), "blocks": blocks}
 
@@ -185,13 +199,17 @@ def outreach_letter_content(*, kind: str, language: str | None, recipient_name: 
                             amount_text: str | None, eviction_at: datetime | None, phone: str | None,
                             reference: str, rebooking_qr_url: str | None = None, dated: date | None = None,
                             notice_kind: str = "uppsagning", reason: str | None = None,
-                            deadline: date | None = None, variant: dict[str, Any] | None = None) -> dict[str, Any]:
+                            deadline: date | None = None, variant: dict[str, Any] | None = None,
+                            interpreter_needed: bool = False, interpreter_language: str | None = None,
+                            ) -> dict[str, Any]:
     """What the outreach letter says, for `letter.typ`: an A4 sheet in a C5 window envelope; no address at all
     when address_lines is None.
 
     Swedish comes first, then the person's language when it is known and not Swedish; when it is unknown, a short
     panel in every supported language. `phone` None means the reception's number from the configuration.
     `rebooking_url` is printed for typing; the QR code opens `rebooking_qr_url` (the code's own page) when given.
+    `interpreter_needed` (the person's record, portal.interpreter) makes each section say an interpreter is booked,
+    in `interpreter_language` (a code) when given.
     """
     if kind not in KINDS:
         raise ValueError(f"unknown outreach letter kind: {kind}")
@@ -203,7 +221,8 @@ def outreach_letter_content(*, kind: str, language: str | None, recipient_name: 
                       recovery_deadline=recovery_deadline, amount_text=amount_text, eviction_at=eviction_at,
                       phone=phone or config["RECEPTION_PHONE"], phone_hours=config["RECEPTION_PHONE_HOURS"],
                       place=config["RECEPTION_ADDRESS"], dated=dated, notice_kind=notice_kind, reason=reason,
-                      deadline=deadline, variant=variant)
+                      deadline=deadline, variant=variant, interpreter_needed=interpreter_needed,
+                      interpreter_language=interpreter_language)
     languages = tuple(config["LANGUAGES"])
     source = languages[0] if languages else "sv"
     sections = [_section(source, data)]

@@ -26,12 +26,13 @@ ALIASES = {
     "flat_number": "lagenhetsnummer", "flat_size": "lagenhet_storlek", "arrears": "skuld_kr",
     "termination_date": "uppsagning_datum", "served_date": "delgiven_datum", "received_date": "inkom_datum",
     "eviction_date": "avhysning_datum", "children": "barn_i_hushallet", "language": "sprak",
-    "protected_identity": "skyddad_identitet", "corrects": "rattelse_av",
+    "protected_identity": "skyddad_identitet", "corrects": "rattelse_av", "interpreter": "tolk",
+    "interpreter_needed": "tolk", "tolkbehov": "tolk",
 }
 COLUMNS = ("typ", "referens", "hyresvard", "hyresvard_orgnr", "hyresvard_kontakt", "hyresgast_namn",
            "personnummer", "adress", "postnummer", "ort", "lagenhetsnummer", "lagenhet_storlek", "skuld_kr",
            "uppsagning_datum", "delgiven_datum", "inkom_datum", "avhysning_datum", "barn_i_hushallet", "sprak",
-           "skyddad_identitet", "rattelse_av")
+           "skyddad_identitet", "rattelse_av", "tolk")
 REQUIRED_COLUMNS = ("typ", "referens", "hyresvard", "hyresgast_namn", "adress", "postnummer", "ort")
 KRONOFOGDEN = "kronofogden"
 
@@ -98,6 +99,9 @@ class NoticeInput:
     language: str | None
     protected: bool
     corrects_reference: str | None
+    # `tolk` (beyond FORMATS.md §1, optional): whether the tenant needs an interpreter, in `sprak` when given;
+    # None when the sender does not say. Held on the person, not the notice (portal.interpreter).
+    interpreter: bool | None = None
 
     @property
     def sender(self) -> str:
@@ -275,6 +279,10 @@ def read_notice(raw: dict[str, str], *, today: date) -> tuple[NoticeInput | None
     protected_text = fold(values.get("skyddad_identitet") or "")
     if protected_text not in _YES | _NO | {""}:
         problems.add("skyddad_identitet", "ska vara ja eller tomt")
+    interpreter_text = fold(values.get("tolk") or "")
+    interpreter = True if interpreter_text in _YES else False if interpreter_text in _NO else None
+    if interpreter_text not in _YES | _NO | _UNKNOWN:
+        problems.add("tolk", "ska vara ja, nej eller okänt")
     language = fold(values.get("sprak") or "") or None
     if language and not re.fullmatch(r"[a-z]{2,3}(-[a-z]{2})?", language):
         problems.add("sprak", f"”{language}” är ingen språkkod (till exempel ar, so)")
@@ -288,4 +296,4 @@ def read_notice(raw: dict[str, str], *, today: date) -> tuple[NoticeInput | None
         flat_size=texts["lagenhet_storlek"], amount_text=amount_text, amount_ore=amount_ore,
         termination_date=termination, served_date=served, received_date=received, eviction_at=eviction_at,
         eviction_text=eviction_text, children=children, language=language, protected=protected_text in _YES,
-        corrects_reference=texts["rattelse_av"]), problems
+        corrects_reference=texts["rattelse_av"], interpreter=interpreter), problems

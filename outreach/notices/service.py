@@ -14,6 +14,7 @@ from outreach.notices import rules, state
 from outreach.notices.models import Channel, NameCheck, Notice, Outcome
 from outreach.notices.parse import NoticeInput
 from outreach.notices.protection import inherit_protection
+from portal import interpreter
 from portal.db import db
 from portal.people import Person, Protection
 
@@ -113,6 +114,7 @@ def store_inputs(inputs: list[tuple[int, NoticeInput, str]], *, channel: Channel
     results: list[StoreResult] = []
     codes = area()
     pending: list[tuple[int, Notice, _Known, _Known | None, Stored, str]] = []
+    interpreters: dict[Notice, bool] = {}
     for line, inp, sender in inputs:
         existing = batch.by_key.get((sender, inp.reference))
         if existing is not None:
@@ -147,6 +149,8 @@ def store_inputs(inputs: list[tuple[int, NoticeInput, str]], *, channel: Channel
                          if rules.same_household(known.personnummer, known.name, inp.personnummer,
                                                  inp.tenant_name)), None)
         db.session.add(notice)
+        if inp.interpreter is not None:
+            interpreters[notice] = inp.interpreter
         known = _Known(id=0, root=0, personnummer=inp.personnummer, name=inp.tenant_name, superseded=False,
                        obj=notice)
         batch.by_key[(sender, inp.reference)] = known
@@ -169,7 +173,7 @@ def store_inputs(inputs: list[tuple[int, NoticeInput, str]], *, channel: Channel
     if linked:
         db.session.flush()
     created = [notice for _, notice, *_ in pending]
-    attach_people(created)
+    attach_people(created, interpreters)
     # Protection is settled as the notice is stored, not when the pipeline comes round: a page read or a letter
     # in between must already see it.
     inherit_protection(created)
@@ -177,9 +181,10 @@ def store_inputs(inputs: list[tuple[int, NoticeInput, str]], *, channel: Channel
     return results
 
 
-def attach_people(notices: list[Notice]) -> None:
+def attach_people(notices: list[Notice], interpreters: dict[Notice, bool] | None = None) -> None:
     """Tie each new notice to its person from the start (no commit), so that every read of it is logged against
-    the person; a name that differs from the one held for the number is flagged for staff (NameCheck)."""
+    the person; a name that differs from the one held for the number is flagged for staff (NameCheck). What a
+    notice says of an interpreter goes to the person (portal.interpreter), where every page and letter reads it."""
     numbers = sorted({notice.personnummer for notice in notices if notice.personnummer})
     if not numbers:
         return
@@ -201,6 +206,11 @@ def attach_people(notices: list[Notice]) -> None:
     for notice in notices:
         if notice.personnummer:
             notice.person_id = people[notice.personnummer].id
+            said = (interpreters or {}).get(notice)
+            if said is not None and notice.name_check != NameCheck.MISMATCH:
+                # Not for a name that does not match: the notice may be about someone else.
+                interpreter.record_from_source(people[notice.personnummer], needed=said, language=notice.language,
+                                               source=interpreter.NOTICE)
 
 
 def _supersede(earlier: _Known, *, by: str) -> None:

@@ -16,6 +16,7 @@ from outreach.letters import render_outreach_letter
 from outreach.notices.actions import add_action, escalate, finish, get_action
 from outreach.notices.models import ActionKind, ActionStatus, NameCheck, Notice, Outcome
 from outreach.notices.state import set_outcome
+from portal import interpreter
 from portal.booking.links import code_url, short_url
 from portal.booking.service import HORIZON_DAYS, book_earliest, open_code
 from portal.i18n import person_language, source_language
@@ -24,7 +25,8 @@ from portal.letters.service import add_letter
 from portal.people import Person
 from portal.workdays import add_working_days
 
-TEMPLATE_VERSION = "outreach-4"  # 4: dated on its print day, the text for the notice's kind, time after delivery
+# 4: dated on its print day, the text for the notice's kind, time after delivery; 5: the interpreter booked
+TEMPLATE_VERSION = "outreach-5"
 NO_TIME = "Ingen ledig tid före fristen"
 
 
@@ -98,7 +100,8 @@ def write_letter(notice: Notice, person: Person, *, kind: str, action: ActionKin
         rebooking_qr_url=code_url(code, page_lang) if code else None,
         recovery_deadline=notice.recovery_deadline, amount_text=notice.amount_text, eviction_at=notice.eviction_at,
         phone=None, reference=notice.reference, dated=print_day or next_print_day(), notice_kind=str(notice.kind),
-        reason=reason, deadline=notice.deadline, variant=chosen[1] if chosen else None)
+        reason=reason, deadline=notice.deadline, variant=chosen[1] if chosen else None,
+        interpreter_needed=bool(person.interpreter_needed), interpreter_language=interpreter.letter_language(person))
     version = f"{TEMPLATE_VERSION}+variant-{chosen[0]}" if chosen else TEMPLATE_VERSION
     letter = add_letter(kind=kind, dedup_key=f"notice:{notice.id}:{kind}", person_id=person.id,
                         language=language, pdf=pdf, template_version=version, reference=notice.reference,

@@ -14,7 +14,7 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from portal import audit
+from portal import audit, interpreter
 from portal.applications.area import in_service_area
 from portal.applications.checklist import (
     refresh_checklist,
@@ -273,8 +273,7 @@ def submit_application(application_id: int, *, person_id: int, language: str | N
     about = application.answers.get("about", {})
     item = add_intake_item(source=Source.E_APPLICATION, source_key=f"application:{application.id}",
                            person_id=person_id, summary=_summary(application), urgency=_urgency(application),
-                           language=application.language, interpreter_needed=about.get("interpreter") == "yes",
-                           actor_label="e-ansökan", received_at=now)
+                           language=application.language, actor_label="e-ansökan", received_at=now)
     item.contact_name = about.get("name") or None
     item.contact_phone = about.get("phone") or None
     item.contact_email = application.email
@@ -283,6 +282,14 @@ def submit_application(application_id: int, *, person_id: int, language: str | N
     if about.get("protected_identity") == "yes" and person is not None:
         # The resident's own word is enough to hide the address everywhere; never cleared by a later "no".
         protect_person(person, source="e-ansökan")
+    if person is not None:
+        # The person's own word, held on the person: the reception's day list, the item, the meeting and any
+        # outreach letter read it from there.
+        interpreter.record_from_source(
+            person, needed={"yes": True, "no": False}.get(about.get("interpreter", "")),
+            language=about.get("interpreter_language") or (application.language if about.get("interpreter") ==
+                                                            "yes" else None),
+            source=interpreter.APPLICATION, actor=_actor(person_id))
     audit.record("application.submit", person_id=person_id, object_type="application", object_id=application.id,
                  actor=_actor(person_id))
     try:

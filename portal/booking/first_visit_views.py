@@ -27,6 +27,10 @@ bp.url_value_preprocessor(pull_lang)
 bp.url_defaults(add_lang)
 
 
+# A first time is offered while the application waits for a decision, not after it.
+OPEN = frozenset({Status.SUBMITTED, Status.DOCUMENTS_COMPLETE})
+
+
 class FirstVisitForm(BaseForm):
     """A free time (the first one is chosen already), or "not now"."""
 
@@ -56,7 +60,7 @@ def choose(application_id: int) -> Response | str | tuple[str, int]:
     if application.status == Status.DRAFT:
         return redirect(url_for("applications.review", application_id=application.id))
     person_id = int(session["person_id"])
-    if not first_visit.may_choose(person_id, application.intake_item_id):
+    if application.status not in OPEN or not first_visit.may_choose(person_id, application.intake_item_id):
         return redirect(receipt)
     times = _times()
     form = FirstVisitForm()
@@ -105,7 +109,8 @@ def _template_helpers() -> dict[str, Any]:
 
     def may_choose_first_visit(application: Application) -> bool:
         person_id = session.get("person_id")
-        return person_id is not None and first_visit.may_choose(int(person_id), application.intake_item_id)
+        return (person_id is not None and application.status in OPEN
+                and first_visit.may_choose(int(person_id), application.intake_item_id))
 
     return {"first_visit_of": first_visit_of, "may_choose_first_visit": may_choose_first_visit}
 

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import format_date, format_time
 from werkzeug.wrappers import Response
 
-from portal import audit, clock
+from portal import audit, clock, interpreter
 from portal.booking import first_visit, opening_hours, service
 from portal.booking.first_appointment import book_first_appointment
 from portal.booking.forms import WEEKDAY_FIELDS, ClosedDayForm, SettingsForm, StaffBookForm, StaffStatusForm
@@ -52,7 +52,7 @@ def day_page() -> str:
                            day_label=format_date(day, "full"), prev_day=day - timedelta(days=1),
                            next_day=day + timedelta(days=1), status_labels=STATUS_LABELS,
                            purpose_labels=PURPOSE_LABELS, form=StaffStatusForm(), closed=closed,
-                           language_names=LANGUAGE_NAMES,
+                           language_names=LANGUAGE_NAMES, interpreter_of=interpreter.for_item,
                            open_day=opening_hours.is_open_day(day, {closed.day} if closed else set()),
                            time_of=lambda b: format_time(b.starts_at, "HH:mm"))
 

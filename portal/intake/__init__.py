@@ -8,7 +8,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Register the intake pages, their staff-home links, the hand-off command, job and demo data."""
     # jobs and demo register themselves on import; views and meeting_views add their routes to the blueprint.
-    from portal.intake import cli, demo, jobs, meeting_views, views  # noqa: F401
+    from portal.intake import cli, demo, interpreter_views, jobs, meeting_views, views  # noqa: F401
     from portal.intake.pages import bp
     from portal.roles import Role
     from portal.staff.views import HOME_LINKS, add_home_link

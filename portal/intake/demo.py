@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from portal import demo
+from portal import demo, interpreter
 from portal.db import db, utcnow
 from portal.intake.models import Source, State, Urgency
 from portal.intake.service import add_intake_item, refresh_deadlines, set_state
@@ -24,13 +24,16 @@ def load_demo() -> None:
         (Source.PHONE, demo.TEST_PERSONNUMMER[7], "Dawit Demo", Urgency.NORMAL, "ti", True,
          "Har lämnat alla handlingar vid besök. Klar för fördelning.", 3, State.READY_FOR_ASSIGNMENT),
     )
-    for index, (source, number, name, urgency, language, interpreter, summary, days_ago, state) in enumerate(rows):
+    for index, (source, number, name, urgency, language, interpreter_needed, summary, days_ago, state) in enumerate(
+            rows):
         person = get_or_add_person(number)
         person.name, person.language = person.name or name, person.language or language
         person.phone = person.phone or f"070-000 00 {index:02d}"
+        # As the reception heard it on the phone or at the desk: held once, on the person (portal.interpreter).
+        interpreter.record_from_source(person, needed=interpreter_needed, language=language, source="demo")
         item = add_intake_item(source=source, source_key=f"demo:{source.value}:{index}", person_id=person.id,
-                               summary=summary, urgency=urgency, language=language, interpreter_needed=interpreter,
-                               actor_label="demo", received_at=now - timedelta(days=days_ago))
+                               summary=summary, urgency=urgency, language=language, actor_label="demo",
+                               received_at=now - timedelta(days=days_ago))
         if state == State.READY_FOR_ASSIGNMENT:
             item.documents_complete_on = (now - timedelta(days=days_ago - 1)).date()  # a clock already running
         set_state(item, state)

@@ -103,3 +103,32 @@ class DelayForm(BaseForm):
                             description="Till exempel 2026-12-28.")
     reason = SelectField("Skäl till förseningen", choices=[("", "Välj skäl"), *REASON_LABELS.items()],
                          validators=[DataRequired(message="Välj ett skäl.")])
+
+
+NEED_CHOICES = [("ja", "Behöver tolk"), ("nej", "Behöver inte tolk"), ("", "Vet inte")]
+
+
+class InterpreterForm(BaseForm):
+    """The person's interpreter need as staff learnt it (the intake item's and the notice's page)."""
+
+    needed = RadioField("Tolk", choices=NEED_CHOICES, default="", validate_choice=True)
+    language = SelectField("Tolkens språk", choices=[], default="",
+                           description="Lämna ”personens eget språk” när tolken ska tala det språk vi har för "
+                                       "personen.")
+
+    def fill(self, person: Any) -> InterpreterForm:
+        """The choices, and the person's record as the starting point when the form is not posted."""
+        from portal import interpreter
+
+        self.language.choices = [("", "Personens eget språk"), *interpreter.staff_choices()]
+        if not self.is_submitted() and person is not None:
+            self.needed.data = interpreter.choice_of(person.interpreter_needed)
+            code = interpreter.language_code(person.interpreter_language)
+            self.language.data = code or ""
+        return self
+
+    def validate_language(self, field: SelectField) -> None:
+        """A language for the interpreter only with a need: a language and "not needed" contradict."""
+        if field.data and self.needed.data != "ja":
+            raise ValidationError("Välj ”Behöver tolk” om du anger ett språk för tolken, eller välj "
+                                  "”personens eget språk”.")

@@ -21,7 +21,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from portal import audit
+from portal import audit, interpreter
 from portal.db import db, utcnow
 from portal.intake.models import Handoff, HandoffStatus, IntakeItem, State
 from portal.intake.panels import handoff_parts
@@ -67,7 +67,7 @@ def build_document(item: IntakeItem, handoff: Handoff) -> dict[str, Any]:
             "email": (person.email if person else None) or item.contact_email,
             "phone": (person.phone if person else None) or item.contact_phone,
             "language": (person.language if person else None) or item.language,
-            "interpreter_needed": item.interpreter_needed,
+            **interpreter.for_handoff(item),
             "protected_identity": protected,
         },
         "source": {

@@ -27,6 +27,7 @@ URGENCY_LABELS = {
 }
 EVENT_LABELS = {
     "created": "Skapat",
+    "interpreter": "Tolkbehov ändrat",
     "claimed": "Tog ärendet",
     "released": "Lämnade tillbaka ärendet",
     "documents_complete": "Underlaget komplett",

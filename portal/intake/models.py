@@ -97,6 +97,8 @@ class IntakeItem(NameKeys, Base):
     priority: Mapped[int] = mapped_column(default=0)
     summary: Mapped[str] = mapped_column(Text, default="")
     language: Mapped[str | None] = mapped_column(String(8))
+    # Only for an item with no person (a caller who gave no personnummer), like the contact_* columns: a person's
+    # need is held once, on the person (portal.interpreter.for_item reads either).
     interpreter_needed: Mapped[bool] = mapped_column(default=False)
     contact_name: Mapped[str | None] = mapped_column(String(200))
     contact_phone: Mapped[str | None] = mapped_column(String(100))

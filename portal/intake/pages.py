@@ -10,6 +10,7 @@ from datetime import date
 
 from flask import Blueprint, abort, current_app, session
 
+from portal import interpreter
 from portal.intake import deadlines
 from portal.intake import labels as labels_module
 from portal.intake.forms import LANGUAGE_NAMES
@@ -42,4 +43,5 @@ def labels() -> dict[str, object]:
             "urgency_labels": labels_module.URGENCY_LABELS, "deadline_labels": deadlines.DEADLINE_LABELS,
             "deadline_state": deadlines.state_on, "no_deadline": deadlines.NO_DEADLINE, "urgent": _urgent,
             "time_left": deadlines.time_left,
-            "language_names": LANGUAGE_NAMES, "event_labels": labels_module.EVENT_LABELS}
+            "language_names": LANGUAGE_NAMES, "event_labels": labels_module.EVENT_LABELS,
+            "interpreter_of": interpreter.for_item}

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from portal import audit, clock
+from portal import audit, clock, interpreter
 from portal.db import db, utcnow
 from portal.intake import deadlines
 from portal.intake.access import may_see
@@ -176,8 +176,13 @@ def _add_contact(*, staff: StaffUser, source: Source, source_key: str, personnum
         person.email = person.email or email or None
         person.language = person.language or language
         person_id = person.id
+        if interpreter_needed and not person.interpreter_needed:
+            # The reception heard it: held on the person, like a need recorded on the item's page.
+            interpreter.set_by_staff(person, needed=True, staff=staff, language=language if language in
+                                     interpreter.language_codes() else None)
     item = add_intake_item(source=source, source_key=source_key, person_id=person_id, summary=summary,
-                           urgency=urgency, language=language, interpreter_needed=interpreter_needed,
+                           urgency=urgency, language=language,
+                           interpreter_needed=interpreter_needed and person_id is None,
                            actor_label=staff_label(staff))
     item.contact_name, item.contact_phone, item.contact_email = name or None, phone or None, email or None
     audit.record("intake.register", person_id=person_id, object_type="intake_item", object_id=item.id,
@@ -309,3 +314,24 @@ def recompute_all_deadlines(batch: int = 1000) -> int:
             changed += (item.due_on, item.warn_on) != before
         last_id = items[-1].id
         db.session.commit()
+
+
+def set_interpreter(item_id: int, *, staff: StaffUser, needed: bool | None, language: str | None) -> bool:
+    """Record the interpreter need as staff learnt it, and commit: on the item's person (audit-logged, on their
+    timeline), or on the item itself when it has no person. False when nothing changed."""
+    item = get_item(item_id)
+    if item is None:
+        raise IntakeError("Ärendet finns inte.")
+    if item.person is not None:
+        changed = interpreter.set_by_staff(item.person, needed=needed, language=language, staff=staff)
+    else:
+        changed = item.interpreter_needed != bool(needed) or (bool(needed) and bool(language) and
+                                                               item.language != language)
+        if changed:
+            item.interpreter_needed = bool(needed)
+            item.language = language or item.language
+            add_event(item, staff_label(staff), "interpreter", interpreter.for_item(item).label)
+            audit.record(interpreter.ACTION, person_id=None, object_type="intake_item", object_id=item.id,
+                         detail=interpreter.for_item(item).label)
+    db.session.commit()
+    return changed

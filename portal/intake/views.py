@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
+from portal import interpreter
 from portal.intake import claims, deadlines, delay, handoff, panels, queue, service
-from portal.intake.forms import LANGUAGE_NAMES, CloseForm, ContactForm, DelayForm, VersionForm
+from portal.intake import labels as labels_module
+from portal.intake.forms import LANGUAGE_NAMES, CloseForm, ContactForm, DelayForm, InterpreterForm, VersionForm
 from portal.intake.models import IntakeItem, Source, State, Urgency
 from portal.intake.pages import RECEPTION, bp, current_staff, labels
 from portal.intake.service import IntakeError
@@ -99,7 +103,19 @@ def item_page(item_id: int) -> str:
         version_form=VersionForm(version=item.version), close_form=CloseForm(version=item.version),
         delay_form=DelayForm(version=item.version), needs_delay=delay.needs_delay_notice(item, today=today),
         notices=delay.list_notices(item.id), handoff=handoff.get_handoff(item.id), me=viewer.staff_id,
-        is_reception=viewer.is_reception, panels=panels.item_panels(item, viewer), **labels())
+        is_reception=viewer.is_reception, panels=panels.item_panels(item, viewer),
+        interpreter_form=InterpreterForm(formdata=None).fill(item.person), history=_history(item), **labels())
+
+
+def _history(item: IntakeItem) -> list[tuple[datetime, str, str, str]]:
+    """(when, who, what, details): the item's own events and the changes of its person's interpreter need."""
+    sources: dict[str, str] = {str(key): label for key, label in labels_module.SOURCE_LABELS.items()}
+    rows = [(event.at, event.actor_label, labels_module.EVENT_LABELS.get(event.kind, event.kind),
+             sources.get(event.detail, event.detail) if event.kind == "created" else event.detail)
+            for event in item.events]
+    rows += [(change.at, change.actor, "Tolkbehov ändrat", change.detail)
+             for change in interpreter.history(item.person_id)]
+    return sorted(rows, key=lambda row: row[0])
 
 
 def _back(item_id: int) -> Response:

@@ -84,7 +84,11 @@ def test_submit_records_the_time_and_creates_one_intake_item(app: Flask) -> None
     assert item is not None
     assert item.source == Source.E_APPLICATION and item.source_key == f"application:{application.id}"
     assert item.person_id == person.id and item.urgency == Urgency.NO_MONEY_FOR_FOOD
-    assert item.interpreter_needed and item.language == "ar"
+    assert item.language == "ar"
+    db.session.refresh(person)
+    # The applicant's own answer is held on the person, once; the item reads it from there.
+    assert person.interpreter_needed and person.interpreter_language == "ar"
+    assert person.interpreter_source == "e-ansökan"
     assert service.minutes_to_complete() and service.minutes_to_complete()[0] >= 0
 
 

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
 
-from portal.applications.models import Application
+from portal.applications.models import Application, Status
 from portal.applications.service import submit_application
 from portal.booking import first_visit, opening_hours
 from portal.booking.models import Booking, BookingStatus, Purpose
@@ -170,6 +170,14 @@ def test_not_now_leaves_it_to_reception_and_the_status_page_offers_it_again(app:
     assert db.session.scalar(select(func.count()).select_from(Booking)) == 0
     status = get_page(client, f"/fi/ansokan/{application_id}/status", lang="fi")
     assert status.find("a", href=f"/fi/ansokan/{application_id}/forsta-tid") is not None
+    # Once decided, no first time is offered any more.
+    application = db.session.get(Application, application_id)
+    assert application is not None
+    application.status = Status.DECIDED
+    db.session.commit()
+    status = get_page(client, f"/fi/ansokan/{application_id}/status", lang="fi")
+    assert status.find("a", href=f"/fi/ansokan/{application_id}/forsta-tid") is None
+    assert client.get(location).headers["Location"].endswith("/kvitto")
 
 
 def test_a_time_taken_meanwhile_asks_again_and_loses_nothing(app: Flask, client: FlaskClient,

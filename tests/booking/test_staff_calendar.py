@@ -31,8 +31,8 @@ def _login(client: FlaskClient, role: Role = Role.RECEPTION) -> None:
 
 def test_reception_books_a_first_appointment_for_an_item(app: Flask, client: FlaskClient) -> None:
     person = create_person(name="Nybesök Nilsson", language="ar")
+    person.interpreter_needed = True  # held on the person (portal.interpreter)
     item = create_item(person_id=person.id, language="ar")
-    item.interpreter_needed = True
     db.session.commit()
     _login(client)
     soup = get_page(client, f"/staff/mottagning/boka/{item.id}")

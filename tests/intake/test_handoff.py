@@ -62,8 +62,9 @@ def _serve(port: int) -> Iterator[ThreadingHTTPServer]:
 def _assigned_item(caseworker: StaffUser) -> IntakeItem:
     person = create_person(name="Mariam Tesfaye", language="ti")
     person.email, person.phone = "mariam@example.org", "070-111 22 33"
+    person.interpreter_needed = True  # held on the person (portal.interpreter), not on the item
     item = create_item(person_id=person.id, state=State.ASSIGNED)
-    item.assigned_to_id, item.interpreter_needed = caseworker.id, True
+    item.assigned_to_id = caseworker.id
     db.session.commit()
     return item
 
@@ -89,7 +90,8 @@ def test_hand_off_writes_one_document_and_posts_it_with_a_stable_id(app: Flask, 
     assert document["id"] == handoff.handoff_id
     assert document["person"] == {"personnummer": "201701012393", "name": "Mariam Tesfaye",
                                   "email": "mariam@example.org", "phone": "070-111 22 33", "language": "ti",
-                                  "interpreter_needed": True, "protected_identity": False}
+                                  "interpreter_needed": True, "interpreter_language": "ti",
+                                  "protected_identity": False}
     assert document["assigned_to"]["name"] == "Hanna"
     assert [entry["kind"] for entry in document["history"]][:2] == ["created", "handed_over"]
     assert _Receiver.received[0][1]["id"] == handoff.handoff_id

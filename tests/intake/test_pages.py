@@ -51,11 +51,14 @@ def test_reception_registers_a_phone_intake_once_even_when_sent_twice(app: Flask
     items = list(db.session.scalars(select(IntakeItem)))
     assert len(items) == 1
     item = items[0]
-    assert item.source == Source.PHONE and item.interpreter_needed and item.language == "so"
+    assert item.source == Source.PHONE and item.language == "so"
     person = db.session.get(Person, item.person_id)
     assert person is not None and person.personnummer == "201701012393" and person.name == "Amina Hassan"
+    # The need is the person's, recorded once, by the reception worker who heard it.
+    assert person.interpreter_needed and person.interpreter_language == "so" and not item.interpreter_needed
+    assert "Reception" in (person.interpreter_source or "") or "@" in (person.interpreter_source or "")
     page = get_page(client, first.headers["Location"]).get_text()
-    assert "Amina Hassan" in page and "Inga pengar till mat i dag" in page and "behöver tolk" in page
+    assert "Amina Hassan" in page and "Inga pengar till mat i dag" in page and "Behöver tolk (somaliska)" in page
 
 
 def test_registration_errors_are_listed_and_nothing_is_saved(app: Flask, client: FlaskClient) -> None:
