@@ -55,8 +55,8 @@ from portal.security import staff_required
 from portal.staff.models import Role
 from portal.staff.service import get_staff
 
-bp = Blueprint("outreach", __name__, url_prefix="/staff/notices", template_folder="templates")
-admin_bp = Blueprint("outreach_admin", __name__, url_prefix="/staff/api-keys", template_folder="templates")
+bp = Blueprint("outreach", __name__, url_prefix="/staff/underrattelser", template_folder="templates")
+admin_bp = Blueprint("outreach_admin", __name__, url_prefix="/staff/api-nycklar", template_folder="templates")
 
 KIND_LABELS = {"uppsagning": "Uppsägning", "storning": "Störning", "avhysning": "Avhysning", "ovrigt": "Övrigt"}
 

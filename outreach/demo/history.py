@@ -29,7 +29,7 @@ from outreach.notices.models import (
 from outreach.notices.parse import LOCAL_TZ
 from outreach.notices.state import set_outcome, start
 from portal.db import db
-from portal.demo_history import HistoryContext, add_history_loader, finish_item, new_item
+from portal.demo_history import HistoryContext, finish_item, new_item
 from portal.intake.models import IntakeItem, Source, Urgency
 
 PREFIX = "HIST-"
@@ -123,7 +123,7 @@ def _decide(notice: Notice, context: HistoryContext, reached_at: datetime | None
         notice.tenancy_outcome_at, notice.tenancy_outcome_by_id = notice.decided_at, notice.decided_by_id
 
 
-def _history(context: HistoryContext) -> int:
+def outreach_history(context: HistoryContext) -> int:
     """About a year of notices, thirty a month, written thirty at a time."""
     if db.session.scalar(select(Notice.id).where(Notice.reference.like(f"{PREFIX}%")).limit(1)) is not None:
         return 0
@@ -182,5 +182,3 @@ def _work(notice: Notice, context: HistoryContext) -> IntakeItem | None:
     _decide(notice, context, reached_at)
     return item
 
-
-add_history_loader("outreach", _history)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Flask
 from sqlalchemy import or_, select
 
 from outreach.notices.models import Attempt, KnownClient, Notice, NoticeAction, OutcomeChange
@@ -61,12 +62,12 @@ def collect_known_client(export: Export) -> list[dict[str, Any]]:
         select(KnownClient).where(KnownClient.personnummer == export.person.personnummer))]
 
 
-def register_export_sections() -> None:
+def register_export_sections(app: Flask) -> None:
     """Add the sections, and outreach's codes in words for the PDF, to the export (from outreach.init_app)."""
     from outreach.casework import forms, timeline, views
 
-    register_section("notices", "Underrättelser om risk för vräkning", collect_notices)
-    register_section("known_client", "Registret över aktuella klienter", collect_known_client)
+    register_section(app, "notices", "Underrättelser om risk för vräkning", collect_notices)
+    register_section(app, "known_client", "Registret över aktuella klienter", collect_known_client)
     for table, column, labels in (
             ("notice", "kind", views.KIND_LABELS), ("notice", "outcome", forms.OUTCOME_LABELS),
             ("notice", "decision", forms.DECISION_LABELS), ("notice", "children", forms.CHILDREN_LABELS),
@@ -76,4 +77,4 @@ def register_export_sections() -> None:
             ("notice_outcome_change", "outcome", forms.OUTCOME_LABELS),
             ("notice_action", "status", {"pending": "Väntar", "done": "Klart"}),
             ("notice_attempt", "channel", forms.CHANNEL_LABELS), ("notice_attempt", "result", forms.RESULT_LABELS)):
-        register_value_labels(table, column, labels)
+        register_value_labels(app, table, column, labels)
