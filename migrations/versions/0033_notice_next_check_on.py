@@ -2,7 +2,7 @@
 followed_up_on goes; the reception's extra times per day and the days a capacity warning was e-mailed
 
 Revision ID: 0033
-Revises: 0035
+Revises: 0032
 """
 
 from alembic import op
@@ -12,7 +12,7 @@ import portal.db  # noqa: F401  (custom column types)
 
 
 revision = '0033'
-down_revision = '0035'
+down_revision = '0032'
 branch_labels = None
 depends_on = None
 

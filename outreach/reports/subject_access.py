@@ -1,5 +1,6 @@
 """Outreach's part of a person's subject-access export (portal.subject_access): every notice about them,
-with the steps taken, the attempts to reach them and the decision, and their row in the known-client register.
+with the steps taken, each move of its handling and why, the attempts to reach them and the decision, and their
+row in the known-client register.
 
 Notices are found by the person and also by personnummer: a notice not yet linked to the person (person_id
 empty, as for notices stored before they were tied on arrival) is just as much about them. Corrections of
@@ -15,7 +16,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import or_, select
 
-from outreach.notices.models import Attempt, KnownClient, Notice, NoticeAction
+from outreach.notices.models import Attempt, KnownClient, Notice, NoticeAction, OutcomeChange
 from portal.db import db
 from portal.subject_access import Export, register_section, register_value_labels
 
@@ -49,7 +50,9 @@ def collect_notices(export: Export) -> list[dict[str, Any]]:
             select(NoticeAction).where(NoticeAction.notice_id == notice.id).order_by(NoticeAction.id))]
         attempts = [export.row(attempt) for attempt in db.session.scalars(
             select(Attempt).where(Attempt.notice_id == notice.id).order_by(Attempt.at, Attempt.id))]
-        records.append(export.row(notice, actions=actions, attempts=attempts))
+        outcomes = [export.row(change) for change in db.session.scalars(
+            select(OutcomeChange).where(OutcomeChange.notice_id == notice.id).order_by(OutcomeChange.id))]
+        records.append(export.row(notice, actions=actions, attempts=attempts, outcome_changes=outcomes))
     return records
 
 
@@ -66,10 +69,12 @@ def register_export_sections(app: Flask) -> None:
     register_section(app, "notices", "Underrättelser om risk för vräkning", collect_notices)
     register_section(app, "known_client", "Registret över aktuella klienter", collect_known_client)
     for table, column, labels in (
-            ("notice", "kind", views.KIND_LABELS), ("notice", "outcome", views.OUTCOME_LABELS),
+            ("notice", "kind", views.KIND_LABELS), ("notice", "outcome", forms.OUTCOME_LABELS),
             ("notice", "decision", forms.DECISION_LABELS), ("notice", "children", forms.CHILDREN_LABELS),
             ("notice", "tenancy_outcome", forms.TENANCY_LABELS), ("notice", "channel", CHANNEL_LABELS),
             ("notice_action", "kind", timeline.ACTION_LABELS),
+            ("notice_outcome_change", "previous", forms.OUTCOME_LABELS),
+            ("notice_outcome_change", "outcome", forms.OUTCOME_LABELS),
             ("notice_action", "status", {"pending": "Väntar", "done": "Klart"}),
             ("notice_attempt", "channel", forms.CHANNEL_LABELS), ("notice_attempt", "result", forms.RESULT_LABELS)):
         register_value_labels(app, table, column, labels)
