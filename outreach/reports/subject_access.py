@@ -14,9 +14,14 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
+from outreach.funnel.models import LetterReturn, VariantAssignment
 from outreach.notices.models import Attempt, KnownClient, Notice, NoticeAction
 from portal.db import db
 from portal.subject_access import Export, register_section, register_value_labels
+
+# How a returned letter was registered, and which letter of a variant test a notice got.
+RETURN_SOURCE_LABELS = {"qr": "QR-koden skannad", "code": "Koden inskriven", "number": "Brevets nummer"}
+ARM_LABELS = {"standard": "Det vanliga brevet", "variant": "Brevvarianten som testades"}
 
 # How a notice reached us.
 CHANNEL_LABELS = {"file": "Fil från hyresvärden", "api": "Hyresvärdens system (API)",
@@ -40,7 +45,9 @@ def _notice_ids(export: Export) -> set[int]:
 
 
 def collect_notices(export: Export) -> list[dict[str, Any]]:
-    """Every notice about the person, each with its actions, attempts and decision (a column of the notice)."""
+    """Every notice about the person, each with its actions, attempts and decision (a column of the notice),
+    the letters that came back undelivered, and which letter a variant test gave them (they have a right to
+    know they were part of one)."""
     ids = _notice_ids(export)
     records = []
     for notice in db.session.scalars(select(Notice).where(Notice.id.in_(ids)).order_by(Notice.id)):
@@ -48,7 +55,12 @@ def collect_notices(export: Export) -> list[dict[str, Any]]:
             select(NoticeAction).where(NoticeAction.notice_id == notice.id).order_by(NoticeAction.id))]
         attempts = [export.row(attempt) for attempt in db.session.scalars(
             select(Attempt).where(Attempt.notice_id == notice.id).order_by(Attempt.at, Attempt.id))]
-        records.append(export.row(notice, actions=actions, attempts=attempts))
+        returned = [export.row(entry) for entry in db.session.scalars(
+            select(LetterReturn).where(LetterReturn.notice_id == notice.id).order_by(LetterReturn.id))]
+        variant = [export.row(entry) for entry in db.session.scalars(
+            select(VariantAssignment).where(VariantAssignment.notice_id == notice.id))]
+        records.append(export.row(notice, actions=actions, attempts=attempts, returned_letters=returned,
+                                  letter_variant=variant))
     return records
 
 
@@ -70,5 +82,7 @@ def register_export_sections() -> None:
             ("notice", "tenancy_outcome", forms.TENANCY_LABELS), ("notice", "channel", CHANNEL_LABELS),
             ("notice_action", "kind", timeline.ACTION_LABELS),
             ("notice_action", "status", {"pending": "Väntar", "done": "Klart"}),
-            ("notice_attempt", "channel", forms.CHANNEL_LABELS), ("notice_attempt", "result", forms.RESULT_LABELS)):
+            ("notice_attempt", "channel", forms.CHANNEL_LABELS), ("notice_attempt", "result", forms.RESULT_LABELS),
+            ("letter_return", "source", RETURN_SOURCE_LABELS),
+            ("letter_variant_assignment", "arm", ARM_LABELS)):
         register_value_labels(table, column, labels)
