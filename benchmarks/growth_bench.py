@@ -41,10 +41,10 @@ REQUESTS = 100
 WARMUP = 10
 PIPELINE_BATCH = 100
 PIPELINE_ROUNDS = 3
-PAGES = (("queue page", "/staff/intake/", "coordinator"),
-         ("queue page, filtered", "/staff/intake/?source=phone&deadline=overdue", "coordinator"),
-         ("intake-meeting board", "/staff/intake/mote", "coordinator"),
-         ("notice list", "/staff/notices/", "outreach"),
+PAGES = (("queue page", "/staff/intag/", "coordinator"),
+         ("queue page, filtered", "/staff/intag/?source=phone&deadline=overdue", "coordinator"),
+         ("intake-meeting board", "/staff/intag/mote", "coordinator"),
+         ("notice list", "/staff/underrattelser/", "outreach"),
          # The staff search: a name (folded, partial) that a handful of rows carry at every size, and a
          # personnummer, among all the seeded people, items and notices.
          ("search, name, outreach", "/staff/sok?q=%C3%96stlund", "outreach"),

@@ -174,18 +174,18 @@ def measure(client: FlaskClient, url: str, requests: int, warmup: int = 20) -> d
 
 def later_page_url(client: FlaskClient) -> str:
     """The URL of the queue's third page (follows the 'next' links)."""
-    url = "/staff/intake/"
+    url = "/staff/intag/"
     for _ in range(2):
         html = client.get(url).get_data(as_text=True)
-        marker = 'href="/staff/intake/?after='
+        marker = 'href="/staff/intag/?after='
         start = html.index(marker) + len('href="')
         url = html[start:html.index('"', start)].replace("&amp;", "&")
     return url
 
 
-PAGES = (("queue, first page", "/staff/intake/"),
-         ("queue, filtered", "/staff/intake/?source=phone&urgency=no_money_for_food&deadline=overdue"),
-         ("intake-meeting board", "/staff/intake/mote"))
+PAGES = (("queue, first page", "/staff/intag/"),
+         ("queue, filtered", "/staff/intag/?source=phone&urgency=no_money_for_food&deadline=overdue"),
+         ("intake-meeting board", "/staff/intag/mote"))
 
 
 def _login_staff(base: str) -> tuple[str, Any]:
@@ -226,8 +226,8 @@ def run(items: int = 50_000) -> list[Result]:
         env = _env(url, workdir / "files")
         with served(env) as base:
             cookie, opener = _login_staff(base)
-            html = opener.open(base + "/staff/intake/").read().decode()
-            marker = 'href="/staff/intake/?after='
+            html = opener.open(base + "/staff/intag/").read().decode()
+            marker = 'href="/staff/intag/?after='
             start = html.index(marker) + len('href="')
             third = html[start:html.index('"', start)].replace("&amp;", "&")
             pages = [*PAGES[:2], ("queue, next page (keyset)", third), PAGES[2]]
@@ -244,7 +244,7 @@ def run(items: int = 50_000) -> list[Result]:
                        *bare.failure_results("bare route"), *home.failure_results("staff home")]
             for name, path in pages:
                 paced = _paced(base + path, cookie)
-                first = path == "/staff/intake/"
+                first = path == "/staff/intag/"
                 # The queue page is one of issue 8's pages under load: its throughput is held to the bare route.
                 results += [Result(f"{name}: throughput", _wrk(base + path, cookie), "req/s",
                                    "bare route throughput" if first else "bare staff page throughput",

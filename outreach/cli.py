@@ -23,15 +23,14 @@ def register_commands(app: Flask) -> None:
         run_forever(current_app._get_current_object())  # type: ignore[attr-defined]
 
     for group in (notices_group, known_clients_group, outreach_group, retention_group, apikeys_group):
-        if group.name not in app.cli.commands:
-            app.cli.add_command(group)
+        app.cli.add_command(group)
 
 
-notices_group = AppGroup("notices", help="Underrättelser om risk för vräkning.")
-known_clients_group = AppGroup("known-clients", help="Registret över aktuella klienter.")
-outreach_group = AppGroup("outreach", help="Den uppsökande verksamhetens flöde.")
-retention_group = AppGroup("retention", help="Gallring.")
-apikeys_group = AppGroup("apikeys", help="Hyresvärdarnas API-nycklar.")
+notices_group = AppGroup("notices", help="Notices of eviction risk.")
+known_clients_group = AppGroup("known-clients", help="The register of known clients.")
+outreach_group = AppGroup("outreach", help="The outreach pipeline.")
+retention_group = AppGroup("retention", help="Retention: deleting what is kept no longer.")
+apikeys_group = AppGroup("apikeys", help="The landlords' API keys.")
 
 
 @notices_group.command("import")
@@ -80,7 +79,7 @@ def run_retention() -> None:
 
 
 @apikeys_group.command("create")
-@click.option("--landlord", required=True, help="Hyresvärdens namn.")
+@click.option("--landlord", required=True, help="The landlord's name.")
 @click.option("--orgnr", default="", help="Organisationsnummer.")
 def create_key(landlord: str, orgnr: str) -> None:
     """Create a key; it is printed once and stored only as a hash."""

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 
 from portal.audit import AuditEvent
+from portal.clock import LOCAL_TZ
 from portal.db import db
 from portal.people import Person, Protection
 
@@ -39,10 +40,11 @@ class MonthReport:
 
 
 def month_bounds(month: str) -> tuple[datetime, datetime]:
-    """'2026-11' → [1 Nov 00:00 UTC, 1 Dec 00:00 UTC)."""
-    start = datetime.strptime(month + "-01", "%Y-%m-%d").replace(tzinfo=UTC)
+    """'2026-11' → [1 Nov 00:00, 1 Dec 00:00) in Swedish time, as UTC: a read at 00:30 on the first of a month
+    in Sweden belongs to that month for the administrator reviewing it, though UTC is still in the month before."""
+    start = datetime.strptime(month + "-01", "%Y-%m-%d").replace(tzinfo=LOCAL_TZ)
     end = start.replace(year=start.year + 1, month=1) if start.month == 12 else start.replace(month=start.month + 1)
-    return start, end
+    return start.astimezone(UTC), end.astimezone(UTC)
 
 
 def month_report(month: str) -> MonthReport:

@@ -42,7 +42,7 @@ class PortalGroup(FlaskGroup):
 
 @click.group(cls=PortalGroup, create_app=_create_app, add_default_commands=False, add_version_option=False)
 def cli() -> None:
-    """Portal for ekonomiskt bistånd and the outreach service (see README.md)."""
+    """The income-support portal and the outreach service (see README.md)."""
 
 
 def main() -> None:
@@ -86,7 +86,7 @@ def demo_group() -> None:
 
 
 @demo_group.command("load")
-@click.option("--history", is_flag=True, help="Lägg också till ett genererat år av historik för statistiken (en gång).")
+@click.option("--history", is_flag=True, help="Also add a generated year of history for the statistics (once).")
 def demo_load(history: bool) -> None:
     """Load demo data into an empty database and print the staff passwords once."""
     if not demo.is_empty():
@@ -120,7 +120,7 @@ def translations_update() -> None:
 
 @translations_group.command("fill")
 @click.argument("json_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--skip-unknown", is_flag=True, help="hoppa över texter som inte finns i katalogen")
+@click.option("--skip-unknown", is_flag=True, help="Skip texts that are not in the catalog.")
 def translations_fill(json_file: Path, skip_unknown: bool) -> None:
     """Fill translations from a JSON file {msgid: {lang: text}}."""
     count = translations.fill(json_file, skip_unknown=skip_unknown)

@@ -84,7 +84,7 @@ def person_protect(personnummer: str, level: str) -> None:
 
 @person_group.command("lift-protection")
 @click.argument("personnummer")
-@click.option("--reason", required=True, help="varför skyddet tas bort (till exempel beslut från Skatteverket)")
+@click.option("--reason", required=True, help="Why the protection is lifted (e.g. a decision from Skatteverket).")
 def person_lift_protection(personnummer: str, reason: str) -> None:
     """Lift a person's protection (an administrator's decision, with a reason, in the access log)."""
     from portal.protection import ProtectionError, lift_protection

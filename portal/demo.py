@@ -10,10 +10,12 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from flask import Flask
 from sqlalchemy import func, select
 
 from portal.db import db
 from portal.people import Person, Protection
+from portal.registry import Registry
 from portal.roles import Role
 from portal.staff.models import StaffUser
 from portal.staff.service import create_staff
@@ -48,14 +50,13 @@ class DemoAccount:
     password: str
 
 
-# Areas add loaders here; each runs once, after the staff and residents exist.
-LOADERS: list[tuple[str, Callable[[], object]]] = []
+# Areas add loaders in their init_app; each runs once, after the staff and residents exist.
+LOADERS: Registry[tuple[str, Callable[[], object]]] = Registry("demo", key=lambda entry: entry[0])
 
 
-def add_loader(name: str, loader: Callable[[], object]) -> None:
+def add_loader(app: Flask, name: str, loader: Callable[[], object]) -> None:
     """Let an area add its demo data (a calendar, notices, applications)."""
-    if all(existing != name for existing, _ in LOADERS):
-        LOADERS.append((name, loader))
+    LOADERS.add(app, (name, loader))
 
 
 def is_empty() -> bool:
@@ -73,6 +74,6 @@ def load() -> list[DemoAccount]:
     for number, name, language in DEMO_RESIDENTS:
         db.session.add(Person(personnummer=number, name=name, language=language, protection=Protection.NONE))
     db.session.commit()
-    for _, loader in LOADERS:
+    for _, loader in LOADERS.all():
         loader()
     return accounts

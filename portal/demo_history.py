@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from flask import Flask
 from sqlalchemy import select
 
 from portal.applications.models import Application, ChecklistItem, ItemState, Kind, PersonRole, Status
@@ -25,6 +26,7 @@ from portal.documents.models import Document, DocumentStatus
 from portal.intake.models import IntakeEvent, IntakeItem, Source, State, Urgency
 from portal.intake.service import refresh_deadlines, set_state
 from portal.people import Person, get_or_add_person
+from portal.registry import Registry
 from portal.roles import Role as StaffRole
 from portal.staff.models import StaffUser
 from portal.storage import store_file
@@ -86,13 +88,13 @@ class HistoryContext:
         return f"{self.rng.choice(FIRST_NAMES)} {self.rng.choice(LAST_NAMES)}"
 
 
-LOADERS: list[tuple[str, Callable[[HistoryContext], int]]] = []
+LOADERS: Registry[tuple[str, Callable[[HistoryContext], int]]] = Registry("demo_history", key=lambda entry: entry[0])
 
 
-def add_history_loader(name: str, loader: Callable[[HistoryContext], int]) -> None:
-    """Let an area add its part of the history; the loader returns how many rows it added (0 when present)."""
-    if all(existing != name for existing, _ in LOADERS):
-        LOADERS.append((name, loader))
+def add_history_loader(app: Flask, name: str, loader: Callable[[HistoryContext], int]) -> None:
+    """Let an area add its part of the history (from its init_app); the loader returns how many rows it added
+    (0 when present). They run in the order added: the reception's year before outreach's."""
+    LOADERS.add(app, (name, loader))
 
 
 def _people(rng: random.Random) -> list[Person]:
@@ -112,7 +114,7 @@ def load(*, today: date | None = None, seed: int = SEED) -> dict[str, int]:
     people = _people(random.Random(f"{seed}:people"))
     staff = list(db.session.scalars(select(StaffUser).order_by(StaffUser.id)))
     added = {}
-    for name, loader in LOADERS:
+    for name, loader in LOADERS.all():
         context = HistoryContext(rng=random.Random(f"{seed}:{name}"), start=today - timedelta(days=DAYS),
                                  today=today, now=utcnow(), people=people,
                                  caseworkers=[s for s in staff if s.role == StaffRole.CASEWORKER],
@@ -282,7 +284,7 @@ def _checklist_item(application: Application, key: str, context: HistoryContext)
     item.state, item.updated_at = (ItemState.ACCEPTED if accepted else ItemState.RECEIVED), uploaded
 
 
-def _portal_history(context: HistoryContext) -> int:
+def reception_history(context: HistoryContext) -> int:
     """The reception's year: phone and walk-in contacts, e-applications, their items and appointments."""
     marker = db.session.scalar(select(IntakeItem.id).where(IntakeItem.source_key.like("history:%")).limit(1))
     if marker is not None:
@@ -290,4 +292,7 @@ def _portal_history(context: HistoryContext) -> int:
     return _contacts(context) + _applications(context)
 
 
-add_history_loader("reception", _portal_history)
+def init_app(app: Flask) -> None:
+    """The reception's year (intake, e-applications, bookings together, so no one area owns it); outreach adds
+    its own after it."""
+    add_history_loader(app, "reception", reception_history)

@@ -1,6 +1,7 @@
 """Scheduled work as data: each job has an explicit id and a thin function around a service.
 
-The scheduler process (`portal worker`) registers these jobs; several scheduler processes may run, so every
+`SCHEDULE` lists every job and when it runs; the areas give each its function in their init_app, and the
+scheduler process (`portal worker`) runs them; several scheduler processes may run, so every
 job must be safe to run twice at once (claims in the database, unique constraints). Each run is recorded.
 """
 
@@ -19,8 +20,32 @@ from sqlalchemy import String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db import Base, UTCDateTime, db, utcnow
+from portal.registry import Registry
 
 log = logging.getLogger("portal.jobs")
+
+
+@dataclass(frozen=True)
+class Slot:
+    """When a job runs: its id, its name on the staff home, and APScheduler trigger arguments."""
+
+    id: str
+    label: str
+    trigger: str
+    trigger_args: dict[str, Any]
+
+
+# The one schedule: every job the scheduler runs and how often (APScheduler reads cron hours as Swedish time).
+# Each area provides its jobs' functions in its init_app (`provide`); a slot with no function, or a function
+# with no slot, stops the scheduler from starting.
+SCHEDULE: tuple[Slot, ...] = (
+    Slot("outreach.pipeline", "Underrättelser: kontroll, brev och bokningar", "interval", {"minutes": 2}),
+    Slot("intake.retry_handoffs", "Överlämningar, nytt försök", "interval", {"minutes": 5}),
+    Slot("applications.send_reminders", "Påminnelser om handlingar", "interval", {"minutes": 30}),
+    Slot("portal.purge_expired_sessions", "Rensa utgångna inloggningar", "interval", {"minutes": 30}),
+    Slot("outreach.retention", "Gallring av underrättelser", "cron", {"hour": 2, "minute": 30}),
+    Slot("portal.prune_job_runs", "Rensa jobbloggen", "cron", {"hour": 3}),
+)
 
 
 @dataclass(frozen=True)
@@ -31,15 +56,26 @@ class JobSpec:
     func: Callable[[], object]
     trigger: str = "interval"
     trigger_args: dict[str, Any] = field(default_factory=dict)
+    label: str = ""
 
 
-REGISTRY: list[JobSpec] = []
+_FUNCTIONS: Registry[tuple[str, Callable[[], object]]] = Registry("jobs", key=lambda entry: entry[0])
 
 
-def register(spec: JobSpec) -> None:
-    """Add a job to the registry (ids are unique; registering again replaces)."""
-    REGISTRY[:] = [existing for existing in REGISTRY if existing.id != spec.id]
-    REGISTRY.append(spec)
+def provide(app: Flask, job_id: str, func: Callable[[], object]) -> None:
+    """Give the scheduled job `job_id` its function (from the area's init_app); the id must be in SCHEDULE."""
+    if job_id not in {slot.id for slot in SCHEDULE}:
+        raise ValueError(f"job {job_id!r} is not in portal.jobs.SCHEDULE")
+    _FUNCTIONS.add(app, (job_id, func))
+
+
+def scheduled_jobs(app: Flask | None = None) -> list[JobSpec]:
+    """Every job of the schedule with its function, in the schedule's order; raises when one has none."""
+    functions = dict(_FUNCTIONS.all(app))
+    missing = [slot.id for slot in SCHEDULE if slot.id not in functions]
+    if missing:
+        raise RuntimeError(f"scheduled jobs without a function: {', '.join(missing)}")
+    return [JobSpec(slot.id, functions[slot.id], slot.trigger, slot.trigger_args, slot.label) for slot in SCHEDULE]
 
 
 class JobRun(Base):
@@ -104,6 +140,7 @@ class JobStatus:
     """One job on the staff home: when it last ran, how, and whether it is late (no run for twice its interval)."""
 
     id: str
+    label: str
     interval: timedelta
     last: JobRun | None
     late: bool
@@ -114,11 +151,11 @@ def job_overview(now: datetime | None = None) -> list[JobStatus]:
     now = now or utcnow()
     runs = {run.job_id: run for run in last_runs()}
     overview = []
-    for spec in sorted(REGISTRY, key=lambda s: s.id):
+    for spec in scheduled_jobs():
         run = runs.get(spec.id)
         interval = interval_of(spec)
         late = run is None or now - run.started_at > 2 * interval
-        overview.append(JobStatus(spec.id, interval, run, late))
+        overview.append(JobStatus(spec.id, spec.label, interval, run, late))
     return overview
 
 
@@ -130,9 +167,6 @@ def prune_job_runs(keep_days: int = 30) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-register(JobSpec(id="portal.prune_job_runs", func=prune_job_runs, trigger="cron", trigger_args={"hour": 3}))
-
-
 def purge_expired_sessions() -> int:
     """Delete expired sessions from the database store (a session past its time is refused even before)."""
     from portal.sessions import purge_expired
@@ -140,5 +174,7 @@ def purge_expired_sessions() -> int:
     return purge_expired()
 
 
-register(JobSpec(id="portal.purge_expired_sessions", func=purge_expired_sessions, trigger="interval",
-                 trigger_args={"minutes": 30}))
+def init_app(app: Flask) -> None:
+    """The portal's own housekeeping jobs."""
+    provide(app, "portal.prune_job_runs", prune_job_runs)
+    provide(app, "portal.purge_expired_sessions", purge_expired_sessions)

@@ -2,8 +2,8 @@
 
 The query is read once (`parse_query`): a personnummer in any common form (10 or 12 digits, with or without
 `-`/`+`), otherwise a name, a reference and a booking code at the same time. Each area registers a provider
-(`add_provider`) with the roles that may open its pages; a provider is asked only for those roles and applies
-need-to-know itself (a caseworker gets only what they may open). Nothing registers by being imported.
+in its init_app (`add_provider`) with the roles that may open its pages; a provider is asked only for those
+roles and applies need-to-know itself (a caseworker gets only what they may open).
 
 Names are matched on folded keys stored beside the name (`name_key_columns`): lower case, accents removed
 (å → a, é → e), everything but letters and digits dropped, once from the first word ("annamariaandersson")
@@ -21,12 +21,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from flask import Flask
 from sqlalchemy import Select, or_, select, union
 from sqlalchemy.sql.elements import ColumnElement
 
 from portal import audit
 from portal import personnummer as identity_numbers
 from portal.people import Person
+from portal.registry import Registry
 from portal.roles import Role, grants
 from portal.search_keys import fold, prefix_range
 from portal.staff.models import StaffUser
@@ -134,16 +136,12 @@ class Area:
     provider: Provider
 
 
-AREAS: list[Area] = []
+AREAS: Registry[Area] = Registry("search", key=lambda area: area.key)
 
 
-def add_provider(key: str, title: str, roles: frozenset[Role], provider: Provider) -> None:
-    """Let an area answer searches for the roles that may open its pages (once, however many apps are made)."""
-    for index, area in enumerate(AREAS):
-        if area.key == key:
-            AREAS[index] = Area(key, title, roles, provider)
-            return
-    AREAS.append(Area(key, title, roles, provider))
+def add_provider(app: Flask, key: str, title: str, roles: frozenset[Role], provider: Provider) -> None:
+    """Let an area answer searches for the roles that may open its pages (from its init_app)."""
+    AREAS.add(app, Area(key, title, roles, provider))
 
 
 def search(text: str, staff: StaffUser) -> Results:
@@ -153,7 +151,7 @@ def search(text: str, staff: StaffUser) -> Results:
     if query.empty:
         return results
     role = Role(staff.role)
-    for area in AREAS:
+    for area in AREAS.all():
         if grants(role, area.roles):
             hits = area.provider(query, staff)[:MAX_HITS]
             results.sections.append((area.title, hits))

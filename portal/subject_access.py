@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import IO, Any, cast
 
+from flask import Flask
 from sqlalchemy import Table, inspect, or_, select
 from sqlalchemy.orm import DeclarativeBase
 
@@ -38,6 +39,7 @@ from portal.intake.models import DelayNotice, Handoff, IntakeEvent, IntakeItem, 
 from portal.letters.models import Letter
 from portal.people import Person, get_person_by_personnummer
 from portal.personnummer import InvalidIdentityNumber, parse
+from portal.registry import Registry
 from portal.storage import StoredFile, get_storage, read_chunks, safe_name
 
 FORMAT = "registerutdrag/1"
@@ -107,20 +109,20 @@ class Section:
     collect: Callable[[Export], list[dict[str, Any]]]
 
 
-SECTIONS: list[Section] = []
+SECTIONS: Registry[Section] = Registry("subject_access", key=lambda section: section.key)
 # Plain Swedish for stored codes in the PDF, per (table, column): {"submitted": "Skickad, vi går igenom den"}.
-VALUE_LABELS: dict[tuple[str, str], Mapping[Any, Any]] = {}
+VALUE_LABELS: Registry[tuple[str, str, Mapping[Any, Any]]] = Registry("subject_access_labels",
+                                                                      key=lambda entry: entry[:2])
 
 
-def register_section(key: str, title: str, collect: Callable[[Export], list[dict[str, Any]]]) -> None:
-    """Let an area add what it holds about a person (called from the area's init_app; once per key)."""
-    if all(existing.key != key for existing in SECTIONS):
-        SECTIONS.append(Section(key, title, collect))
+def register_section(app: Flask, key: str, title: str, collect: Callable[[Export], list[dict[str, Any]]]) -> None:
+    """Let an area add what it holds about a person (from the area's init_app)."""
+    SECTIONS.add(app, Section(key, title, collect))
 
 
-def register_value_labels(table: str, column: str, labels: Mapping[Any, Any]) -> None:
+def register_value_labels(app: Flask, table: str, column: str, labels: Mapping[Any, Any]) -> None:
     """Let an area say in words what its stored codes mean, for the PDF (the JSON keeps the codes)."""
-    VALUE_LABELS[(table, column)] = labels
+    VALUE_LABELS.add(app, (table, column, labels))
 
 
 def find_person(personnummer: str) -> Person | None:
@@ -243,7 +245,7 @@ CORE_AFTER: tuple[Section, ...] = (
 
 def sections() -> list[Section]:
     """Every section, in the order of the export."""
-    return [*CORE_BEFORE, *SECTIONS, *CORE_AFTER]
+    return [*CORE_BEFORE, *SECTIONS.all(), *CORE_AFTER]
 
 
 def build_export(person: Person) -> Export:
@@ -270,12 +272,12 @@ def export_json(export: Export) -> bytes:
 def export_pdf(export: Export) -> bytes:
     """The export as a readable PDF in Swedish (portal.pdf: WeasyPrint from an HTML template)."""
     from portal.pdf import render_pdf
-    from portal.subject_access_labels import field_label, format_value, part_label, register_core_labels
+    from portal.subject_access_labels import field_label, format_value, part_label
 
-    register_core_labels()
+    value_labels = {(table, column): labels for table, column, labels in VALUE_LABELS.all()}
 
     def readable(table: str | None, column: str, value: Any) -> str:
-        labels = VALUE_LABELS.get((table or "", column))
+        labels = value_labels.get((table or "", column))
         if labels is not None and isinstance(value, str) and value in labels:
             return str(labels[value])
         return format_value(value)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from flask import Flask
+
 from portal.clock import LOCAL_TZ
 
 FIELD_LABELS = {
@@ -101,7 +103,7 @@ PROTECTION_LABELS = {"none": "inga", "sekretessmarkering": "sekretessmarkering",
                      "skyddad_niva_okand": "skyddade personuppgifter (nivån är inte känd)"}
 
 
-def register_core_labels() -> None:
+def register_core_labels(app: Flask) -> None:
     """Portal's own codes in words, from the label tables its pages already use."""
     from portal.applications import labels as application_labels
     from portal.booking.labels import PURPOSE_LABELS
@@ -129,4 +131,4 @@ def register_core_labels() -> None:
             ("booking", "purpose", PURPOSE_LABELS),
             ("letter", "kind", letter_labels.KIND_LABELS),
             ("letter", "status", letter_labels.STATUS_LABELS)):
-        register_value_labels(table, column, labels)
+        register_value_labels(app, table, column, labels)

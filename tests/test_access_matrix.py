@@ -142,10 +142,10 @@ def test_another_caseworkers_client_and_another_units_client_answer_404_on_every
     item = create_item(person_id=notice.person_id)
     db.session.get(IntakeItem, item.id).assigned_to_id = own.id  # type: ignore[union-attr]
     db.session.commit()
-    ids = {"/staff/notices/": notice.id, "/staff/intake/": item.id}
+    ids = {"/staff/underrattelser/": notice.id, "/staff/intag/": item.id}
     login_staff(client, "sara@example.org", PASSWORD)
-    assert client.get(f"/staff/notices/{notice.id}").status_code == 200
-    assert client.get(f"/staff/intake/{item.id}").status_code == 200
+    assert client.get(f"/staff/underrattelser/{notice.id}").status_code == 200
+    assert client.get(f"/staff/intag/{item.id}").status_code == 200
     client.post("/staff/logout")
     create_staff_user(email="colleague@example.org", role=Role.CASEWORKER, name="Kalle Kollega")
     create_staff_user(email="other-unit@example.org", role=Role.CASEWORKER, name="Vera Vuxen").unit = "Vuxenenheten"
@@ -153,7 +153,7 @@ def test_another_caseworkers_client_and_another_units_client_answer_404_on_every
                       name="Ulla Enhet").unit = "Enheten för ekonomiskt bistånd"
     db.session.commit()
     login_staff(client, "unit@example.org", PASSWORD)
-    assert client.get(f"/staff/notices/{notice.id}").status_code == 200  # the client's unit has need to know
+    assert client.get(f"/staff/underrattelser/{notice.id}").status_code == 200  # the client's unit has need to know
     client.post("/staff/logout")
     for email in ("colleague@example.org", "other-unit@example.org"):
         login_staff(client, email, PASSWORD)
@@ -166,5 +166,5 @@ def test_another_caseworkers_client_and_another_units_client_answer_404_on_every
                 assert client.get(url).status_code in (403, 404), f"{email}: GET {url}"
             if "POST" in (rule.methods or set()):
                 assert client.post(url, data={}).status_code in (400, 403, 404), f"{email}: POST {url}"
-        assert client.get(f"/staff/notices/{notice.id}").status_code == 404
+        assert client.get(f"/staff/underrattelser/{notice.id}").status_code == 404
         client.post("/staff/logout")

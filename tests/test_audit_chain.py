@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from flask import Flask
 from sqlalchemy import text
 
-from portal import audit
+from portal import audit, clock
 from portal.audit_review import month_report
-from portal.db import db, utcnow
+from portal.clock import local_today
+from portal.db import db
 from portal.people import Protection
 from tests.factories import create_person
 
@@ -69,12 +71,12 @@ def test_monthly_report_counts_reads_and_lists_protected_identities(runner: Any,
     protected = create_person(personnummer="202503082386", protection=Protection.PROTECTED_REGISTRATION)
     _events(3, person_id=ordinary.id)
     _events(1, person_id=protected.id, actor=("staff", 2, "sam@example.org"))
-    report = month_report(utcnow().strftime("%Y-%m"))
+    report = month_report(local_today().strftime("%Y-%m"))
     by_actor = {a.actor_label: a for a in report.actors}
     assert (by_actor["rita@example.org"].reads, by_actor["rita@example.org"].persons) == (3, 1)
     assert by_actor["sam@example.org"].protected_reads == 1
     assert [(label, pid) for _, label, _, pid in report.protected] == [("sam@example.org", protected.id)]
-    result = runner.invoke(args=["audit", "report", "--month", utcnow().strftime("%Y-%m")])
+    result = runner.invoke(args=["audit", "report", "--month", local_today().strftime("%Y-%m")])
     assert result.exit_code == 0
     assert "sam@example.org" in result.output
 
@@ -99,11 +101,11 @@ def test_admin_review_page_shows_the_month_and_is_itself_logged(client: Any, app
     _events(2, person_id=person.id)
     create_staff_user(email="admin@example.org", role=Role.ADMIN)
     login_staff(client, "admin@example.org", PASSWORD)
-    soup = get_page(client, "/staff/audit/")
+    soup = get_page(client, "/staff/atkomstlogg/")
     assert "rita@example.org" in soup.get_text()
     assert "Loggkedjan är hel" in soup.get_text()
     assert db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "audit.review")) is not None
-    assert client.get("/staff/audit/?month=nonsense").status_code == 400
+    assert client.get("/staff/atkomstlogg/?month=nonsense").status_code == 400
 
 
 def test_events_recorded_at_once_by_several_connections_form_one_unforked_chain(app: Flask) -> None:
@@ -135,3 +137,12 @@ def test_events_recorded_at_once_by_several_connections_form_one_unforked_chain(
     checked, problems = audit.verify_chain()
     assert problems == [] and checked == writers * each
     assert sorted(db.session.scalars(db.select(audit.AuditEvent.chain_seq))) == list(range(1, writers * each + 1))
+
+
+def test_a_read_in_the_first_half_hour_of_a_month_in_sweden_counts_in_that_month(app: Flask) -> None:
+    """UTC is still in December then; the administrator reviewing January must see it in January."""
+    person = create_person(personnummer="201701012393")
+    with clock.travel(datetime(2027, 1, 1, 0, 30, tzinfo=clock.LOCAL_TZ)):
+        _events(1, person_id=person.id)
+    assert [actor.reads for actor in month_report("2027-01").actors] == [1]
+    assert month_report("2026-12").actors == []

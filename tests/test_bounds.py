@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from datetime import datetime
 from typing import Any
 
 from flask import Flask
@@ -18,11 +19,13 @@ import outreach
 import portal
 from portal.applications.models import Application, Status
 from portal.bounds import MAX_FILES_PER_REQUEST, column_length, limit_of
+from portal.clock import local_today
 from portal.db import Base, db
 from portal.forms import BaseForm
 from portal.intake.models import IntakeItem
 from tests.applications.helpers import answer_all, page_url, start
 from tests.pages import login_resident, submit
+from tests.pinned_days import ON_PINNED_DAYS
 
 PHONE = "070-123 45 67 (dagtid), 08-123 456 78 (kväll)"
 
@@ -86,7 +89,8 @@ def _about(**overrides: str) -> dict[str, str]:
     return {**data, **overrides}
 
 
-def test_a_two_number_phone_answer_is_submitted(app: Flask, client: FlaskClient) -> None:
+@ON_PINNED_DAYS
+def test_a_two_number_phone_answer_is_submitted(app: Flask, client: FlaskClient, clock_at: datetime) -> None:
     login_resident(client, "201701012393")
     application_id = start(client)
     answer_all(client, application_id, month=_month(client, application_id))
@@ -100,7 +104,9 @@ def test_a_two_number_phone_answer_is_submitted(app: Flask, client: FlaskClient)
     assert item is not None and item.contact_phone == PHONE
 
 
-def test_every_about_field_at_its_limit_is_saved_and_submitted(app: Flask, client: FlaskClient) -> None:
+@ON_PINNED_DAYS
+def test_every_about_field_at_its_limit_is_saved_and_submitted(app: Flask, client: FlaskClient,
+                                                               clock_at: datetime) -> None:
     login_resident(client, "201701012393")
     application_id = start(client)
     answer_all(client, application_id, month=_month(client, application_id))
@@ -145,9 +151,8 @@ def test_a_long_free_text_answer_and_a_5_mb_one_are_refused_with_the_limit(app: 
 
 
 def _month(client: FlaskClient, application_id: int) -> str:
-    from datetime import date
-
-    return date.today().strftime("%Y-%m")
+    """This month by the Swedish date, as the month page offers it."""
+    return local_today().strftime("%Y-%m")
 
 
 def _upload_url(client: FlaskClient, application_id: int) -> str:
@@ -156,7 +161,8 @@ def _upload_url(client: FlaskClient, application_id: int) -> str:
     return f"/sv/ansokan/{application_id}/handlingar/{application.checklist[0].id}"
 
 
-def test_too_many_files_in_one_request_are_refused(app: Flask, client: FlaskClient) -> None:
+@ON_PINNED_DAYS
+def test_too_many_files_in_one_request_are_refused(app: Flask, client: FlaskClient, clock_at: datetime) -> None:
     import io
 
     from tests.documents.samples import simple_pdf

@@ -105,18 +105,18 @@ def test_recorded_once_from_the_application_seen_on_every_page_and_in_the_letter
                    if "Mariam Tesfaye" in tr.get_text())
     assert "Tolk: tigrinja" in day_row.get_text(" ")
     for item_id in (applied_id, noticed_id):
-        page = get_page(reception, f"/staff/intake/{item_id}").get_text(" ")
+        page = get_page(reception, f"/staff/intag/{item_id}").get_text(" ")
         assert "Behöver tolk (tigrinja)" in page and "enligt e-ansökan" in page
-    queue = get_page(reception, "/staff/intake/?state=all").get_text(" ")
+    queue = get_page(reception, "/staff/intag/?state=all").get_text(" ")
     assert queue.count("Tolk") >= 2
 
     coordinator = _staff_client(app, Role.COORDINATOR)
-    board_row = next(tr for tr in get_page(coordinator, "/staff/intake/mote").select("tbody tr")
+    board_row = next(tr for tr in get_page(coordinator, "/staff/intag/mote").select("tbody tr")
                      if "Mariam Tesfaye" in tr.get_text())
     assert "Tolk: tigrinja" in board_row.get_text(" ")
 
     outreach = _staff_client(app, Role.OUTREACH)
-    assert "Behöver tolk (tigrinja)" in get_page(outreach, f"/staff/notices/{notice_id}").get_text(" ")
+    assert "Behöver tolk (tigrinja)" in get_page(outreach, f"/staff/underrattelser/{notice_id}").get_text(" ")
 
 
 def test_a_change_by_staff_is_logged_on_the_timeline_and_seen_everywhere(app: Flask) -> None:
@@ -124,7 +124,7 @@ def test_a_change_by_staff_is_logged_on_the_timeline_and_seen_everywhere(app: Fl
     notice_id = notice_by_reference("TOLK-1").id
     outreach = _staff_client(app, Role.OUTREACH)
     # A language with "not needed" contradicts: shown in place, nothing changed.
-    page = f"/staff/notices/{notice_id}"
+    page = f"/staff/underrattelser/{notice_id}"
     refused = submit(outreach, page, {"needed": "nej", "language": "ar"}, action=f"{page}/tolk")
     assert refused.status_code == 400 and "Välj ”Behöver tolk”" in refused.get_data(as_text=True)
     assert _person(person_id).interpreter_needed is True
@@ -143,20 +143,20 @@ def test_a_change_by_staff_is_logged_on_the_timeline_and_seen_everywhere(app: Fl
 
     # Every other place reads the same record.
     reception = _staff_client(app, Role.RECEPTION)
-    item_page = get_page(reception, f"/staff/intake/{applied_id}")
+    item_page = get_page(reception, f"/staff/intag/{applied_id}")
     assert "Behöver inte tolk" in item_page.get_text(" ")
     history = item_page.select("table")[-1].get_text(" ")
     assert "Tolkbehov ändrat" in history and "outreach@example.org" in history
     coordinator = _staff_client(app, Role.COORDINATOR)
-    assert "Tolk" not in next(tr for tr in get_page(coordinator, "/staff/intake/mote").select("tbody tr")
+    assert "Tolk" not in next(tr for tr in get_page(coordinator, "/staff/intag/mote").select("tbody tr")
                               if "Mariam Tesfaye" in tr.get_text()).get_text(" ")
 
     # A later file saying yes does not undo a staff member's no; only staff change it back, here on the item.
     import_file(notice_file(row(referens="TOLK-2", namn="Mariam Tesfaye", personnummer=NUMBER, sprak="ti") + ";ja",
                             header=HEADER + ";tolk"), today=local_today())
     assert _person(person_id).interpreter_needed is False
-    again = submit(reception, f"/staff/intake/{applied_id}", {"needed": "ja", "language": "ar"},
-                   action=f"/staff/intake/{applied_id}/tolk")
+    again = submit(reception, f"/staff/intag/{applied_id}", {"needed": "ja", "language": "ar"},
+                   action=f"/staff/intag/{applied_id}/tolk")
     assert again.status_code == 302
     person = _person(person_id)
     assert (person.interpreter_needed, person.interpreter_language) == (True, "ar")
@@ -175,18 +175,18 @@ def test_a_notice_file_and_the_typed_in_form_record_it_on_the_person(app: Flask)
     assert somali is not None and (somali.interpreter_needed, somali.interpreter_language,
                                    somali.interpreter_source) == (True, "so", "underrättelse")
     outreach = _staff_client(app, Role.OUTREACH)
-    form = get_page(outreach, "/staff/notices/ny")
+    form = get_page(outreach, "/staff/underrattelser/ny")
     assert [option["value"] for option in form.select("input[name=tolk]")] == ["ja", "nej", ""]
     values = {"typ": "uppsägning", "referens": "P-1", "hyresvard": "Testbostäder AB", "hyresgast_namn": "Karim Haddad",
               "personnummer": "20251002-2383", "adress": "Testgatan 2", "postnummer": "118 60", "ort": "Stockholm",
               "skuld_kr": "9 000", "uppsagning_datum": "2026-11-30", "barn_i_hushallet": "okänt", "sprak": "ar",
               "tolk": "ja", "skyddad_identitet": ""}
-    response = submit(outreach, "/staff/notices/ny", values)
+    response = submit(outreach, "/staff/underrattelser/ny", values)
     assert response.status_code == 302
     karim = db.session.scalar(select(Person).where(Person.personnummer == "202510022383"))
     assert karim is not None and karim.interpreter_needed and karim.interpreter_language == "ar"
     notice_id = notice_by_reference("P-1").id
-    assert "Behöver tolk (arabiska)" in get_page(outreach, f"/staff/notices/{notice_id}").get_text(" ")
+    assert "Behöver tolk (arabiska)" in get_page(outreach, f"/staff/underrattelser/{notice_id}").get_text(" ")
 
 
 @pytest.mark.parametrize("language", ["sv", "en", "ar", "fa", "so", "ti", "fi", "uk"])
@@ -222,14 +222,14 @@ def test_a_language_written_in_words_is_kept_and_named_when_known(app: Flask) ->
 def test_an_item_without_a_person_keeps_its_own(app: Flask) -> None:
     item_id = create_item(language="so").id
     reception = _staff_client(app, Role.RECEPTION)
-    response = submit(reception, f"/staff/intake/{item_id}", {"needed": "ja", "language": "so"},
-                      action=f"/staff/intake/{item_id}/tolk")
+    response = submit(reception, f"/staff/intag/{item_id}", {"needed": "ja", "language": "so"},
+                      action=f"/staff/intag/{item_id}/tolk")
     assert response.status_code == 302
     db.session.expire_all()
     item = db.session.get(IntakeItem, item_id)
     assert item is not None and item.interpreter_needed
     assert interpreter.for_item(item).label == "Behöver tolk (somaliska)"
-    assert "Tolkbehov ändrat" in get_page(reception, f"/staff/intake/{item_id}").select("table")[-1].get_text(" ")
+    assert "Tolkbehov ändrat" in get_page(reception, f"/staff/intag/{item_id}").select("table")[-1].get_text(" ")
 
 
 def test_the_migration_carries_over_what_items_applications_and_notices_held(app: Flask) -> None:

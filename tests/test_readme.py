@@ -56,7 +56,7 @@ def test_the_first_hours_logins_are_the_demos() -> None:
 
 def test_each_staff_address_lets_in_exactly_the_roles_the_table_names(app: Flask) -> None:
     rows = _staff_rows()
-    assert "/staff/intake/mote" in rows and rows["/staff/intake/mote"] == {Role.COORDINATOR}
+    assert "/staff/intag/mote" in rows and rows["/staff/intag/mote"] == {Role.COORDINATOR}
     allowed: dict[str, set[Role]] = {address: set() for address in rows}
     for rule in app.url_map.iter_rules():
         view = app.view_functions[rule.endpoint]

@@ -152,7 +152,7 @@ def test_every_search_is_in_the_access_log_with_its_terms_and_the_people_shown(a
 
 def test_the_search_box_is_a_get_form_on_every_staff_page(app: Flask, client: FlaskClient) -> None:
     _login(client, Role.COORDINATOR, "cora@example.org")
-    for url in ("/staff/", "/staff/intake/", "/staff/brev/", "/staff/mottagning/", "/staff/statistik/"):
+    for url in ("/staff/", "/staff/intag/", "/staff/brev/", "/staff/mottagning/", "/staff/statistik/"):
         form = get_page(client, url).select_one("form.staff-search")
         assert form is not None and form["method"] == "get" and form["action"] == "/staff/sok", url
         assert form.select_one("input[name=q]") is not None

@@ -47,7 +47,7 @@ def _replay(app: Flask, value: str) -> FlaskClient:
 
 
 def _opens_queue(client: FlaskClient) -> bool:
-    response = client.get("/staff/intake/")
+    response = client.get("/staff/intag/")
     assert response.status_code in (200, 302, 403)
     return response.status_code == 200
 
@@ -120,18 +120,18 @@ def test_deactivating_an_account_ends_all_its_sessions_at_once(client: FlaskClie
 def test_demoting_an_account_ends_its_sessions_and_the_role_comes_from_the_database(
         client: FlaskClient, app: Flask) -> None:
     laptop = _two_sessions(app, client, role=Role.COORDINATOR)
-    assert client.get("/staff/intake/mote").status_code == 200
+    assert client.get("/staff/intag/mote").status_code == 200
     admin = _admin(app)
     assert _account_action(admin, "roll", {"role": "caseworker"}).status_code == 302
     assert get_staff_by_email("rita@example.org").role == Role.CASEWORKER
     assert not _opens_queue(client) and not _opens_queue(laptop)
     # Logged in again, the new role is what counts, and a role changed in the database counts at once.
     login_staff(client, "rita@example.org", PASSWORD)
-    assert client.get("/staff/intake/mote").status_code == 403
+    assert client.get("/staff/intag/mote").status_code == 403
     user = get_staff_by_email("rita@example.org")
     user.role = Role.COORDINATOR
     db.session.commit()
-    assert client.get("/staff/intake/mote").status_code == 200
+    assert client.get("/staff/intag/mote").status_code == 200
 
 
 def test_the_last_active_administrator_cannot_be_deactivated_or_demoted(runner: Any, app: Flask) -> None:
@@ -260,7 +260,7 @@ def test_a_forged_cookie_opens_nothing(client: FlaskClient, app: Flask) -> None:
         {"staff_id": 4242, "staff_role": "admin", "staff_email": "x@example.org", "seen": int(time.time())})
     other = _replay(app, forged)
     assert not _opens_queue(other)
-    assert other.get("/staff/audit/").status_code == 302
+    assert other.get("/staff/atkomstlogg/").status_code == 302
 
 
 def test_a_session_for_a_staff_account_that_does_not_exist_opens_nothing(client: FlaskClient, app: Flask) -> None:

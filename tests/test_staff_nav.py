@@ -47,7 +47,7 @@ def test_the_counts_say_what_waits_and_the_current_section_is_marked(app: Flask,
     messages.send_from_resident(application, body="Hej igen")
     user = create_staff_user(role=Role.RECEPTION)
     login_staff(client, user.email, PASSWORD)
-    nav = _nav(client, "/staff/intake/")
+    nav = _nav(client, "/staff/intag/")
     assert nav["Intagskön 2 olästa meddelanden"] == "page"
     assert nav["Brev"] == "" and nav["Start"] == ""
 
@@ -59,5 +59,5 @@ def test_the_intake_meeting_board_is_the_coordinators(app: Flask, client: FlaskC
         user = create_staff_user(email=f"{role.value}@example.org", role=role)
         with app.test_client() as own:
             login_staff(own, user.email, PASSWORD)
-            assert own.get("/staff/intake/mote").status_code == status
+            assert own.get("/staff/intag/mote").status_code == status
             assert ("Intagsmötet" in _nav(own, "/staff/")) is (status == 200)

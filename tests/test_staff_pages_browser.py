@@ -33,7 +33,7 @@ def test_search_nav_and_home_pass_axe_and_fit_a_narrow_screen(live_server: LiveS
     assert "Åsa Östlund" in page.locator("main").inner_text()
     for width in (1280, 320):
         page.set_viewport_size({"width": width, "height": 800})
-        for path in ("/staff/", "/staff/sok?q=ostlund", "/staff/intake/"):
+        for path in ("/staff/", "/staff/sok?q=ostlund", "/staff/intag/"):
             page.goto(base + path)
             assert describe(axe_violations(page)) == [], (width, path)
             wide = page.evaluate("""() => [...document.querySelectorAll('body *')].filter(e =>

@@ -365,7 +365,7 @@ def test_a_read_of_a_notice_not_yet_linked_to_the_person_is_in_their_access_log(
     notice = notice_by_reference("HV-OLÄNKAD")
     create_staff_user(email="ulla@example.org", role=Role.OUTREACH)
     login_staff(client, "ulla@example.org", PASSWORD)
-    assert client.get(f"/staff/notices/{notice.id}").status_code == 200
+    assert client.get(f"/staff/underrattelser/{notice.id}").status_code == 200
     log = build_export(person).data["access_log"]
     assert [(e["action"], e["actor_label"], e["object_id"]) for e in log if e["object_type"] == "notice"] == [
         ("outreach.notice_view", "ulla@example.org", str(notice.id))]

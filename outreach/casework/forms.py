@@ -6,7 +6,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired
 
-from outreach.notices.models import ApiKey, AttemptChannel, AttemptResult, Children, Decision, TenancyOutcome
+from outreach.notices.models import ApiKey, AttemptChannel, AttemptResult, Children, Decision, Outcome, TenancyOutcome
 from outreach.notices.parse import FIELD_LIMITS
 from portal.bounds import staff_length
 from portal.forms import BaseForm
@@ -20,6 +20,10 @@ RESULT_LABELS = {AttemptResult.REACHED: "Fick kontakt", AttemptResult.NOT_REACHE
 DECISION_LABELS = {Decision.CONTACT_MADE: "Kontakt tagen", Decision.INVESTIGATION_OPENED: "Utredning inledd",
                    Decision.NO_ACTION: "Ingen åtgärd (skäl krävs)"}
 CHILDREN_LABELS = {Children.YES: "Ja", Children.NO: "Nej", Children.UNKNOWN: "Okänt"}
+OUTCOME_LABELS = {Outcome.PENDING: "Väntar på behandling", Outcome.SUPERSEDED: "Ersatt av rättelse",
+                  Outcome.KNOWN_CLIENT: "Aktuell klient: handläggaren meddelad", Outcome.MANUAL: "Manuell hantering",
+                  Outcome.OUT_OF_AREA: "Utanför området: vidarebefordra", Outcome.CONTACTED: "Brev och bokning",
+                  Outcome.ESCALATED: "Eskalerad", Outcome.LINKED: "Kopplad till pågående ärende"}
 
 # Typed-in notices: the same columns and checks as a file row (FORMATS.md §1).
 TYPED_FIELDS = (

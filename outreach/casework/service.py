@@ -24,6 +24,7 @@ from outreach.notices.models import (
 )
 from outreach.notices.protection import protect_notice
 from outreach.notices.service import apply_rules
+from outreach.notices.state import set_outcome
 from portal import audit, interpreter
 from portal.booking.models import Booking, BookingStatus
 from portal.clock import local_today
@@ -110,7 +111,7 @@ def confirm_name(notice: Notice, *, choice: str, staff_id: int) -> None:
         raise CaseworkError("Välj vilket namn som stämmer.")
     notice.name_check = NameCheck.CONFIRMED
     if notice.decision is None and notice.outcome in (Outcome.MANUAL, Outcome.PENDING) and choice != "wrong_number":
-        notice.outcome = Outcome.PENDING
+        set_outcome(notice, Outcome.PENDING, "Personal bekräftade personen: åter till kontrollen")
         notice.pipeline_due = True
     audit.record("outreach.name_confirmed", person_id=person.id if person else None, object_type="notice",
                  object_id=notice.id, detail=choice)

@@ -1,4 +1,5 @@
-"""The notice page's one timeline: arrival, linked notices, steps, attempts and the decision, by time."""
+"""The notice page's one timeline: arrival, linked notices, steps, moves of its handling (and why), attempts and
+the decision, by time."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from outreach.casework.forms import CHANNEL_LABELS, DECISION_LABELS, RESULT_LABELS
+from outreach.casework.forms import CHANNEL_LABELS, DECISION_LABELS, OUTCOME_LABELS, RESULT_LABELS
 from outreach.casework.service import list_attempts
 from outreach.notices.actions import list_actions
-from outreach.notices.models import ActionKind, ActionStatus, Notice, NoticeAction
+from outreach.notices.models import ActionKind, ActionStatus, Notice, NoticeAction, OutcomeChange
 from portal import interpreter
 from portal.booking.models import Booking, BookingEvent
 from portal.clock import local_format
@@ -68,6 +69,9 @@ def build(notice: Notice, linked: list[Notice]) -> list[Entry]:
     for attempt in list_attempts(notice.id):
         entries.append(Entry(attempt.at, f"Försök: {CHANNEL_LABELS[attempt.channel]}",
                              f"{RESULT_LABELS[attempt.result]}{' – ' + attempt.note if attempt.note else ''}"))
+    for move in db.session.scalars(select(OutcomeChange).where(OutcomeChange.notice_id == notice.id)
+                                   .order_by(OutcomeChange.id)):
+        entries.append(Entry(move.at, f"Läge: {OUTCOME_LABELS[move.outcome]}", move.why))
     for change in interpreter.history(notice.person_id):
         entries.append(Entry(change.at, "Tolkbehov ändrat", change.detail))
     if notice.decision is not None and notice.decided_at is not None:

@@ -15,6 +15,7 @@ from outreach.casework.forms import (
     DATE_FIELDS,
     DATETIME_FIELDS,
     DECISION_LABELS,
+    OUTCOME_LABELS,
     TENANCY_LABELS,
     TYPED_FIELDS,
     ApiKeyForm,
@@ -39,7 +40,6 @@ from outreach.notices.models import (
     Children,
     Decision,
     Notice,
-    Outcome,
     TenancyOutcome,
 )
 from outreach.notices.rules import days_left
@@ -55,13 +55,9 @@ from portal.security import staff_required
 from portal.staff.models import Role
 from portal.staff.service import get_staff
 
-bp = Blueprint("outreach", __name__, url_prefix="/staff/notices", template_folder="templates")
-admin_bp = Blueprint("outreach_admin", __name__, url_prefix="/staff/api-keys", template_folder="templates")
+bp = Blueprint("outreach", __name__, url_prefix="/staff/underrattelser", template_folder="templates")
+admin_bp = Blueprint("outreach_admin", __name__, url_prefix="/staff/api-nycklar", template_folder="templates")
 
-OUTCOME_LABELS = {Outcome.PENDING: "Väntar på behandling", Outcome.SUPERSEDED: "Ersatt av rättelse",
-                  Outcome.KNOWN_CLIENT: "Aktuell klient: handläggaren meddelad", Outcome.MANUAL: "Manuell hantering",
-                  Outcome.OUT_OF_AREA: "Utanför området: vidarebefordra", Outcome.CONTACTED: "Brev och bokning",
-                  Outcome.ESCALATED: "Eskalerad", Outcome.LINKED: "Kopplad till pågående ärende"}
 KIND_LABELS = {"uppsagning": "Uppsägning", "storning": "Störning", "avhysning": "Avhysning", "ovrigt": "Övrigt"}
 
 

@@ -27,8 +27,9 @@ from outreach.notices.models import (
     TenancyOutcome,
 )
 from outreach.notices.parse import LOCAL_TZ
+from outreach.notices.state import set_outcome, start
 from portal.db import db
-from portal.demo_history import HistoryContext, add_history_loader, finish_item, new_item
+from portal.demo_history import HistoryContext, finish_item, new_item
 from portal.intake.models import IntakeItem, Source, Urgency
 
 PREFIX = "HIST-"
@@ -64,10 +65,11 @@ def _notice(context: HistoryContext, number: int) -> Notice:
                     children=rng.choices(list(Children), (35, 45, 20))[0], language=context.language(),
                     recovery_deadline=recovery, eviction_date=eviction_date,
                     deadline=rules.effective_deadline(recovery=recovery, eviction=eviction_date, received=received),
-                    pipeline_due=False,
-                    outcome=rng.choices((Outcome.CONTACTED, Outcome.KNOWN_CLIENT, Outcome.ESCALATED, Outcome.MANUAL,
-                                         Outcome.OUT_OF_AREA, Outcome.LINKED), (60, 20, 8, 5, 4, 3))[0],
-                    created_at=context.office_time(received))
+                    pipeline_due=False, created_at=context.office_time(received))
+    start(notice)
+    outcome = rng.choices((Outcome.CONTACTED, Outcome.KNOWN_CLIENT, Outcome.ESCALATED, Outcome.MANUAL,
+                           Outcome.OUT_OF_AREA, Outcome.LINKED), (60, 20, 8, 5, 4, 3))[0]
+    set_outcome(notice, outcome, "Genererad historik", at=notice.created_at)
     notice.amount_text = f"{notice.amount_ore // 100} kr" if notice.amount_ore else None
     db.session.add(notice)
     return notice
@@ -121,7 +123,7 @@ def _decide(notice: Notice, context: HistoryContext, reached_at: datetime | None
         notice.tenancy_outcome_at, notice.tenancy_outcome_by_id = notice.decided_at, notice.decided_by_id
 
 
-def _history(context: HistoryContext) -> int:
+def outreach_history(context: HistoryContext) -> int:
     """About a year of notices, thirty a month, written thirty at a time."""
     if db.session.scalar(select(Notice.id).where(Notice.reference.like(f"{PREFIX}%")).limit(1)) is not None:
         return 0
@@ -180,5 +182,3 @@ def _work(notice: Notice, context: HistoryContext) -> IntakeItem | None:
     _decide(notice, context, reached_at)
     return item
 
-
-add_history_loader("outreach", _history)

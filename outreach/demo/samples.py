@@ -10,7 +10,6 @@ from datetime import timedelta
 
 from outreach.notices.importer import import_file
 from outreach.notices.known_clients import import_register
-from portal import demo
 from portal.clock import local_today
 
 HEADER = ("typ;referens;hyresvard;hyresvard_orgnr;hyresgast_namn;personnummer;adress;postnummer;ort;skuld_kr;"
@@ -61,5 +60,3 @@ def load_demo() -> None:
     import_file(landlord, today=local_today(), filename="demo-hyresvard.csv")
     import_file(enforcement, today=local_today(), filename="demo-kronofogden.csv")
 
-
-demo.add_loader("outreach", load_demo)

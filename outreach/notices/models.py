@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base, UTCDateTime, utcnow
 from portal.search_keys import NameKeys, keep_name_keys
@@ -116,13 +116,113 @@ class AttemptResult(StrEnum):
     MESSAGE_LEFT = "message_left"
 
 
-class Notice(NameKeys, Base):
-    """One notice from a landlord or Kronofogden; (sender, reference) identifies it.
+class AsReceived:
+    """What the sender sent, as it arrived (FORMATS.md §1-2); the pipeline and staff never change these.
+
+    The amount is kept as text exactly as received (RH 1995:34: a wrong amount can stop an eviction).
+    `sender_protected` is the sender's own protected-identity flag (`skyddad_identitet`); whether the notice is
+    *handled* as protected is `Triage.protected`, which more sources set. It is None on notices stored before
+    migration 0032 kept the two apart.
+    """
+
+    sender: Mapped[str] = mapped_column(String(120))
+    reference: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[NoticeKind] = mapped_column(String(20))
+    channel: Mapped[Channel] = mapped_column(String(10))
+    landlord_name: Mapped[str] = mapped_column(String(200))
+    landlord_orgnr: Mapped[str | None] = mapped_column(String(20))
+    landlord_contact: Mapped[str | None] = mapped_column(String(200))
+    tenant_name: Mapped[str] = mapped_column(String(200))
+    personnummer: Mapped[str | None] = mapped_column(String(12), index=True)
+    address: Mapped[str] = mapped_column(String(200))
+    postal_code: Mapped[str] = mapped_column(String(10))
+    city: Mapped[str] = mapped_column(String(100))
+    flat_number: Mapped[str | None] = mapped_column(String(40))
+    flat_size: Mapped[str | None] = mapped_column(String(80))
+    amount_text: Mapped[str | None] = mapped_column(String(40))
+    amount_ore: Mapped[int | None]
+    termination_date: Mapped[date | None]
+    served_date: Mapped[date | None]
+    received_date: Mapped[date]
+    eviction_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    eviction_text: Mapped[str | None] = mapped_column(String(40))
+    language: Mapped[str | None] = mapped_column(String(8))
+    sender_protected: Mapped[bool | None] = mapped_column(default=False)
+    corrects_reference: Mapped[str | None] = mapped_column(String(80))
+
+
+class CaseLinks:
+    """What the notice is tied to: its person, its tenancy, its case, the notice it corrects, its intake item.
 
     `case_id` is the id of the first notice for the same household and tenancy (itself for the first), so a
-    case's notices are found on one index. `pipeline_due` marks notices the pipeline still has to move on;
-    it is claimed with FOR UPDATE SKIP LOCKED and cleared in the same transaction as the steps it causes.
-    The amount is kept as text exactly as received (RH 1995:34: a wrong amount can stop an eviction).
+    case's notices are found on one index (outreach.notices.service links them when storing).
+    """
+
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"), index=True)
+    tenancy_key: Mapped[str] = mapped_column(String(220), index=True)
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("notice.id", ondelete="SET NULL"))
+    superseded: Mapped[bool] = mapped_column(default=False)
+    case_id: Mapped[int | None] = mapped_column()
+    intake_item_id: Mapped[int | None] = mapped_column(ForeignKey("intake_item.id", ondelete="SET NULL"))
+
+
+class Deadlines:
+    """The deadlines the rules derive from the notice (outreach.notices.rules) and the priority they give."""
+
+    recovery_deadline: Mapped[date | None]
+    eviction_date: Mapped[date | None]
+    deadline: Mapped[date | None]
+    priority: Mapped[int] = mapped_column(default=0)
+
+
+class Triage:
+    """Where the pipeline has got with the notice and why it is handled as it is.
+
+    `outcome` moves only through outreach.notices.state, which records each move and why. `pipeline_due`
+    marks notices the pipeline still has to move on; it is claimed with FOR UPDATE SKIP LOCKED and cleared in
+    the same transaction as the steps it causes.
+    """
+
+    pipeline_due: Mapped[bool] = mapped_column(default=True)
+    # The day the follow-up last looked at the notice: its date rules (days since the letter, days to the
+    # deadline) change only with the date, so each open notice is looked at once a day, not on every pass.
+    followed_up_on: Mapped[date | None] = mapped_column(Date)
+    outcome: Mapped[Outcome] = mapped_column(String(20), default=Outcome.PENDING)
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    escalation_reason: Mapped[str | None] = mapped_column(Text)
+    # True when this notice must be handled as protected: its sender said so, its person is protected, or
+    # someone on the same tenancy is (there the address itself is the secret). See outreach.notices.protection.
+    protected: Mapped[bool] = mapped_column(default=False)
+    # NameCheck: the tenant's name differs from the name held for the personnummer; no letter until staff say.
+    name_check: Mapped[str | None] = mapped_column(String(20))
+    out_of_area: Mapped[bool] = mapped_column(default=False)
+
+
+class StaffRecord:
+    """What staff decide and learn: children in the household (the sender's answer until staff record theirs),
+    the decision every notice ends with (JO 1683-2017), and what became of the home."""
+
+    children: Mapped[Children] = mapped_column(String(10), default=Children.UNKNOWN)
+    decision: Mapped[Decision | None] = mapped_column(String(30))
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    tenancy_outcome: Mapped[TenancyOutcome | None] = mapped_column(String(20))
+    tenancy_outcome_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    tenancy_outcome_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+
+    @property
+    def has_children(self) -> bool:
+        """True when the household is known to have children."""
+        return self.children == Children.YES
+
+
+class Notice(NameKeys, AsReceived, CaseLinks, Deadlines, Triage, StaffRecord, Base):
+    """One notice from a landlord or Kronofogden; (sender, reference) identifies it.
+
+    One table, its columns in one class per concern: what the sender sent (AsReceived), what it is tied to
+    (CaseLinks), the deadlines derived from it (Deadlines), the pipeline's handling (Triage) and what staff
+    record (StaffRecord).
     """
 
     __tablename__ = "notice"
@@ -142,67 +242,8 @@ class Notice(NameKeys, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    sender: Mapped[str] = mapped_column(String(120))
-    reference: Mapped[str] = mapped_column(String(80))
-    kind: Mapped[NoticeKind] = mapped_column(String(20))
-    channel: Mapped[Channel] = mapped_column(String(10))
-    landlord_name: Mapped[str] = mapped_column(String(200))
-    landlord_orgnr: Mapped[str | None] = mapped_column(String(20))
-    landlord_contact: Mapped[str | None] = mapped_column(String(200))
-    tenant_name: Mapped[str] = mapped_column(String(200))
-    personnummer: Mapped[str | None] = mapped_column(String(12), index=True)
-    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"), index=True)
-    address: Mapped[str] = mapped_column(String(200))
-    postal_code: Mapped[str] = mapped_column(String(10))
-    city: Mapped[str] = mapped_column(String(100))
-    tenancy_key: Mapped[str] = mapped_column(String(220), index=True)
-    flat_number: Mapped[str | None] = mapped_column(String(40))
-    flat_size: Mapped[str | None] = mapped_column(String(80))
-    amount_text: Mapped[str | None] = mapped_column(String(40))
-    amount_ore: Mapped[int | None]
-    termination_date: Mapped[date | None]
-    served_date: Mapped[date | None]
-    received_date: Mapped[date]
-    eviction_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    eviction_text: Mapped[str | None] = mapped_column(String(40))
-    children: Mapped[Children] = mapped_column(String(10), default=Children.UNKNOWN)
-    language: Mapped[str | None] = mapped_column(String(8))
-    # True when this notice must be handled as protected: its sender said so, its person is protected, or
-    # someone on the same tenancy is (there the address itself is the secret). See outreach.notices.protection.
-    protected: Mapped[bool] = mapped_column(default=False)
-    # NameCheck: the tenant's name differs from the name held for the personnummer; no letter until staff say.
-    name_check: Mapped[str | None] = mapped_column(String(20))
-    corrects_reference: Mapped[str | None] = mapped_column(String(80))
-    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("notice.id", ondelete="SET NULL"))
-    superseded: Mapped[bool] = mapped_column(default=False)
-    case_id: Mapped[int | None] = mapped_column()
-    out_of_area: Mapped[bool] = mapped_column(default=False)
-    recovery_deadline: Mapped[date | None]
-    eviction_date: Mapped[date | None]
-    deadline: Mapped[date | None]
-    priority: Mapped[int] = mapped_column(default=0)
-    pipeline_due: Mapped[bool] = mapped_column(default=True)
-    # The day the follow-up last looked at the notice: its date rules (days since the letter, days to the
-    # deadline) change only with the date, so each open notice is looked at once a day, not on every pass.
-    followed_up_on: Mapped[date | None] = mapped_column(Date)
-    outcome: Mapped[Outcome] = mapped_column(String(20), default=Outcome.PENDING)
-    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    escalation_reason: Mapped[str | None] = mapped_column(Text)
-    intake_item_id: Mapped[int | None] = mapped_column(ForeignKey("intake_item.id", ondelete="SET NULL"))
-    decision: Mapped[Decision | None] = mapped_column(String(30))
-    decision_reason: Mapped[str | None] = mapped_column(Text)
-    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
-    tenancy_outcome: Mapped[TenancyOutcome | None] = mapped_column(String(20))
-    tenancy_outcome_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    tenancy_outcome_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-
-    @property
-    def has_children(self) -> bool:
-        """True when the household is known to have children."""
-        return self.children == Children.YES
 
 
 keep_name_keys(Notice, "tenant_name")
@@ -222,6 +263,21 @@ class NoticeAction(Base):
     ref_id: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class OutcomeChange(Base):
+    """One move of a notice's `outcome` and why, written by outreach.notices.state only; the notice's timeline
+    shows them, so staff can see why a notice is where it is."""
+
+    __tablename__ = "notice_outcome_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notice.id", ondelete="CASCADE"), index=True)
+    previous: Mapped[Outcome | None] = mapped_column(String(20))
+    outcome: Mapped[Outcome] = mapped_column(String(20))
+    why: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    notice: Mapped[Notice] = relationship()
 
 
 class Attempt(Base):

@@ -15,6 +15,7 @@ from sqlalchemy import or_, select
 
 from outreach.notices.actions import add_action, get_action
 from outreach.notices.models import ActionKind, ActionStatus, Notice, Outcome
+from outreach.notices.state import set_outcome
 from portal.db import db
 from portal.letters.models import Letter, LetterStatus
 from portal.people import Person, get_or_add_person, get_person_by_personnummer
@@ -39,7 +40,7 @@ def protect_notice(notice: Notice, *, source: str) -> None:
 def inherit_protection(notices: list[Notice]) -> None:
     """Newly stored notices inherit protection from their person and their tenancy (no commit); a notice whose
     sender flags it protects the person and the tenancy in turn."""
-    flagged = [notice for notice in notices if notice.protected]
+    flagged = [notice for notice in notices if notice.sender_protected]
     keys = {notice.tenancy_key for notice in notices}
     numbers = {notice.personnummer for notice in notices if notice.personnummer}
     protected_keys = set(db.session.scalars(select(Notice.tenancy_key).where(
@@ -104,7 +105,7 @@ def _mark(notice: Notice) -> None:
         if step is not None and step.status == ActionStatus.PENDING:
             step.status, step.detail = ActionStatus.DONE, "stoppat: skyddade personuppgifter"
     if notice.decision is None and notice.outcome in _STOPPABLE:
-        notice.outcome = Outcome.MANUAL
+        set_outcome(notice, Outcome.MANUAL, "Skyddade personuppgifter: inget brev")
     if get_action(notice.id, ActionKind.MANUAL) is None:
         add_action(notice, ActionKind.MANUAL, detail=MANUAL_DETAIL)
 

@@ -10,7 +10,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select, tuple_, update
 
-from outreach.notices import rules
+from outreach.notices import rules, state
 from outreach.notices.models import Channel, NameCheck, Notice, Outcome
 from outreach.notices.parse import NoticeInput
 from outreach.notices.protection import inherit_protection
@@ -129,9 +129,10 @@ def store_inputs(inputs: list[tuple[int, NoticeInput, str]], *, channel: Channel
             tenancy_key=key, flat_number=inp.flat_number, flat_size=inp.flat_size, amount_text=inp.amount_text,
             amount_ore=inp.amount_ore, termination_date=inp.termination_date, served_date=inp.served_date,
             received_date=inp.received_date, eviction_at=inp.eviction_at, eviction_text=inp.eviction_text,
-            children=inp.children, language=inp.language, protected=inp.protected,
+            children=inp.children, language=inp.language, sender_protected=inp.protected, protected=inp.protected,
             corrects_reference=inp.corrects_reference, superseded=False, pipeline_due=True,
-            outcome=Outcome.PENDING, out_of_area=not rules.in_area(inp.postal_code, codes))
+            out_of_area=not rules.in_area(inp.postal_code, codes))
+        state.start(notice)
         apply_rules(notice, today=today)
         status, note = Stored.CREATED, ""
         root: _Known | None = None
@@ -142,7 +143,7 @@ def store_inputs(inputs: list[tuple[int, NoticeInput, str]], *, channel: Channel
             else:
                 status, root = Stored.CORRECTION, earlier
                 note = f"rättar {inp.corrects_reference}; återvinningsfristen räknas om"
-                _supersede(earlier)
+                _supersede(earlier, by=inp.reference)
         if root is None:
             root = next((known for known in batch.by_tenancy.get(key, [])
                          if rules.same_household(known.personnummer, known.name, inp.personnummer,
@@ -212,16 +213,16 @@ def attach_people(notices: list[Notice], interpreters: dict[Notice, bool] | None
                                                source=interpreter.NOTICE)
 
 
-def _supersede(earlier: _Known) -> None:
+def _supersede(earlier: _Known, *, by: str) -> None:
     """The corrected notice stops counting; if the pipeline has not reached it yet, it never will."""
+    why = f"Rättad av underrättelse {by}"
     earlier.superseded = True
     if earlier.obj is not None:
         earlier.obj.superseded, earlier.obj.pipeline_due = True, False
-        earlier.obj.outcome = Outcome.SUPERSEDED
+        state.set_outcome(earlier.obj, Outcome.SUPERSEDED, why)
         return
     db.session.execute(update(Notice).where(Notice.id == earlier.id).values(superseded=True))
-    db.session.execute(update(Notice).where(Notice.id == earlier.id, Notice.outcome == Outcome.PENDING)
-                       .values(pipeline_due=False, outcome=Outcome.SUPERSEDED))
+    state.supersede_waiting(earlier.id, why)
 
 
 def get_notice(notice_id: int) -> Notice | None:

@@ -15,6 +15,7 @@ from outreach.funnel.returns import address_doubtful
 from outreach.letters import render_outreach_letter
 from outreach.notices.actions import add_action, escalate, finish, get_action
 from outreach.notices.models import ActionKind, ActionStatus, NameCheck, Notice, Outcome
+from outreach.notices.state import set_outcome
 from portal import interpreter
 from portal.booking.links import code_url, short_url
 from portal.booking.service import HORIZON_DAYS, book_earliest, open_code
@@ -38,15 +39,16 @@ def letter_days(today: date | None = None) -> tuple[date, date]:
     return print_day, add_working_days(arrives, int(config.get("POSTAL_MARGIN_WORKING_DAYS", 1)))
 
 
-def first_contact(notice: Notice, person: Person, *, intake_item_id: int) -> Outcome:
-    """Book a time the letter can reach the person before, and before the deadline, and write the first letter.
+def first_contact(notice: Notice, person: Person, *, intake_item_id: int) -> None:
+    """Book a time the letter can reach the person before, and before the deadline, and write the first letter;
+    the notice is then contacted.
 
     When no time fits before the deadline the letter still goes: it asks the person to phone or drop in and
     carries a code that picks any free time on the rebooking page; an outreach task is made at once.
     """
     booking_step = get_action(notice.id, ActionKind.BOOKING)
     if booking_step is not None and booking_step.status == ActionStatus.DONE:
-        return notice.outcome
+        return
     print_day, first_day = letter_days()
     booked = book_earliest(purpose="outreach", intake_item_id=intake_item_id, deadline=notice.deadline,
                            priority=notice.priority, first_day=first_day)
@@ -63,12 +65,13 @@ def first_contact(notice: Notice, person: Person, *, intake_item_id: int) -> Out
                    detail=f"{NO_TIME} ({notice.deadline}): ring, skicka sms eller gör hembesök")
         write_letter(notice, person, kind="outreach_first", action=ActionKind.LETTER_FIRST, code=code,
                      print_day=print_day)
-        return Outcome.CONTACTED
+        set_outcome(notice, Outcome.CONTACTED, "Brev skrivet; ingen ledig tid före fristen, koden väljer en tid")
+        return
     booking, code = booked
     finish(step, detail="tid bokad", ref_id=booking.id)
     write_letter(notice, person, kind="outreach_first", action=ActionKind.LETTER_FIRST,
                  booking_starts_at=booking.starts_at, code=code, print_day=print_day)
-    return Outcome.CONTACTED
+    set_outcome(notice, Outcome.CONTACTED, "Tid bokad och brev skrivet")
 
 
 def letter_language(notice: Notice, person: Person) -> str:

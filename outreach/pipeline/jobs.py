@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from outreach.pipeline.retention import run_retention
 from outreach.pipeline.run import run_pass
-from portal.jobs import JobSpec, register
 
 
 def pipeline_job() -> str:
@@ -16,7 +15,3 @@ def retention_job() -> int:
     """Delete expired notices."""
     return run_retention()
 
-
-register(JobSpec(id="outreach.pipeline", func=pipeline_job, trigger="interval", trigger_args={"minutes": 2}))
-register(JobSpec(id="outreach.retention", func=retention_job, trigger="cron", trigger_args={"hour": 2,
-                                                                                        "minute": 30}))

@@ -38,7 +38,7 @@ def deliver_pending(limit: int = 200) -> int:
         if not claimed:
             break
         action = claimed[0]
-        link = f"{current_app.config['BASE_URL']}/staff/notices/{action.notice_id}"
+        link = f"{current_app.config['BASE_URL']}/staff/underrattelser/{action.notice_id}"
         try:
             send_mail(to=action.detail, subject=SUBJECT, body=BODY.format(link=link))
         except MailError as error:

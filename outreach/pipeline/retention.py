@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from flask import current_app
 from sqlalchemy import delete, or_, select, update
 
-from outreach.notices.models import Attempt, Decision, Notice, NoticeAction, RetentionCount
+from outreach.notices.models import Attempt, Decision, Notice, NoticeAction, OutcomeChange, RetentionCount
 from portal import audit
 from portal.clock import local_today
 from portal.db import db
@@ -56,6 +56,7 @@ def run_retention(*, today: date | None = None) -> int:
                          detail=f"gallrad efter {days} dagar")
         db.session.execute(update(Notice).where(Notice.corrects_id.in_(ids)).values(corrects_id=None))
         db.session.execute(delete(NoticeAction).where(NoticeAction.notice_id.in_(ids)))
+        db.session.execute(delete(OutcomeChange).where(OutcomeChange.notice_id.in_(ids)))
         db.session.execute(delete(Attempt).where(Attempt.notice_id.in_(ids)))
         db.session.execute(delete(Notice).where(Notice.id.in_(ids)))
         db.session.commit()

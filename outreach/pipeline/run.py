@@ -23,6 +23,7 @@ from outreach.notices.actions import add_action, escalate, forget, preload
 from outreach.notices.known_clients import KnownClient
 from outreach.notices.models import ActionKind, ActionStatus, NameCheck, Notice, NoticeAction, NoticeKind, Outcome
 from outreach.notices.service import apply_rules
+from outreach.notices.state import set_outcome
 from outreach.pipeline import delivery
 from outreach.pipeline.followup import urgent_reason
 from portal.clock import local_today
@@ -164,7 +165,7 @@ def process_notice(notice: Notice, *, today: date, lookups: Lookups) -> None:
     """
     notice.pipeline_due = False
     if notice.superseded:
-        notice.outcome = Outcome.SUPERSEDED
+        set_outcome(notice, Outcome.SUPERSEDED, "Ersatt av en rättelse innan den behandlades")
         return
     apply_rules(notice, today=today)
     case = lookups.case(notice)
@@ -174,29 +175,32 @@ def process_notice(notice: Notice, *, today: date, lookups: Lookups) -> None:
         _escalate_case(notice, case)
     protected = notice.protected or (person is not None and person.is_protected)
     if notice.out_of_area:
-        notice.outcome = Outcome.OUT_OF_AREA
+        set_outcome(notice, Outcome.OUT_OF_AREA, "Lägenheten ligger utanför området")
         add_action(notice, ActionKind.MANUAL, detail="Lägenheten ligger utanför området: vidarebefordra till "
                                                      "rätt socialnämnd")
     elif protected:
-        notice.outcome = Outcome.MANUAL
+        set_outcome(notice, Outcome.MANUAL, "Skyddade personuppgifter: inget brev")
         add_action(notice, ActionKind.MANUAL, detail="Skyddade personuppgifter: inget brev, hanteras manuellt")
     elif person is None:
-        notice.outcome = Outcome.MANUAL
+        set_outcome(notice, Outcome.MANUAL, "Personnummer saknas")
         add_action(notice, ActionKind.MANUAL, detail="Personnummer saknas: matcha personen manuellt")
     elif notice.name_check == NameCheck.MISMATCH:
         # One name on the letter and another on the reception list and the hand-off is how a letter reaches
         # the wrong person: staff confirm which is right (or that the number is wrong) before anything goes.
-        notice.outcome = Outcome.MANUAL
+        set_outcome(notice, Outcome.MANUAL, "Namnet stämmer inte med namnet för personnumret")
         add_action(notice, ActionKind.MANUAL, detail=f"Namnet på underrättelsen ({notice.tenant_name}) stämmer "
                                                      f"inte med namnet för personnumret ({person.name}): "
                                                      "bekräfta personen")
     elif (client := lookups.known.get(notice.personnummer or "")) is not None:
         # The caseworker already knows the person: tell them, send no letter (it would cross their work).
-        notice.outcome = Outcome.KNOWN_CLIENT
+        set_outcome(notice, Outcome.KNOWN_CLIENT, "Aktuell klient: handläggaren meddelas, inget brev")
         add_action(notice, ActionKind.CASEWORKER_MAIL, detail=client.email, status=ActionStatus.PENDING)
     elif _case_in_hand(notice, case):
         # One household, one contact: the open case already has its letter, booking and intake item.
-        notice.outcome = Outcome.ESCALATED if notice.escalated_at else Outcome.LINKED
+        if notice.escalated_at:
+            set_outcome(notice, Outcome.ESCALATED, "Hushållets ärende är redan i hand; eskalerad")
+        else:
+            set_outcome(notice, Outcome.LINKED, "Hushållets ärende är redan i hand: ingen ny kontakt")
     else:
         _contact(notice, person, lookups, today=today)
 
@@ -269,7 +273,7 @@ def _contact(notice: Notice, person: Person, lookups: Lookups, *, today: date) -
                 legal_deadline=notice.deadline, actor_label="uppsökande", looked_up=True)
         add_action(notice, ActionKind.INTAKE_ITEM, detail="post i intagskön", ref_id=item.id)
     notice.intake_item_id = item.id
-    notice.outcome = delivery.first_contact(notice, person, intake_item_id=item.id)
+    delivery.first_contact(notice, person, intake_item_id=item.id)
     urgent = urgent_reason(notice.deadline, today=today,
                            urgent_days=int(current_app.config.get("OUTREACH_URGENT_WORKING_DAYS", 5)))
     if notice.outcome == Outcome.CONTACTED and urgent is not None:
@@ -296,7 +300,7 @@ def retry_pending() -> int:
         person = db.session.get(Person, notice.person_id) if notice.person_id else None
         if person is None or notice.intake_item_id is None or notice.protected or person.is_protected:
             continue
-        notice.outcome = delivery.first_contact(notice, person, intake_item_id=notice.intake_item_id)
+        delivery.first_contact(notice, person, intake_item_id=notice.intake_item_id)
         second = db.session.scalar(select(NoticeAction).where(NoticeAction.notice_id == notice.id,
                                                               NoticeAction.kind == ActionKind.LETTER_SECOND))
         if second is not None and second.status == ActionStatus.PENDING:

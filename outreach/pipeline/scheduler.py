@@ -1,4 +1,4 @@
-"""The scheduler process: APScheduler running every registered job, each in its own app context.
+"""The scheduler process: APScheduler running every job of the schedule, each in its own app context.
 
 Jobs have explicit ids, replace_existing, max_instances=1 and coalesce, so a restart re-registers harmlessly
 and a slow run is never stacked on itself. Several scheduler processes may run against one PostgreSQL:
@@ -14,16 +14,16 @@ from types import FrameType
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
-from portal.jobs import REGISTRY, run_job
+from portal.jobs import run_job, scheduled_jobs
 from portal.pdf import settle_for_batches
 
 log = logging.getLogger("outreach.scheduler")
 
 
 def build_scheduler(app: Flask) -> BlockingScheduler:
-    """A scheduler with every registered job."""
+    """A scheduler with every job of the schedule (portal.jobs.SCHEDULE)."""
     scheduler = BlockingScheduler(timezone="Europe/Stockholm")
-    for spec in REGISTRY:
+    for spec in scheduled_jobs(app):
         scheduler.add_job(run_job, spec.trigger, args=[app, spec], id=spec.id, name=spec.id,
                           replace_existing=True, max_instances=1, coalesce=True, **spec.trigger_args)
     return scheduler
@@ -42,5 +42,5 @@ def run_forever(app: Flask) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    log.info("scheduler started with jobs: %s", ", ".join(spec.id for spec in REGISTRY))
+    log.info("scheduler started with jobs: %s", ", ".join(job.id for job in scheduler.get_jobs()))
     scheduler.start()

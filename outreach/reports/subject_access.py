@@ -1,5 +1,6 @@
 """Outreach's part of a person's subject-access export (portal.subject_access): every notice about them,
-with the steps taken, the attempts to reach them and the decision, and their row in the known-client register.
+with the steps taken, each move of its handling and why, the attempts to reach them and the decision, and their
+row in the known-client register.
 
 Notices are found by the person and also by personnummer: a notice not yet linked to the person (person_id
 empty, as for notices stored before they were tied on arrival) is just as much about them. Corrections of
@@ -12,10 +13,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Flask
 from sqlalchemy import or_, select
 
 from outreach.funnel.models import LetterReturn, VariantAssignment
-from outreach.notices.models import Attempt, KnownClient, Notice, NoticeAction
+from outreach.notices.models import Attempt, KnownClient, Notice, NoticeAction, OutcomeChange
 from portal.db import db
 from portal.subject_access import Export, register_section, register_value_labels
 
@@ -55,12 +57,14 @@ def collect_notices(export: Export) -> list[dict[str, Any]]:
             select(NoticeAction).where(NoticeAction.notice_id == notice.id).order_by(NoticeAction.id))]
         attempts = [export.row(attempt) for attempt in db.session.scalars(
             select(Attempt).where(Attempt.notice_id == notice.id).order_by(Attempt.at, Attempt.id))]
+        outcomes = [export.row(change) for change in db.session.scalars(
+            select(OutcomeChange).where(OutcomeChange.notice_id == notice.id).order_by(OutcomeChange.id))]
         returned = [export.row(entry) for entry in db.session.scalars(
             select(LetterReturn).where(LetterReturn.notice_id == notice.id).order_by(LetterReturn.id))]
         variant = [export.row(entry) for entry in db.session.scalars(
             select(VariantAssignment).where(VariantAssignment.notice_id == notice.id))]
-        records.append(export.row(notice, actions=actions, attempts=attempts, returned_letters=returned,
-                                  letter_variant=variant))
+        records.append(export.row(notice, actions=actions, attempts=attempts, outcome_changes=outcomes,
+                                  returned_letters=returned, letter_variant=variant))
     return records
 
 
@@ -70,19 +74,21 @@ def collect_known_client(export: Export) -> list[dict[str, Any]]:
         select(KnownClient).where(KnownClient.personnummer == export.person.personnummer))]
 
 
-def register_export_sections() -> None:
+def register_export_sections(app: Flask) -> None:
     """Add the sections, and outreach's codes in words for the PDF, to the export (from outreach.init_app)."""
     from outreach.casework import forms, timeline, views
 
-    register_section("notices", "Underrättelser om risk för vräkning", collect_notices)
-    register_section("known_client", "Registret över aktuella klienter", collect_known_client)
+    register_section(app, "notices", "Underrättelser om risk för vräkning", collect_notices)
+    register_section(app, "known_client", "Registret över aktuella klienter", collect_known_client)
     for table, column, labels in (
-            ("notice", "kind", views.KIND_LABELS), ("notice", "outcome", views.OUTCOME_LABELS),
+            ("notice", "kind", views.KIND_LABELS), ("notice", "outcome", forms.OUTCOME_LABELS),
             ("notice", "decision", forms.DECISION_LABELS), ("notice", "children", forms.CHILDREN_LABELS),
             ("notice", "tenancy_outcome", forms.TENANCY_LABELS), ("notice", "channel", CHANNEL_LABELS),
             ("notice_action", "kind", timeline.ACTION_LABELS),
+            ("notice_outcome_change", "previous", forms.OUTCOME_LABELS),
+            ("notice_outcome_change", "outcome", forms.OUTCOME_LABELS),
             ("notice_action", "status", {"pending": "Väntar", "done": "Klart"}),
             ("notice_attempt", "channel", forms.CHANNEL_LABELS), ("notice_attempt", "result", forms.RESULT_LABELS),
             ("letter_return", "source", RETURN_SOURCE_LABELS),
             ("letter_variant_assignment", "arm", ARM_LABELS)):
-        register_value_labels(table, column, labels)
+        register_value_labels(app, table, column, labels)

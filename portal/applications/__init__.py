@@ -6,17 +6,21 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register the resident's application pages, reception's message route and the reminder job."""
-    from portal.applications import reminders  # noqa: F401  (the job registers itself on import)
+    """Register the resident's application pages, reception's message route, search and the reminder job."""
+    from portal import jobs, search
+    from portal.applications.messages import unread_from_residents_count
+    from portal.applications.reminders import send_reminders
+    from portal.applications.search import ROLES, find_by_reference
     from portal.applications.staff_views import bp as staff_bp
     from portal.applications.views import bp
+    from portal.staff.nav import add_count
 
     app.register_blueprint(bp)
-    from portal import search
-    from portal.applications.search import ROLES, find_by_reference
-
-    search.add_provider("applications", "E-ansökningar", ROLES, find_by_reference)
     app.register_blueprint(staff_bp)
+    jobs.provide(app, "applications.send_reminders", send_reminders)
+    search.add_provider(app, "applications", "E-ansökningar", ROLES, find_by_reference)
+    # Residents' messages are read from the intake item, so their count stands beside the intake queue.
+    add_count(app, "intake", unread_from_residents_count, "olästa meddelanden")
     from portal.applications import intake_parts
 
     intake_parts.register(app)

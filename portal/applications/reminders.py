@@ -16,7 +16,6 @@ from sqlalchemy import Select, exists, select
 from portal.applications.models import Application, ChecklistItem, ItemState, Status
 from portal.db import db, utcnow
 from portal.i18n import person_language
-from portal.jobs import JobSpec, register
 from portal.mail import MailError, mail_configured, send_mail
 
 log = logging.getLogger(__name__)
@@ -77,6 +76,3 @@ def send_reminders() -> int:
         if failed == len(batch):
             return sent
 
-
-register(JobSpec(id="applications.send_reminders", func=send_reminders, trigger="interval",
-                 trigger_args={"minutes": 30}))

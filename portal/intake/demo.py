@@ -45,5 +45,3 @@ def load_demo() -> None:
     item.contact_name, item.contact_phone = "Okänd besökare", "070-000 00 99"
     db.session.commit()
 
-
-demo.add_loader("intake", load_demo)

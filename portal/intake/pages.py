@@ -19,7 +19,7 @@ from portal.roles import Role
 from portal.staff.models import StaffUser
 from portal.staff.service import get_staff
 
-bp = Blueprint("staff_intake", __name__, url_prefix="/staff/intake", template_folder="templates")
+bp = Blueprint("staff_intake", __name__, url_prefix="/staff/intag", template_folder="templates")
 
 RECEPTION = Role.RECEPTION  # a coordinator may do everything reception may
 

@@ -167,14 +167,14 @@ def export_print_batch(day: date, out_dir: Path) -> Path:
     return target
 
 
-letters_cli = AppGroup("letters", help="Brev: dagens utskriftsbunt.")
+letters_cli = AppGroup("letters", help="Letters on paper: the day's print batch.")
 
 
 @letters_cli.command("export")
 @click.option("--date", "day", required=True, type=click.DateTime(formats=["%Y-%m-%d"]), help="utskriftsdag")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
 def export_command(day: datetime, out_dir: Path) -> None:
-    """Skriv dagens utskriftsbunt: letters.pdf och manifest.csv i OUT/<datum>/."""
+    """Write the day's print batch: letters.pdf and manifest.csv in OUT/<date>/."""
     try:
         target = export_print_batch(day.date(), out_dir)
     except LetterFileDamaged as error:

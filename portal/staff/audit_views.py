@@ -9,7 +9,7 @@ from portal.audit_review import month_report
 from portal.roles import Role
 from portal.security import staff_required
 
-bp = Blueprint("staff_audit", __name__, url_prefix="/staff/audit", template_folder="templates")
+bp = Blueprint("staff_audit", __name__, url_prefix="/staff/atkomstlogg", template_folder="templates")
 
 
 @bp.route("/")

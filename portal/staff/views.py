@@ -11,24 +11,14 @@ from werkzeug.wrappers import Response
 from portal import jobs, messages, search
 from portal.clock import LOCAL_TZ
 from portal.extensions import limiter
-from portal.roles import Role, grants
 from portal.security import current_role, current_staff, end_session, public, safe_next, staff_required, start_session
 from portal.staff import mfa as second_factor
 from portal.staff import service
 from portal.staff.forms import CodeForm, NewPasswordForm, StaffLoginForm
 from portal.staff.models import StaffUser
+from portal.staff.nav import home_links
 
 bp = Blueprint("staff", __name__, url_prefix="/staff", template_folder="templates")
-
-# What each role finds on its home page; areas add their links here when they register.
-HOME_LINKS: list[tuple[frozenset[Role], str, str]] = []
-
-
-def add_home_link(roles: frozenset[Role], endpoint: str, label: str) -> None:
-    """Let an area put a link on the staff home for the roles that may use it (once, however many apps are made)."""
-    if all(existing != endpoint for _, existing, _ in HOME_LINKS):
-        HOME_LINKS.append((roles, endpoint, label))
-
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
@@ -156,16 +146,10 @@ def home() -> str:
     """The staff home: what this role works with."""
     role = current_role()
     assert role is not None  # staff_required
-    links = [(endpoint, label) for roles, endpoint, label in HOME_LINKS if grants(role, roles)]
+    links = [(link.endpoint, link.label) for link in home_links(role)]
     return render_template("staff/home.html", role=role, links=links, jobs=jobs.job_overview(),
-                           job_labels=JOB_LABELS, local=lambda at: at.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M"),
+                           local=lambda at: at.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M"),
                            every=_every)
-
-
-JOB_LABELS = {"outreach.pipeline": "Underrättelser: kontroll, brev och bokningar",
-              "outreach.retention": "Gallring av underrättelser", "intake.retry_handoffs": "Överlämningar, nytt försök",
-              "applications.send_reminders": "Påminnelser om handlingar", "portal.prune_job_runs": "Rensa jobbloggen",
-              "portal.purge_expired_sessions": "Rensa utgångna inloggningar"}
 
 
 def _every(interval: timedelta) -> str:

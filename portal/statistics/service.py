@@ -9,7 +9,7 @@ from datetime import date
 from flask import current_app
 
 from portal.spreadsheet import safe_row
-from portal.statistics.tables import REGISTRY, Period, Table, suppress_table, tertial, tertial_of
+from portal.statistics.tables import SECTIONS, Period, Table, suppress_table, tertial, tertial_of
 
 
 def minimum_cell() -> int:
@@ -32,7 +32,7 @@ def build_all(period: Period) -> list[tuple[str, str, list[Table]]]:
     """Every registered section's tables for the period, with small counts suppressed."""
     minimum = minimum_cell()
     return [(section.key, section.title, [suppress_table(t, minimum) for t in section.build(period, minimum)])
-            for section in REGISTRY.sections]
+            for section in SECTIONS.all()]
 
 
 def find_table(period: Period, section_key: str, table_key: str) -> Table | None:

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
+
+from flask import Flask
+
+from portal.registry import Registry
 
 Cell = int | float | str | None
 
@@ -108,21 +112,9 @@ class Section:
     build: Callable[[Period, int], list[Table]]
 
 
-@dataclass
-class Registry:
-    """The sections areas have registered."""
-
-    sections: list[Section] = field(default_factory=list)
-
-    def add(self, section: Section) -> None:
-        """Register a section once."""
-        if all(existing.key != section.key for existing in self.sections):
-            self.sections.append(section)
+SECTIONS: Registry[Section] = Registry("statistics", key=lambda section: section.key)
 
 
-REGISTRY = Registry()
-
-
-def add_section(key: str, title: str, build: Callable[[Period, int], list[Table]]) -> None:
-    """Let an area add its statistics (called where the area registers its blueprint)."""
-    REGISTRY.add(Section(key, title, build))
+def add_section(app: Flask, key: str, title: str, build: Callable[[Period, int], list[Table]]) -> None:
+    """Let an area add its statistics (from its init_app)."""
+    SECTIONS.add(app, Section(key, title, build))

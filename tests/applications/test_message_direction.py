@@ -33,7 +33,7 @@ def test_each_message_has_its_language_and_direction(app: Flask, client: FlaskCl
     messages.send_from_staff(application.id, staff=staff, body=SWEDISH)
 
     login_staff(client, staff.email, PASSWORD)
-    item_page = get_page(client, f"/staff/intake/{application.intake_item_id}", lang="sv")
+    item_page = get_page(client, f"/staff/intag/{application.intake_item_id}", lang="sv")
     body = item_page.find("p", string=ARABIC)
     assert body is not None and body["lang"] == "ar" and body["dir"] == "auto"
     assert item_page.find("p", string=SWEDISH)["lang"] == "sv"

@@ -54,9 +54,9 @@ def test_resident_and_reception_write_to_each_other_and_the_email_says_nothing(
     create_staff_user(role=Role.RECEPTION, name="Rita Reception")
     staff = app.test_client()
     login_staff(staff, "rita@example.org", PASSWORD)
-    item_url = f"/staff/intake/{application.intake_item_id}"
+    item_url = f"/staff/intag/{application.intake_item_id}"
     # The queue says who wrote, until someone has read it.
-    notice = parse(staff.get("/staff/intake/")).find("h2", string="Olästa meddelanden från sökande")
+    notice = parse(staff.get("/staff/intag/")).find("h2", string="Olästa meddelanden från sökande")
     assert notice is not None
     assert notice.find_next("a")["href"] == f"{item_url}#meddelanden"
     section = parse(staff.get(item_url)).find("section", attrs={"aria-labelledby": "meddelanden"})
@@ -64,7 +64,7 @@ def test_resident_and_reception_write_to_each_other_and_the_email_says_nothing(
     assert _messages(application.id)[0].read_at is not None
     again = parse(staff.get(item_url)).find("section", attrs={"aria-labelledby": "meddelanden"})
     assert "Nytt" not in again.get_text()
-    assert parse(staff.get("/staff/intake/")).find("h2", string="Olästa meddelanden från sökande") is None
+    assert parse(staff.get("/staff/intag/")).find("h2", string="Olästa meddelanden från sökande") is None
     reply = "Vi ringer dig i morgon förmiddag. Ta med hyresavin."
     response = submit(staff, item_url, {"body": reply}, action=f"/staff/ansokan/{application.id}/meddelande")
     assert response.status_code == 302 and response.headers["Location"].endswith("#meddelanden")
@@ -166,7 +166,7 @@ def test_staff_cannot_send_an_empty_message_and_a_caseworker_cannot_send_at_all(
     application = create_application(person_id=person.id)
     create_staff_user(role=Role.RECEPTION)
     login_staff(client, "rita@example.org", PASSWORD)
-    item_url = f"/staff/intake/{application.intake_item_id}"
+    item_url = f"/staff/intag/{application.intake_item_id}"
     response = submit(client, item_url, {"body": "   "}, action=f"/staff/ansokan/{application.id}/meddelande",
                       follow_redirects=True)
     assert "Skriv meddelandet." in response.get_data(as_text=True)

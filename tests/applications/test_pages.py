@@ -12,20 +12,18 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from portal.applications.models import Application, ItemState, Status
-from portal.clock import LOCAL_TZ, local_today
+from portal.clock import local_today
 from portal.db import db
 from portal.intake.models import IntakeItem, Source
 from portal.intake.service import set_documents_complete
 from tests.applications.helpers import PAGES, answer_all, page_url, start
 from tests.documents.samples import encrypted_pdf, phone_jpeg, simple_pdf
 from tests.pages import csrf_token, get_page, login_resident, parse, submit
+from tests.pinned_days import ON_PINNED_DAYS
 
-# Every journey runs on three pinned days: a Tuesday, a Friday that is Christmas Eve, and the first hour of a
-# month in Sweden (still the previous month in UTC, which once made 10 of these 13 tests fail).
-pytestmark = pytest.mark.parametrize("clock_at", [datetime(2026, 12, 8, 10, 0, tzinfo=LOCAL_TZ),
-                                                  datetime(2027, 12, 24, 9, 0, tzinfo=LOCAL_TZ),
-                                                  datetime(2027, 1, 1, 0, 30, tzinfo=LOCAL_TZ)],
-                                     indirect=True, ids=["tuesday", "christmas-eve-friday", "first-hour-of-month"])
+# Every journey runs on the pinned days (tests/pinned_days.py); the first hour of a month once made 10 of these
+# 13 tests fail.
+pytestmark = ON_PINNED_DAYS
 
 
 @pytest.fixture(autouse=True)

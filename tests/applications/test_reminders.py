@@ -11,7 +11,7 @@ from flask import Flask
 from portal.applications import service
 from portal.applications.reminders import send_reminders
 from portal.db import db, utcnow
-from portal.jobs import REGISTRY
+from portal.jobs import scheduled_jobs
 from tests.applications.factories import ANSWERS, create_application
 from tests.factories import create_person
 
@@ -53,5 +53,5 @@ def test_no_reminder_before_the_days_have_passed_or_without_an_address(app: Flas
     assert list(maildir) == []
 
 
-def test_the_reminder_job_is_registered() -> None:
-    assert "applications.send_reminders" in {spec.id for spec in REGISTRY}
+def test_the_reminder_job_is_registered(app: Flask) -> None:
+    assert "applications.send_reminders" in {spec.id for spec in scheduled_jobs()}

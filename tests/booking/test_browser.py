@@ -62,7 +62,7 @@ def test_reception_calendar_pages_pass_axe(live_server: LiveServer, page: Page) 
         db.session.remove()
     base = live_server.url
     for email, paths in (("rut@example.org", (f"/staff/mottagning/?dag={day}", f"/staff/mottagning/boka/{item_id}",
-                                              f"/staff/intake/{item_id}", "/staff/brev/")),
+                                              f"/staff/intag/{item_id}", "/staff/brev/")),
                          ("adam@example.org", ("/staff/mottagning/installningar",))):
         page.context.clear_cookies()
         page.goto(base + "/staff/login")

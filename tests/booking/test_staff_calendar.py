@@ -39,7 +39,7 @@ def test_reception_books_a_first_appointment_for_an_item(app: Flask, client: Fla
     first = soup.find("input", attrs={"name": "starts_at"})
     assert first is not None and first["id"] == "starts_at", "the error summary can link to the first choice"
     response = submit(client, f"/staff/mottagning/boka/{item.id}", {"starts_at": first["value"]})
-    assert response.status_code == 302 and response.headers["Location"].endswith(f"/staff/intake/{item.id}")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/staff/intag/{item.id}")
     booking = db.session.query(Booking).filter_by(intake_item_id=item.id).one()
     assert booking.purpose == Purpose.FIRST_APPOINTMENT and booking.starts_at.isoformat() == first["value"]
     assert db.session.query(IntakeEvent).filter_by(item_id=item.id, kind="booking").count() == 1
@@ -152,7 +152,7 @@ def test_the_item_page_shows_its_booking_and_the_handoff_carries_it(app: Flask, 
     start = opening_hours.slot_starts(date(2027, 1, 14), settings)[2]
     service.book_at(start, purpose="first_appointment", intake_item_id=item.id)
     _login(client)
-    soup = get_page(client, f"/staff/intake/{item.id}")
+    soup = get_page(client, f"/staff/intag/{item.id}")
     local = start.astimezone(opening_hours.LOCAL).strftime("%Y-%m-%d %H:%M")
     assert local in soup.get_text() and "nybesök" in soup.get_text()
     record = handoff.Handoff(item_id=item.id, handoff_id="h-test", created_at=start)

@@ -3,11 +3,10 @@ and staff pages that do not scroll sideways at 320 px."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from playwright.sync_api import Page
 
+from portal.clock import local_today
 from portal.db import db
 from portal.intake.models import State
 from portal.letters import print_batch
@@ -94,7 +93,7 @@ def test_staff_letters_and_intake_meeting_pages_do_not_scroll_sideways_at_320_px
             letters.add_letter(kind="outreach_first", dedup_key=f"k{n}", person_id=person.id, language="so",
                                pdf=letter_pdf(f"k{n}"), template_version="t", reference=f"REF-2026-{n:05d}")
         db.session.commit()
-        print_batch.claim_batch(date.today())
+        print_batch.claim_batch(local_today())
         db.session.commit()
         db.session.remove()
     base = live_server.url
@@ -109,5 +108,5 @@ def test_staff_letters_and_intake_meeting_pages_do_not_scroll_sideways_at_320_px
     assert describe(axe_violations(page)) == []
     page.context.clear_cookies()
     _staff(page, base, "sam@example.org")
-    assert sideways("/staff/intake/mote") <= 320
+    assert sideways("/staff/intag/mote") <= 320
     assert describe(axe_violations(page)) == []

@@ -27,7 +27,7 @@ def test_the_review_panel_passes_axe_and_works_with_the_keyboard(live_server: Li
         photo = service.add_document(application.checklist[1], upload(samples.phone_jpeg(), name="hyra.jpg"),
                                      person_id=person.id)
         claim_item(application.intake_item_id, staff=staff)  # type: ignore[arg-type]
-        item_url, photo_id = f"/staff/intake/{application.intake_item_id}", photo.id
+        item_url, photo_id = f"/staff/intag/{application.intake_item_id}", photo.id
         db.session.remove()
     base = live_server.url
     page.goto(base + "/staff/login")

@@ -108,7 +108,7 @@ def test_the_review_panel_on_the_intake_item_page_accepts_and_asks_for_copies(ap
     application, pdf, photo = _application_with_documents()
     staff = create_staff_user(role=Role.RECEPTION)
     login_staff(client, "rita@example.org", PASSWORD)
-    page_url = f"/staff/intake/{application.intake_item_id}"
+    page_url = f"/staff/intag/{application.intake_item_id}"
     page = get_page(client, page_url)
     panel = page.find(id="handlingar")
     assert panel is not None
@@ -145,7 +145,7 @@ def test_review_forms_without_a_reason_or_a_csrf_token_change_nothing(app: Flask
     staff = create_staff_user(role=Role.RECEPTION)
     claim_item(application.intake_item_id, staff=staff)  # type: ignore[arg-type]
     login_staff(client, "rita@example.org", PASSWORD)
-    page_url = f"/staff/intake/{application.intake_item_id}"
+    page_url = f"/staff/intag/{application.intake_item_id}"
     response = submit(client, page_url, {f"doc{pdf.id}-reason": ""}, action=f"/staff/dokument/{pdf.id}/ny-kopia",
                       follow_redirects=True)
     assert "Välj ett skäl" in response.get_data(as_text=True)

@@ -34,12 +34,12 @@ def test_queue_item_register_and_board_pass_axe(live_server: LiveServer, page: P
         db.session.remove()
     base = live_server.url
     _log_in(page, base, "sam@example.org")
-    for path in ("/staff/intake/", f"/staff/intake/{item_id}", "/staff/intake/ny", "/staff/intake/mote",
-                 "/staff/intake/moten", "/staff/intake/overlamningar"):
+    for path in ("/staff/intag/", f"/staff/intag/{item_id}", "/staff/intag/ny", "/staff/intag/mote",
+                 "/staff/intag/moten", "/staff/intag/overlamningar"):
         page.goto(base + path)
         assert describe(axe_violations(page)) == [], path
     # Registration errors: the summary is shown and passes axe too.
-    page.goto(base + "/staff/intake/ny")
+    page.goto(base + "/staff/intag/ny")
     page.locator("main form button[type=submit]").click()
     page.locator(".error-summary").wait_for(state="visible")  # after the page the click loads
     assert describe(axe_violations(page)) == []
@@ -52,10 +52,10 @@ def test_reception_claims_an_item_with_the_keyboard_only(live_server: LiveServer
         db.session.remove()
     base = live_server.url
     _log_in(page, base, "rita@example.org")
-    page.goto(base + "/staff/intake/")
+    page.goto(base + "/staff/intag/")
     page.get_by_role("link", name="Olena Kovalenko").focus()
     page.keyboard.press("Enter")
-    page.wait_for_url(base + f"/staff/intake/{item_id}")
+    page.wait_for_url(base + f"/staff/intag/{item_id}")
     page.get_by_role("button", name="Ta ärendet", exact=True).focus()
     page.keyboard.press("Enter")
     page.get_by_text("Du har tagit ärendet.").wait_for(timeout=10_000)

@@ -29,12 +29,12 @@ from tests.pages import get_page, login_staff
 def _send_delay(client: FlaskClient, item: IntakeItem, *, days_ahead: int, reason: str = "workload",
                 follow_redirects: bool = True) -> tuple[TestResponse, dict[str, str]]:
     """Fill in the delay form on the item's page as reception would; returns the answer and the data sent."""
-    form = get_page(client, f"/staff/intake/{item.id}").find("form", action=f"/staff/intake/{item.id}/forsening")
+    form = get_page(client, f"/staff/intag/{item.id}").find("form", action=f"/staff/intag/{item.id}/forsening")
     assert form is not None, "no delay prompt on a late item"
     data = {"csrf_token": form.find("input", attrs={"name": "csrf_token"})["value"],
             "version": form.find("input", attrs={"name": "version"})["value"],
             "expected_on": (local_today() + timedelta(days=days_ahead)).isoformat(), "reason": reason}
-    return client.post(f"/staff/intake/{item.id}/forsening", data=data, follow_redirects=follow_redirects), data
+    return client.post(f"/staff/intag/{item.id}/forsening", data=data, follow_redirects=follow_redirects), data
 
 
 def _received_working_days_ago(count: int) -> datetime:
@@ -66,7 +66,7 @@ def test_notice_goes_out_in_the_residents_language_and_is_recorded(app: Flask, c
     response, data = _send_delay(client, item, days_ahead=14, reason="waiting_documents")
     assert "Beskedet om försening är skickat med e-post." in response.get_data(as_text=True)
     # The same form sent again is stale: no second notice, no second e-mail.
-    again = client.post(f"/staff/intake/{item.id}/forsening", data=data, follow_redirects=True)
+    again = client.post(f"/staff/intag/{item.id}/forsening", data=data, follow_redirects=True)
     assert "Någon annan har ändrat ärendet" in again.get_data(as_text=True)
     notices = list_notices(item.id)
     assert len(notices) == 1 and notices[0].language == "ar" and notices[0].channel == "email"
@@ -77,8 +77,8 @@ def test_notice_goes_out_in_the_residents_language_and_is_recorded(app: Flask, c
     assert message["To"] == "karim@example.org"
     assert str(make_header(decode_header(message["Subject"]))) == "إشعار بتأخر القرار في قضيتك"
     assert "Karim" not in message.get_payload(decode=True).decode("utf-8")
-    page = get_page(client, f"/staff/intake/{item.id}")
-    assert page.find("form", action=f"/staff/intake/{item.id}/forsening") is None  # a date ahead is promised
+    page = get_page(client, f"/staff/intag/{item.id}")
+    assert page.find("form", action=f"/staff/intag/{item.id}/forsening") is None  # a date ahead is promised
     assert "Besked om försening" in page.get_text()
 
 
@@ -117,8 +117,8 @@ def test_a_notice_kept_for_post_prints_as_a_pdf_in_both_languages_without_an_add
     login_staff(client, "rita@example.org", PASSWORD)
     _send_delay(client, item, days_ahead=10, follow_redirects=False)
     notice = list_notices(item.id)[0]
-    link = get_page(client, f"/staff/intake/{item.id}").find("a", string=re.compile("som PDF"))
-    assert link["href"] == f"/staff/intake/{item.id}/forsening/{notice.id}.pdf"
+    link = get_page(client, f"/staff/intag/{item.id}").find("a", string=re.compile("som PDF"))
+    assert link["href"] == f"/staff/intag/{item.id}/forsening/{notice.id}.pdf"
     response = client.get(link["href"])
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.headers["Content-Disposition"].startswith("attachment")
@@ -133,4 +133,4 @@ def test_a_notice_kept_for_post_prints_as_a_pdf_in_both_languages_without_an_add
     assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
         AuditEvent.action == "intake.delay_notice_read", AuditEvent.object_id == str(notice.id))) == 1
     # Another item's address for the same notice answers 404.
-    assert client.get(f"/staff/intake/{other.id}/forsening/{notice.id}.pdf").status_code == 404
+    assert client.get(f"/staff/intag/{other.id}/forsening/{notice.id}.pdf").status_code == 404

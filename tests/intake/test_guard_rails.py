@@ -27,7 +27,7 @@ def test_documents_complete_with_outstanding_items_asks_and_records_why(app: Fla
     item = intake_item_of(application)
     claim_item(item.id, staff=staff)
     login_staff(client, staff.email, PASSWORD)
-    page = get_page(client, f"/staff/intake/{item.id}")
+    page = get_page(client, f"/staff/intag/{item.id}")
     form = next(f for f in page.select("form") if f.select_one("input[value=documents_complete]"))
     data = {i["name"]: i.get("value", "") for i in form.select("input")}
     response = client.post(form["action"], data=data)
@@ -63,13 +63,13 @@ def test_documents_complete_with_nothing_outstanding_needs_no_confirmation(app: 
     item = intake_item_of(application)
     claimed = claim_item(item.id, staff=staff)
     login_staff(client, staff.email, PASSWORD)
-    response = client.post(f"/staff/intake/{item.id}/status",
+    response = client.post(f"/staff/intag/{item.id}/status",
                            data={"csrf_token": _token(client, item.id), "version": claimed.version,
                                  "action": "documents_complete"})
     assert response.status_code == 302
 
 
 def _token(client: FlaskClient, item_id: int) -> str:
-    field = get_page(client, f"/staff/intake/{item_id}").select_one("input[name=csrf_token]")
+    field = get_page(client, f"/staff/intag/{item_id}").select_one("input[name=csrf_token]")
     assert field is not None
     return str(field["value"])

@@ -45,7 +45,7 @@ def test_export_writes_waiting_hand_offs_once_and_again_without_duplicates(app: 
 
 
 def test_the_retry_job_is_registered_for_the_scheduler(app: Flask) -> None:
-    from portal.jobs import REGISTRY
+    from portal.jobs import scheduled_jobs
 
-    spec = next(spec for spec in REGISTRY if spec.id == "intake.retry_handoffs")
+    spec = next(spec for spec in scheduled_jobs() if spec.id == "intake.retry_handoffs")
     assert spec.trigger == "interval" and spec.func() == "delivered=0 failed=0"

@@ -42,29 +42,29 @@ def test_phone_intake_to_hand_off(app: Flask, client: FlaskClient, tmp_path: Pat
     hanna = create_staff_user(email="hanna@example.org", role=Role.CASEWORKER, name="Hanna")
 
     login_staff(client, "rita@example.org", PASSWORD)
-    key = get_page(client, "/staff/intake/ny").find("input", attrs={"name": "form_key"})["value"]  # type: ignore[index]
-    response = submit(client, "/staff/intake/ny", {
+    key = get_page(client, "/staff/intag/ny").find("input", attrs={"name": "form_key"})["value"]  # type: ignore[index]
+    response = submit(client, "/staff/intag/ny", {
         "source": "walk_in", "personnummer": "202503082386", "name": "Mariam Tesfaye", "phone": "",
         "email": "mariam@example.org", "summary": "Ansöker om bistånd för december.", "language": "ti",
         "urgency": "normal", "form_key": key})
     page = response.headers["Location"]
     item_id = int(page.rsplit("/", 1)[1])
-    assert "Du har tagit ärendet." in _press(client, page, f"/staff/intake/{item_id}/ta")
-    text = _press(client, page, f"/staff/intake/{item_id}/status", "documents_complete")
+    assert "Du har tagit ärendet." in _press(client, page, f"/staff/intag/{item_id}/ta")
+    text = _press(client, page, f"/staff/intag/{item_id}/status", "documents_complete")
     assert "Beslut senast" in text
-    assert "Klart för intagsmötet" in _press(client, page, f"/staff/intake/{item_id}/status", "ready")
+    assert "Klart för intagsmötet" in _press(client, page, f"/staff/intag/{item_id}/status", "ready")
     client.post("/staff/logout")
 
     login_staff(client, "sam@example.org", PASSWORD)
-    board = get_page(client, "/staff/intake/mote")
+    board = get_page(client, "/staff/intag/mote")
     assert board.find("select", id=f"cw-{item_id}") is not None
-    text = _press(client, "/staff/intake/mote", "/staff/intake/mote", **{f"cw-{item_id}": str(hanna.id)})
+    text = _press(client, "/staff/intag/mote", "/staff/intag/mote", **{f"cw-{item_id}": str(hanna.id)})
     assert "1 ärende är fördelat." in text
     client.post("/staff/logout")
 
     login_staff(client, "hanna@example.org", PASSWORD)
-    assert "Mariam Tesfaye" in get_page(client, "/staff/intake/mina").get_text()
-    text = _press(client, page, f"/staff/intake/{item_id}/aktualisera")
+    assert "Mariam Tesfaye" in get_page(client, "/staff/intag/mina").get_text()
+    text = _press(client, page, f"/staff/intag/{item_id}/aktualisera")
     assert "Ärendet är aktualiserat och överlämnat till verksamhetssystemet." in text
 
     db.session.expire_all()

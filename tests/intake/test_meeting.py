@@ -65,27 +65,27 @@ def test_coordinator_assigns_one_row_from_the_board_and_reads_the_record(app: Fl
     a = create_item(state=State.READY_FOR_ASSIGNMENT, person_id=person.id)
     b = create_item(state=State.READY_FOR_ASSIGNMENT)
     login_staff(client, "sam@example.org", PASSWORD)
-    soup = get_page(client, "/staff/intake/mote")
+    soup = get_page(client, "/staff/intag/mote")
     token = soup.find("input", attrs={"name": "csrf_token"})["value"]  # type: ignore[index]
     # Both rows have a caseworker chosen, but only row a's own button is pressed.
-    response = client.post("/staff/intake/mote", data={
+    response = client.post("/staff/intag/mote", data={
         "csrf_token": token, f"cw-{a.id}": str(hanna.id), f"v-{a.id}": str(a.version),
         f"cw-{b.id}": str(hanna.id), f"v-{b.id}": str(b.version), "only": str(a.id)}, follow_redirects=True)
     assert "1 ärende är fördelat." in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(IntakeItem, a.id).assigned_to_id == hanna.id  # type: ignore[union-attr]
     assert db.session.get(IntakeItem, b.id).state == State.READY_FOR_ASSIGNMENT  # type: ignore[union-attr]
-    soup = get_page(client, "/staff/intake/moten")
+    soup = get_page(client, "/staff/intag/moten")
     link = soup.select_one("main li a")
     assert link is not None
     record = get_page(client, link["href"]).get_text(" ", strip=True)
     assert "Karim Haddad" in record and "Hanna" in record and "Sam" in record
     client.post("/staff/logout")
     login_staff(client, "hanna@example.org", PASSWORD)
-    assert "Karim Haddad" in get_page(client, "/staff/intake/mina").get_text()
+    assert "Karim Haddad" in get_page(client, "/staff/intag/mina").get_text()
 
 
 def test_reception_cannot_assign(app: Flask, client: FlaskClient) -> None:
     create_staff_user(email="rita@example.org", role=Role.RECEPTION)
     login_staff(client, "rita@example.org", PASSWORD)
-    assert client.get("/staff/intake/mote").status_code == 403
+    assert client.get("/staff/intag/mote").status_code == 403

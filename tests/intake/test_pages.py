@@ -24,14 +24,14 @@ def _login(client: FlaskClient, role: Role = Role.RECEPTION, email: str = "rita@
 
 
 def _post(client: FlaskClient, item_id: int, path: str, data: dict[str, object]) -> str:
-    response = submit(client, f"/staff/intake/{item_id}", data, action=f"/staff/intake/{item_id}/{path}",
+    response = submit(client, f"/staff/intag/{item_id}", data, action=f"/staff/intag/{item_id}/{path}",
                       follow_redirects=True)
     assert response.status_code == 200
     return response.get_data(as_text=True)
 
 
 def _version(client: FlaskClient, item_id: int) -> str:
-    soup = get_page(client, f"/staff/intake/{item_id}")
+    soup = get_page(client, f"/staff/intag/{item_id}")
     field = soup.find("input", attrs={"name": "version"})
     assert field is not None
     return str(field["value"])
@@ -39,13 +39,13 @@ def _version(client: FlaskClient, item_id: int) -> str:
 
 def test_reception_registers_a_phone_intake_once_even_when_sent_twice(app: Flask, client: FlaskClient) -> None:
     _login(client)
-    soup = get_page(client, "/staff/intake/ny")
+    soup = get_page(client, "/staff/intag/ny")
     key = soup.find("input", attrs={"name": "form_key"})["value"]  # type: ignore[index]
     data = {"source": "phone", "personnummer": "20170101-2393", "name": "Amina Hassan", "phone": "070-123 45 67",
             "email": "", "summary": "Inga pengar till mat.\nTvå barn.", "language": "so", "interpreter_needed": "y",
             "urgency": "no_money_for_food", "form_key": key}
-    first = submit(client, "/staff/intake/ny", data)
-    second = submit(client, "/staff/intake/ny", data)
+    first = submit(client, "/staff/intag/ny", data)
+    second = submit(client, "/staff/intag/ny", data)
     assert first.status_code == second.status_code == 302
     assert first.headers["Location"] == second.headers["Location"]
     items = list(db.session.scalars(select(IntakeItem)))
@@ -63,7 +63,7 @@ def test_reception_registers_a_phone_intake_once_even_when_sent_twice(app: Flask
 
 def test_registration_errors_are_listed_and_nothing_is_saved(app: Flask, client: FlaskClient) -> None:
     _login(client)
-    response = submit(client, "/staff/intake/ny", {"source": "walk_in", "personnummer": "20170101-2394",
+    response = submit(client, "/staff/intag/ny", {"source": "walk_in", "personnummer": "20170101-2394",
                                                    "name": "", "summary": "", "urgency": "normal"})
     assert response.status_code == 400
     text = response.get_data(as_text=True)
@@ -82,7 +82,7 @@ def test_item_page_is_audit_logged_and_shows_the_full_history(app: Flask, client
     version = _version(client, item.id)
     text = _post(client, item.id, "status", {"version": version, "action": "documents_complete"})
     assert "Underlaget komplett" in text
-    soup = get_page(client, f"/staff/intake/{item.id}")
+    soup = get_page(client, f"/staff/intag/{item.id}")
     history = [row.get_text(" ", strip=True) for row in soup.select("table")[-1].select("tbody tr")]
     assert len(history) == 3
     assert "Skapat" in history[0] and "Tog ärendet" in history[1] and "Rita (rita@example.org)" in history[1]
@@ -132,10 +132,10 @@ def test_closing_needs_a_reason_and_records_it(app: Flask, client: FlaskClient) 
 
 def test_unknown_items_give_404(app: Flask, client: FlaskClient) -> None:
     _login(client)
-    assert client.get("/staff/intake/424242").status_code == 404
-    token = csrf_token(client, "/staff/intake/ny")
+    assert client.get("/staff/intag/424242").status_code == 404
+    token = csrf_token(client, "/staff/intag/ny")
     for path in ("ta", "lamna", "status", "avsluta", "forsening", "aktualisera"):
-        response = client.post(f"/staff/intake/424242/{path}", data={"csrf_token": token, "version": "1"})
+        response = client.post(f"/staff/intag/424242/{path}", data={"csrf_token": token, "version": "1"})
         assert response.status_code == 404, path
 
 
@@ -145,17 +145,17 @@ def test_a_caseworker_sees_only_items_assigned_to_them(app: Flask, client: Flask
     mine.assigned_to_id = hanna
     db.session.commit()
     other = create_item(state=State.ASSIGNED)
-    assert client.get(f"/staff/intake/{other.id}").status_code == 404
-    soup = get_page(client, "/staff/intake/mina")
-    assert [a["href"] for a in soup.select("tbody a")] == [f"/staff/intake/{mine.id}"]
-    get_page(client, f"/staff/intake/{mine.id}")
+    assert client.get(f"/staff/intag/{other.id}").status_code == 404
+    soup = get_page(client, "/staff/intag/mina")
+    assert [a["href"] for a in soup.select("tbody a")] == [f"/staff/intag/{mine.id}"]
+    get_page(client, f"/staff/intag/{mine.id}")
 
 
 def test_staff_home_links_to_the_intake_pages_by_role(app: Flask, client: FlaskClient) -> None:
     _login(client, Role.COORDINATOR, "sam@example.org", "Sam")
     links = {a["href"] for a in get_page(client, "/staff/").select("main a")}
-    assert {"/staff/intake/", "/staff/intake/ny", "/staff/intake/mote"} <= links
-    assert "/staff/intake/mina" not in links
+    assert {"/staff/intag/", "/staff/intag/ny", "/staff/intag/mote"} <= links
+    assert "/staff/intag/mina" not in links
 
 
 def test_demo_data_has_phone_and_walk_in_items(app: Flask) -> None:

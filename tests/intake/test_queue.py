@@ -84,13 +84,13 @@ def test_queue_page_filters_and_logs_each_person_shown(app: Flask, client: Flask
     create_item(person_id=amina.id, urgency=Urgency.NO_PLACE_TO_SLEEP)
     create_item(summary="utan person")
     login_staff(client, "rita@example.org", PASSWORD)
-    soup = get_page(client, "/staff/intake/?urgency=no_place_to_sleep")
+    soup = get_page(client, "/staff/intag/?urgency=no_place_to_sleep")
     rows = soup.select("tbody tr")
     assert len(rows) == 1 and "Amina Hassan" in rows[0].get_text()
     assert "Ingen plats att sova i natt" in rows[0].get_text()
     logged = db.session.scalars(select(AuditEvent.detail).where(AuditEvent.action == "intake.queue_view")).all()
     assert logged == [f"persons={amina.id}"]
-    soup = get_page(client, "/staff/intake/?state=bogus&source=&deadline=overdue")
+    soup = get_page(client, "/staff/intag/?state=bogus&source=&deadline=overdue")
     assert "Inga ärenden matchar filtret." in soup.get_text()
 
 
@@ -99,7 +99,7 @@ def test_queue_page_links_to_the_next_page(app: Flask, client: FlaskClient) -> N
     for _ in range(26):
         create_item()
     login_staff(client, "rita@example.org", PASSWORD)
-    soup = get_page(client, "/staff/intake/?source=phone")
+    soup = get_page(client, "/staff/intag/?source=phone")
     assert len(soup.select("tbody tr")) == 25
     next_link = soup.find("a", rel="next")
     assert next_link is not None and "source=phone" in next_link["href"]
@@ -111,4 +111,4 @@ def test_queue_page_links_to_the_next_page(app: Flask, client: FlaskClient) -> N
 def test_caseworkers_and_outreach_cannot_open_the_queue(app: Flask, client: FlaskClient) -> None:
     create_staff_user(email="hanna@example.org", role=Role.CASEWORKER)
     login_staff(client, "hanna@example.org", PASSWORD)
-    assert client.get("/staff/intake/").status_code == 403
+    assert client.get("/staff/intag/").status_code == 403

@@ -31,8 +31,8 @@ def test_time_left_counts_working_days() -> None:
 
 
 def _row(client: FlaskClient, item_id: int) -> tuple[str, str, str]:
-    page = get_page(client, "/staff/intake/?state=all")
-    link = page.select_one(f'a[href="/staff/intake/{item_id}"]')
+    page = get_page(client, "/staff/intag/?state=all")
+    link = page.select_one(f'a[href="/staff/intag/{item_id}"]')
     assert link is not None
     row = link.find_parent("tr")
     cells = row.find_all("td")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import subprocess
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,6 +13,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from portal.audit import AuditEvent
+from portal.clock import local_today
 from portal.db import db
 from portal.letters import print_batch, service
 from portal.letters.models import Letter, LetterStatus, PrintBatch
@@ -21,7 +22,7 @@ from tests.letters.factories import letter_pdf, stored_letter_path
 
 
 def today() -> date:
-    return datetime.now(print_batch.LOCAL).date()
+    return local_today()
 
 
 def add(key: str, pages: int = 1, reference: str = "REF-1", person_id: int | None = None) -> Letter:

@@ -96,8 +96,8 @@ def test_a_staff_import_with_a_bad_row_shows_the_report(app: Flask, client: Flas
                                                 adress="Testgatan 2"))
     import io
 
-    response = client.post("/staff/notices/import", data={
-        "csrf_token": csrf_token(client, "/staff/notices/import"), "file": (io.BytesIO(data), "n.csv")},
+    response = client.post("/staff/underrattelser/import", data={
+        "csrf_token": csrf_token(client, "/staff/underrattelser/import"), "file": (io.BytesIO(data), "n.csv")},
         content_type="multipart/form-data", follow_redirects=True)
     assert response.status_code == 200
     assert "styrtecken" in response.get_data(as_text=True) and _count() == 1

@@ -37,18 +37,18 @@ def test_notice_pages_pass_axe_and_a_file_is_imported_through_the_page(live_serv
         db.session.remove()
     base = live_server.url
     _log_in(page, base, "ulla@example.org")
-    for path in ("/staff/notices/", f"/staff/notices/{notice_id}", "/staff/notices/manuell",
-                 "/staff/notices/import", "/staff/notices/ny"):
+    for path in ("/staff/underrattelser/", f"/staff/underrattelser/{notice_id}", "/staff/underrattelser/manuell",
+                 "/staff/underrattelser/import", "/staff/underrattelser/ny"):
         page.goto(base + path)
         assert describe(axe_violations(page)) == [], path
-    page.goto(base + "/staff/notices/import")
+    page.goto(base + "/staff/underrattelser/import")
     page.set_input_files("#file", str(SAMPLES / "notices-landlord-sample.csv"))
     page.get_by_role("button", name="Läs in", exact=True).focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert "Nya: 4, upprepningar: 0, rättelser: 1" in page.locator("main").inner_text()
     assert describe(axe_violations(page)) == []
-    page.goto(base + "/staff/notices/ny")
+    page.goto(base + "/staff/underrattelser/ny")
     page.locator("main form button[type=submit]").click()
     page.locator(".error-summary").wait_for(state="visible")  # after the page the click loads
     assert describe(axe_violations(page)) == []

@@ -22,7 +22,7 @@ def _login(client: FlaskClient) -> None:
 
 def test_the_typed_in_form_offers_choices_and_date_inputs(app: Flask, client: FlaskClient) -> None:
     _login(client)
-    page = get_page(client, "/staff/notices/ny")
+    page = get_page(client, "/staff/underrattelser/ny")
     assert {i["value"] for i in page.select("input[name=typ][type=radio]")} == {
         "uppsägning", "störning", "avhysning", "övrigt"}
     assert {i["value"] for i in page.select("input[name=barn_i_hushallet][type=radio]")} == {"ja", "nej", "okänt"}
@@ -39,12 +39,12 @@ def test_the_typed_in_form_offers_choices_and_date_inputs(app: Flask, client: Fl
 
 def test_errors_keep_what_was_typed_and_chosen(app: Flask, client: FlaskClient) -> None:
     _login(client)
-    get_page(client, "/staff/notices/ny")
+    get_page(client, "/staff/underrattelser/ny")
     values = {"typ": "avhysning", "referens": "PAPPER-2", "hyresvard": "", "hyresgast_namn": "Åsa Östlund",
               "personnummer": "201701012393", "adress": "Pappersgatan 1", "postnummer": "11860", "ort": "Stockholm",
               "avhysning_datum": "2026-12-10T09:00", "barn_i_hushallet": "ja", "sprak": "so",
               "skyddad_identitet": "ja"}
-    response = submit(client, "/staff/notices/ny", values)
+    response = submit(client, "/staff/underrattelser/ny", values)
     assert response.status_code == 400
     page = parse(response)
     assert page.select_one("input[name=typ][value=avhysning]").has_attr("checked")
@@ -54,7 +54,7 @@ def test_errors_keep_what_was_typed_and_chosen(app: Flask, client: FlaskClient) 
     assert page.select_one("input[name=hyresgast_namn]")["value"] == "Åsa Östlund"
     assert page.select_one("input[name=avhysning_datum]")["value"] == "2026-12-10T09:00"
     assert page.select_one("#hyresvard[aria-invalid=true]") is not None
-    response = submit(client, "/staff/notices/ny", {**values, "hyresvard": "Pappersbostäder AB"})
+    response = submit(client, "/staff/underrattelser/ny", {**values, "hyresvard": "Pappersbostäder AB"})
     assert response.status_code == 302
     notice = notice_by_reference("PAPPER-2")
     assert (notice.kind, notice.children, notice.language, notice.protected) == ("avhysning", "ja", "so", True)
@@ -65,7 +65,7 @@ def test_the_notice_pages_forms_show_errors_in_place_and_keep_the_note(app: Flas
     import_rows(row(referens="HV-FORM-1"))
     notice = notice_by_reference("HV-FORM-1")
     _login(client)
-    url = f"/staff/notices/{notice.id}"
+    url = f"/staff/underrattelser/{notice.id}"
     response = submit(client, url, {"channel": "call", "note": "Ringde två gånger, ingen svarade"},
                       action=f"{url}/forsok")
     assert response.status_code == 400  # no redirect: the page again, with the error beside the field

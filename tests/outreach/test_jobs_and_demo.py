@@ -10,12 +10,12 @@ from outreach.demo.samples import load_demo
 from outreach.notices.known_clients import register_size
 from outreach.notices.models import Outcome
 from outreach.pipeline.jobs import pipeline_job, retention_job
-from portal.jobs import REGISTRY
+from portal.jobs import scheduled_jobs
 from tests.outreach.factories import import_rows, notice_by_reference, row
 
 
 def test_pipeline_and_retention_are_registered_jobs(app: Flask) -> None:
-    ids = {spec.id for spec in REGISTRY}
+    ids = {spec.id for spec in scheduled_jobs()}
     assert {"outreach.pipeline", "outreach.retention"} <= ids
     import_rows(row(referens="JOB-1"))
     assert "behandlade 1" in pipeline_job()

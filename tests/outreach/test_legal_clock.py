@@ -198,13 +198,13 @@ def test_an_eviction_two_days_away_is_red_first_and_gets_an_immediate_task(
     assert task is not None and task.status == ActionStatus.PENDING
     assert "Brådskande" in task.detail and "2026-12-10" in task.detail
     login_staff(client, staff.email, PASSWORD)
-    listing = client.get("/staff/notices/").text
+    listing = client.get("/staff/underrattelser/").text
     assert listing.index("KFM-TWO-DAYS") < listing.index("DECIDED-EARLIER"), "the urgent notice sorts first"
     assert "tag--red\">Brådskande" in _row_of(listing, "KFM-TWO-DAYS")
     assert "Brådskande" not in _row_of(listing, "DECIDED-EARLIER")
     # The reception's queue: red, never a green "I tid".
     _staff(client, Role.RECEPTION)
-    queue = client.get("/staff/intake/").text
+    queue = client.get("/staff/intag/").text
     item_row = _row_of(queue, "2026-12-10")
     assert "tag--red\">Brådskande" in item_row and "I tid" not in item_row and "tag--green" not in item_row
 
@@ -382,7 +382,7 @@ def test_the_timeline_tells_the_story_in_swedish_time(app: Flask, client: FlaskC
     with clock.travel(starts[0] + timedelta(minutes=1)):
         service.mark_attended(step.ref_id, actor="reception")
         login_staff(client, staff.email, PASSWORD)
-        page = client.get(f"/staff/notices/{notice.id}").text
+        page = client.get(f"/staff/underrattelser/{notice.id}").text
         letters_page = client.get("/staff/brev/").text
     timeline = page.split("<h2>Händelser</h2>")[1].split("</ol>")[0]
     local_start = starts[0].astimezone(clock.LOCAL_TZ).strftime("%Y-%m-%d %H:%M")

@@ -28,18 +28,18 @@ def _login(client: FlaskClient, role: Role = Role.OUTREACH) -> int:
 
 def test_import_page_shows_the_report_and_the_list_is_sorted_by_deadline(app: Flask, client: FlaskClient) -> None:
     _login(client)
-    get_page(client, "/staff/notices/import")
-    token = csrf_token(client, "/staff/notices/import")
-    response = client.post("/staff/notices/import", data={
+    get_page(client, "/staff/underrattelser/import")
+    token = csrf_token(client, "/staff/underrattelser/import")
+    response = client.post("/staff/underrattelser/import", data={
         "csrf_token": token, "file": (io.BytesIO(sample("notices-landlord-sample.csv")), "underrattelser.csv")},
         content_type="multipart/form-data")
     assert response.status_code == 200
     text = response.get_data(as_text=True)
     assert "Nya: 4, upprepningar: 0, rättelser: 1" in text and "HV-2026-0412-B" in text
-    client.post("/staff/notices/import", data={
+    client.post("/staff/underrattelser/import", data={
         "csrf_token": token, "file": (io.BytesIO(sample("notices-enforcement-sample.csv")), "kfm.csv")},
         content_type="multipart/form-data")
-    page = get_page(client, "/staff/notices/")
+    page = get_page(client, "/staff/underrattelser/")
     references = [a.get_text() for a in page.select("tbody tr td:first-child a")]
     assert references[0] == "KFM-12-345690-26"  # eviction on 3 December is the nearest deadline
     assert "HV-2026-0412" not in references  # superseded by its correction
@@ -51,28 +51,28 @@ def test_notice_page_shows_the_case_as_one_timeline_and_logs_the_read(app: Flask
     import_rows(row(referens="PAGE-1", barn="ja", skuld="14 850"))
     run_pass()
     notice = notice_by_reference("PAGE-1")
-    page = get_page(client, f"/staff/notices/{notice.id}")
+    page = get_page(client, f"/staff/underrattelser/{notice.id}")
     text = page.get_text(" ")
     assert "14 850" in text and "Testgatan 1" in text and "Post i intagskön skapad" in text
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "outreach.notice_view"))
     assert event is not None and event.object_id == str(notice.id) and event.actor_id == staff_id
-    submit(client, f"/staff/notices/{notice.id}", {"channel": "call", "result": "not_reached", "note": "Inget svar"},
-           action=f"/staff/notices/{notice.id}/forsok")
-    submit(client, f"/staff/notices/{notice.id}", {"decision": "no_action", "reason": ""},
-           action=f"/staff/notices/{notice.id}/beslut")
+    page_url = f"/staff/underrattelser/{notice.id}"
+    submit(client, page_url, {"channel": "call", "result": "not_reached", "note": "Inget svar"},
+           action=f"{page_url}/forsok")
+    submit(client, page_url, {"decision": "no_action", "reason": ""}, action=f"{page_url}/beslut")
     db.session.refresh(notice)
     assert notice.decision is None  # no action needs a reason
-    submit(client, f"/staff/notices/{notice.id}", {"decision": "investigation_opened", "reason": "Barn i hushållet"},
-           action=f"/staff/notices/{notice.id}/beslut")
+    submit(client, page_url, {"decision": "investigation_opened", "reason": "Barn i hushållet"},
+           action=f"{page_url}/beslut")
     db.session.refresh(notice)
     assert notice.decision == Decision.INVESTIGATION_OPENED
-    text = get_page(client, f"/staff/notices/{notice.id}").get_text(" ")
+    text = get_page(client, f"/staff/underrattelser/{notice.id}").get_text(" ")
     assert "Försök: Samtal" in text and "Beslut: Utredning inledd" in text
-    submit(client, f"/staff/notices/{notice.id}", {"outcome": "agreement"}, action=f"/staff/notices/{notice.id}/utfall")
+    submit(client, page_url, {"outcome": "agreement"}, action=f"{page_url}/utfall")
     db.session.refresh(notice)
     assert notice.tenancy_outcome == "agreement" and notice.tenancy_outcome_by_id == staff_id
     assert "Senast registrerat: Överenskommelse med hyresvärden" in get_page(
-        client, f"/staff/notices/{notice.id}").get_text(" ")
+        client, f"/staff/underrattelser/{notice.id}").get_text(" ")
 
 
 def test_the_timeline_tells_whether_a_letter_went_to_print(app: Flask, client: FlaskClient) -> None:
@@ -85,15 +85,15 @@ def test_the_timeline_tells_whether_a_letter_went_to_print(app: Flask, client: F
     run_pass()
     printed, damaged = notice_by_reference("PRINTED"), notice_by_reference("DAMAGED")
     assert "Första brevet : brev skapat, klart för utskrift" in get_page(
-        client, f"/staff/notices/{printed.id}").get_text(" ")
+        client, f"/staff/underrattelser/{printed.id}").get_text(" ")
     letter = db.session.scalar(select(Letter).where(Letter.dedup_key == f"notice:{damaged.id}:outreach_first"))
     assert letter is not None
     stored_letter_path(app, letter).unlink()
     day = print_batch.utcnow().astimezone(print_batch.LOCAL).date()
     print_batch.claim_batch(day)
-    text = get_page(client, f"/staff/notices/{printed.id}").get_text(" ")
+    text = get_page(client, f"/staff/underrattelser/{printed.id}").get_text(" ")
     assert f"Första brevet : brev skapat, utskrivet {day.isoformat()}" in text
-    text = get_page(client, f"/staff/notices/{damaged.id}").get_text(" ")
+    text = get_page(client, f"/staff/underrattelser/{damaged.id}").get_text(" ")
     assert "Första brevet : brev skapat, filen är skadad, inte med i utskrift" in text
 
 
@@ -103,10 +103,10 @@ def test_protected_identity_never_shows_the_address(app: Flask, client: FlaskCli
     import_rows(row(referens="HIDDEN", personnummer="202503082386", adress="Hemliga gatan 7"))
     run_pass()
     notice = notice_by_reference("HIDDEN")
-    for url in (f"/staff/notices/{notice.id}", "/staff/notices/manuell", "/staff/notices/"):
+    for url in (f"/staff/underrattelser/{notice.id}", "/staff/underrattelser/manuell", "/staff/underrattelser/"):
         text = get_page(client, url).get_text(" ")
         assert "Hemliga gatan" not in text
-    assert "HIDDEN" in get_page(client, "/staff/notices/manuell").get_text(" ")
+    assert "HIDDEN" in get_page(client, "/staff/underrattelser/manuell").get_text(" ")
 
 
 def test_staff_can_mark_protection_from_the_page(app: Flask, client: FlaskClient) -> None:
@@ -114,25 +114,26 @@ def test_staff_can_mark_protection_from_the_page(app: Flask, client: FlaskClient
     import_rows(row(referens="MARK", adress="Synlig gata 1"))
     run_pass()
     notice = notice_by_reference("MARK")
-    assert "Synlig gata" in get_page(client, f"/staff/notices/{notice.id}").get_text(" ")
-    submit(client, f"/staff/notices/{notice.id}", {}, action=f"/staff/notices/{notice.id}/skyddad")
+    assert "Synlig gata" in get_page(client, f"/staff/underrattelser/{notice.id}").get_text(" ")
+    submit(client, f"/staff/underrattelser/{notice.id}", {}, action=f"/staff/underrattelser/{notice.id}/skyddad")
     db.session.refresh(notice)
     assert notice.protected and notice.outcome == Outcome.MANUAL
-    assert "Synlig gata" not in get_page(client, f"/staff/notices/{notice.id}").get_text(" ")
+    assert "Synlig gata" not in get_page(client, f"/staff/underrattelser/{notice.id}").get_text(" ")
 
 
 def test_typed_in_notice_uses_the_same_checks(app: Flask, client: FlaskClient) -> None:
     _login(client)
-    get_page(client, "/staff/notices/ny")
+    get_page(client, "/staff/underrattelser/ny")
     values = {"typ": "uppsägning", "referens": "PAPPER-1", "hyresvard": "Pappersbostäder AB",
               "hyresgast_namn": "Pia Papper", "personnummer": "201701012394", "adress": "Pappersgatan 1",
               "postnummer": "11860", "ort": "Stockholm", "skuld_kr": "5 000", "uppsagning_datum": "2026-11-16"}
-    response = submit(client, "/staff/notices/ny", values)
+    response = submit(client, "/staff/underrattelser/ny", values)
     assert response.status_code == 400 and "kontrollsiffra" in response.get_data(as_text=True)
-    response = submit(client, "/staff/notices/ny", {**values, "personnummer": "201701012393"})
+    response = submit(client, "/staff/underrattelser/ny", {**values, "personnummer": "201701012393"})
     assert response.status_code == 302
     assert notice_by_reference("PAPPER-1").channel == "staff"
-    again = submit(client, "/staff/notices/ny", {**values, "personnummer": "201701012393"}, follow_redirects=True)
+    again = submit(client, "/staff/underrattelser/ny", {**values, "personnummer": "201701012393"},
+                   follow_redirects=True)
     assert "fanns redan" in again.get_data(as_text=True)
 
 
@@ -143,32 +144,32 @@ def test_roles_outreach_pages_and_a_caseworker_sees_only_their_own_clients_notic
     run_pass()
     create_staff_user(email="sara.nilsson@example.org", role=Role.CASEWORKER, name="Sara Nilsson")
     login_staff(client, "sara.nilsson@example.org", PASSWORD)
-    assert client.get("/staff/notices/").status_code == 403
-    assert client.get(f"/staff/notices/{notice_by_reference('OTHER').id}").status_code == 404
-    get_page(client, f"/staff/notices/{notice_by_reference('CLIENT').id}")
+    assert client.get("/staff/underrattelser/").status_code == 403
+    assert client.get(f"/staff/underrattelser/{notice_by_reference('OTHER').id}").status_code == 404
+    get_page(client, f"/staff/underrattelser/{notice_by_reference('CLIENT').id}")
 
 
 def test_admin_creates_and_revokes_api_keys_on_the_page(app: Flask, client: FlaskClient) -> None:
     _login(client, Role.ADMIN)
-    get_page(client, "/staff/api-keys/")
-    response = submit(client, "/staff/api-keys/", {"landlord_name": "Sidbostäder AB", "landlord_orgnr": ""})
+    get_page(client, "/staff/api-nycklar/")
+    response = submit(client, "/staff/api-nycklar/", {"landlord_name": "Sidbostäder AB", "landlord_orgnr": ""})
     assert response.status_code == 200 and "nk_" in response.get_data(as_text=True)
-    page = get_page(client, "/staff/api-keys/")
+    page = get_page(client, "/staff/api-nycklar/")
     action = page.select_one("form[action*=aterkalla]")
     assert action is not None
-    submit(client, "/staff/api-keys/", {}, action=str(action["action"]))
-    assert "Återkallad" in get_page(client, "/staff/api-keys/").get_text(" ")
-    assert client.get("/staff/notices/").status_code == 403
+    submit(client, "/staff/api-nycklar/", {}, action=str(action["action"]))
+    assert "Återkallad" in get_page(client, "/staff/api-nycklar/").get_text(" ")
+    assert client.get("/staff/underrattelser/").status_code == 403
 
 
 def test_known_client_register_through_the_page(app: Flask, client: FlaskClient) -> None:
     _login(client)
-    token = csrf_token(client, "/staff/notices/import")
+    token = csrf_token(client, "/staff/underrattelser/import")
     bad = b"personnummer;enhet;handlaggare;epost\r\n201701012394;Enhet;A;a@example.org\r\n"
-    response = client.post("/staff/notices/register", data={
+    response = client.post("/staff/underrattelser/register", data={
         "csrf_token": token, "register_file": (io.BytesIO(bad), "bad.csv")}, content_type="multipart/form-data")
     assert response.status_code == 400 and "Registret ändrades inte" in response.get_data(as_text=True)
-    response = client.post("/staff/notices/register", data={
+    response = client.post("/staff/underrattelser/register", data={
         "csrf_token": token, "register_file": (io.BytesIO(sample("known-clients-sample.csv")), "reg.csv")},
         content_type="multipart/form-data")
     assert response.status_code == 200 and "Registret ersatt: 2 personer" in response.get_data(as_text=True)

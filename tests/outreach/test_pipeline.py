@@ -99,7 +99,7 @@ def test_samples_end_to_end_caseworker_told_no_letter_for_the_known_client(app: 
     (recipients, message), = inbox.messages
     assert recipients == ["ekonomiskt.bistand@example.org"]
     text = message.get_payload(decode=True).decode() + str(message["Subject"])
-    assert f"/staff/notices/{known.id}" in text
+    assert f"/staff/underrattelser/{known.id}" in text
     for personal in ("Erik", "Lindqvist", "200306062381", "Götgatan", "7 200"):
         assert personal not in text
     # Unknown persons got an intake item each, carrying the deadline; the superseded notice got nothing.

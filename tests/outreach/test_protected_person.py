@@ -87,10 +87,10 @@ def _assert_leaks_nowhere(client: FlaskClient, runner: Any, tmp_path: Path) -> N
             assert letter.withheld and letter.status in (LetterStatus.CANCELLED, LetterStatus.EXPORTED)
     _staff(client, Role.OUTREACH)
     for notice in notices:
-        page = get_page(client, f"/staff/notices/{notice.id}").get_text(" ")
+        page = get_page(client, f"/staff/underrattelser/{notice.id}").get_text(" ")
         _assert_no_secret(page, f"notice page {notice.reference}")
         assert "Skyddad adress" in page
-    for url in ("/staff/notices/", "/staff/notices/manuell", "/staff/brev/"):
+    for url in ("/staff/underrattelser/", "/staff/underrattelser/manuell", "/staff/brev/"):
         _assert_no_secret(get_page(client, url).get_text(" "), url)
     for letter in letters:
         response = client.get(f"/staff/brev/{letter.id}.pdf")
@@ -103,10 +103,10 @@ def _assert_leaks_nowhere(client: FlaskClient, runner: Any, tmp_path: Path) -> N
         folder = print_batch.export_print_batch(local_today(), tmp_path / "print")
         _assert_no_secret(_pdf_text((folder / print_batch.PDF_NAME).read_bytes()), "print batch")
     _staff(client, Role.RECEPTION)
-    _assert_no_secret(get_page(client, "/staff/intake/").get_text(" "), "intake queue")
+    _assert_no_secret(get_page(client, "/staff/intag/").get_text(" "), "intake queue")
     for notice in notices:
         if notice.intake_item_id:
-            _assert_no_secret(get_page(client, f"/staff/intake/{notice.intake_item_id}").get_text(" "), "item")
+            _assert_no_secret(get_page(client, f"/staff/intag/{notice.intake_item_id}").get_text(" "), "item")
     # The hand-off to the case system says protected and carries no address.
     result = runner.invoke(args=["handoff", "export", "--out", str(tmp_path / "handoff"), "--all"])
     assert result.exit_code == 0, result.output
@@ -147,10 +147,10 @@ def test_a_staff_mark_withholds_letters_already_queued_and_printed(app: Flask, c
     db.session.commit()
     _staff(client, Role.OUTREACH)
     kfm = notice_by_reference("KFM-2")
-    page = get_page(client, f"/staff/notices/{kfm.id}")
+    page = get_page(client, f"/staff/underrattelser/{kfm.id}")
     form = page.select_one("form[action$='/skyddad']")
     assert form is not None
-    submit(client, f"/staff/notices/{kfm.id}", {}, action=str(form["action"]))
+    submit(client, f"/staff/underrattelser/{kfm.id}", {}, action=str(form["action"]))
     db.session.expire_all()
     assert all(letter.withheld for letter in db.session.scalars(select(Letter)))
     _assert_leaks_nowhere(client, runner, tmp_path)
@@ -182,13 +182,13 @@ def test_a_name_that_differs_from_the_person_waits_for_staff(app: Flask, client:
     assert mismatch.name_check == NameCheck.MISMATCH and mismatch.outcome == Outcome.MANUAL
     assert db.session.scalar(select(Letter).where(Letter.reference == "N-3")) is None
     _staff(client, Role.OUTREACH)
-    manual = get_page(client, "/staff/notices/manuell").get_text(" ")
+    manual = get_page(client, "/staff/underrattelser/manuell").get_text(" ")
     assert "N-3" in manual and "namnet stämmer inte" in manual
-    page = get_page(client, f"/staff/notices/{mismatch.id}")
+    page = get_page(client, f"/staff/underrattelser/{mismatch.id}")
     assert "Amina Yusuf Ali" in page.get_text(" ")
     form = page.select_one("form[action$='/namn']")
     assert form is not None
-    submit(client, f"/staff/notices/{mismatch.id}", {"choice": "held"}, action=str(form["action"]))
+    submit(client, f"/staff/underrattelser/{mismatch.id}", {"choice": "held"}, action=str(form["action"]))
     run_pass()
     db.session.expire_all()
     confirmed = notice_by_reference("N-3")
@@ -204,7 +204,7 @@ def test_a_notice_read_before_the_pipeline_is_logged_against_its_person(app: Fla
     notice = notice_by_reference("EARLY")
     assert notice.pipeline_due and notice.person_id is not None
     _staff(client, Role.OUTREACH)
-    get_page(client, f"/staff/notices/{notice.id}")
+    get_page(client, f"/staff/underrattelser/{notice.id}")
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "outreach.notice_view"))
     assert event is not None and event.person_id == notice.person_id
 

@@ -60,7 +60,7 @@ def test_returns_are_scanned_in_a_row_and_the_pages_pass_axe(live_server: LiveSe
     assert f"Brev {letter_id} (BROWSER-RETUR) är registrerat som retur" in page.locator("main").inner_text()
     assert page.evaluate("document.activeElement.name") == "scanned"  # ready for the next letter
     _fits_and_passes(page, base + "/staff/retur/")
-    _fits_and_passes(page, base + f"/staff/notices/{notice_id}")
+    _fits_and_passes(page, base + f"/staff/underrattelser/{notice_id}")
     assert "Adressen är osäker" in page.locator("main").inner_text()
     page.context.clear_cookies()
     _login(page, base, "ada@example.org")

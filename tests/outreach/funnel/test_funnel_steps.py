@@ -104,7 +104,7 @@ def test_the_notice_page_shows_the_funnel(app: Flask, client: FlaskClient, on_tu
     notice = new_notice("FUNNEL-PAGE")
     claim_batch(TUESDAY)
     login_staff(client, staff.email, PASSWORD)
-    page = get_page(client, f"/staff/notices/{notice.id}")
+    page = get_page(client, f"/staff/underrattelser/{notice.id}")
     panel = page.find(id="kontaktkedjan")
     assert panel is not None
     table = panel.find_next("table")

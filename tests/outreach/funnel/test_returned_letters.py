@@ -114,14 +114,14 @@ def test_the_next_letter_to_a_doubtful_address_waits_until_staff_confirm_it(
     second = db.session.get(Letter, step.ref_id)
     assert second is not None and second.status == LetterStatus.AWAITING_APPROVAL
     login_staff(client, staff.email, PASSWORD)
-    page = get_page(client, f"/staff/notices/{notice.id}")
+    page = get_page(client, f"/staff/underrattelser/{notice.id}")
     banner = page.find(id="osaker-adress")
     assert banner is not None and "Adressen är osäker" in banner.get_text()
-    answer = submit(client, f"/staff/notices/{notice.id}", {}, action=f"/staff/retur/adress/{notice.id}")
+    answer = submit(client, f"/staff/underrattelser/{notice.id}", {}, action=f"/staff/retur/adress/{notice.id}")
     assert answer.status_code == 302
     db.session.refresh(second)
     assert second.status == LetterStatus.QUEUED and not address_doubtful(notice.tenancy_key)
-    assert get_page(client, f"/staff/notices/{notice.id}").find(id="osaker-adress") is None
+    assert get_page(client, f"/staff/underrattelser/{notice.id}").find(id="osaker-adress") is None
 
 
 def test_caseworkers_may_not_register_returns(app: Flask, client: FlaskClient) -> None:
