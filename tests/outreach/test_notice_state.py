@@ -152,10 +152,10 @@ def test_the_timeline_says_why_and_the_page_tells_the_senders_flag_from_the_flat
     flagged, neighbour = notice_by_reference("FLAGGED"), notice_by_reference("NEIGHBOUR")
     assert flagged.protected and flagged.sender_protected is True
     assert neighbour.protected and neighbour.sender_protected is False
-    text = get_page(client, f"/staff/notices/{flagged.id}").get_text(" ")
+    text = get_page(client, f"/staff/underrattelser/{flagged.id}").get_text(" ")
     assert "Läge: Manuell hantering : Skyddade personuppgifter: inget brev" in " ".join(text.split())
     assert "Ja, enligt avsändaren" in text
-    text = get_page(client, f"/staff/notices/{neighbour.id}").get_text(" ")
+    text = get_page(client, f"/staff/underrattelser/{neighbour.id}").get_text(" ")
     assert "personen eller någon på lägenheten är skyddad (avsändaren angav det inte)" in text
     assert "Hemliga vägen" not in text
 
