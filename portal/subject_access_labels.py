@@ -53,12 +53,16 @@ FIELD_LABELS = {
     "sent_by_id": "Skickat av (medarbetare)", "requested_by_id": "Begärt av (medarbetare)",
     "interpreter_language": "Tolkens språk", "interpreter_source": "Tolkbehovet angavs av",
     "interpreter_at": "Tolkbehovet angavs",
+    "letter_id": "Brev", "tenancy_key": "Lägenheten", "returned_at": "Kom tillbaka",
+    "address_confirmed_at": "Adressen bekräftad", "address_confirmed_by_id": "Adressen bekräftad av (medarbetare)",
+    "variant_id": "Test av brevtext", "arm": "Brevet",
 }
 
 SECTION_PARTS = {"checklist": "Handlingar som behövs", "messages": "Meddelanden", "events": "Historik",
                  "meeting_decisions": "Beslut på intagsmöten", "handoffs": "Överlämningar till verksamhetssystemet",
                  "delay_notices": "Besked om försenat beslut", "actions": "Steg vi har tagit",
-                 "attempts": "Försök att nå dig"}
+                 "attempts": "Försök att nå dig", "returned_letters": "Brev som kom tillbaka",
+                 "letter_variant": "Vilket brev du fick i ett test av brevtexter"}
 
 
 def field_label(name: str) -> str:

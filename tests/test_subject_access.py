@@ -19,11 +19,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, current_app
 from flask.testing import FlaskClient
 from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table, or_, select, update
 
 from outreach.casework import service as casework
+from outreach.funnel import variants
+from outreach.funnel.returns import register_return
 from outreach.notices.models import AttemptChannel, AttemptResult, Decision, KnownClient, Notice
 from outreach.pipeline.run import run_pass
 from portal import clock
@@ -35,6 +37,7 @@ from portal.intake import delay, handoff, meeting
 from portal.intake.claims import change_state, claim_item
 from portal.intake.models import IntakeItem
 from portal.intake.service import local_today
+from portal.letters.models import Letter
 from portal.people import Person, Protection
 from portal.roles import Role
 from portal.subject_access import build_export, write_archive
@@ -63,6 +66,8 @@ NOT_PERSONAL = {
     "staff_login_throttle": "failed staff logins per account and address, not residents",
     "web_session": "login sessions: a person id at most, gone within hours (PORTAL_RESIDENT_SESSION_MAX_HOURS)",
     "stored_file": "file metadata; a person's files go into the archive with their document or letter",
+    "letter_variant": "the letter texts under test (no person); which letter a person got is in "
+                      "letter_variant_assignment, exported with their notices",
 }
 
 
@@ -154,12 +159,19 @@ def _everything(protection: Protection = Protection.NONE) -> Person:
     outreach_worker = create_staff_user(email="ulla@example.org", role=Role.OUTREACH)
     person = create_person(personnummer=PERSONNUMMER, name="Amina Hassan", protection=protection)
 
-    # A landlord's notice, moved on by the pipeline: intake item, booking, letter, the steps taken.
+    # A landlord's notice, moved on by the pipeline: intake item, booking, letter, the steps taken; a test of
+    # letter texts is running, so the notice draws a letter (recorded), and the letter comes back undelivered.
+    texts = {lang: {"heading": "Rubrik", "opening": "Inledning"} for lang in current_app.config["LANGUAGES"]}
+    variants.start(kind="uppsagning", name="Kortare inledning", share_percent=50, texts=texts,
+                   staff_id=outreach_worker.id)
     import_rows(row(referens="HV-EXPORT-1", personnummer=PERSONNUMMER, namn="Amina Hassan", adress="Testgatan 1"),
                 row(referens="HV-OTHER-1", personnummer=OTHER, namn="Bo Annan", adress="Annangatan 9"))
     run_pass()
     notice = notice_by_reference("HV-EXPORT-1")
     assert notice.person_id == person.id and notice.intake_item_id is not None
+    letter = db.session.scalars(select(Letter).where(Letter.person_id == person.id)).first()
+    assert letter is not None
+    register_return(str(letter.id), staff_id=outreach_worker.id)
     casework.record_attempt(notice, channel=AttemptChannel.CALL, result=AttemptResult.REACHED,
                             note="Pratade med Amina", staff_id=outreach_worker.id)
     casework.record_decision(notice, decision=Decision.CONTACT_MADE, reason="", staff_id=outreach_worker.id)

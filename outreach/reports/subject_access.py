@@ -16,9 +16,14 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import or_, select
 
+from outreach.funnel.models import LetterReturn, VariantAssignment
 from outreach.notices.models import Attempt, KnownClient, Notice, NoticeAction, OutcomeChange
 from portal.db import db
 from portal.subject_access import Export, register_section, register_value_labels
+
+# How a returned letter was registered, and which letter of a variant test a notice got.
+RETURN_SOURCE_LABELS = {"qr": "QR-koden skannad", "code": "Koden inskriven", "number": "Brevets nummer"}
+ARM_LABELS = {"standard": "Det vanliga brevet", "variant": "Brevvarianten som testades"}
 
 # How a notice reached us.
 CHANNEL_LABELS = {"file": "Fil från hyresvärden", "api": "Hyresvärdens system (API)",
@@ -42,7 +47,9 @@ def _notice_ids(export: Export) -> set[int]:
 
 
 def collect_notices(export: Export) -> list[dict[str, Any]]:
-    """Every notice about the person, each with its actions, attempts and decision (a column of the notice)."""
+    """Every notice about the person, each with its actions, attempts and decision (a column of the notice),
+    the letters that came back undelivered, and which letter a variant test gave them (they have a right to
+    know they were part of one)."""
     ids = _notice_ids(export)
     records = []
     for notice in db.session.scalars(select(Notice).where(Notice.id.in_(ids)).order_by(Notice.id)):
@@ -52,7 +59,12 @@ def collect_notices(export: Export) -> list[dict[str, Any]]:
             select(Attempt).where(Attempt.notice_id == notice.id).order_by(Attempt.at, Attempt.id))]
         outcomes = [export.row(change) for change in db.session.scalars(
             select(OutcomeChange).where(OutcomeChange.notice_id == notice.id).order_by(OutcomeChange.id))]
-        records.append(export.row(notice, actions=actions, attempts=attempts, outcome_changes=outcomes))
+        returned = [export.row(entry) for entry in db.session.scalars(
+            select(LetterReturn).where(LetterReturn.notice_id == notice.id).order_by(LetterReturn.id))]
+        variant = [export.row(entry) for entry in db.session.scalars(
+            select(VariantAssignment).where(VariantAssignment.notice_id == notice.id))]
+        records.append(export.row(notice, actions=actions, attempts=attempts, outcome_changes=outcomes,
+                                  returned_letters=returned, letter_variant=variant))
     return records
 
 
@@ -76,5 +88,7 @@ def register_export_sections(app: Flask) -> None:
             ("notice_outcome_change", "previous", forms.OUTCOME_LABELS),
             ("notice_outcome_change", "outcome", forms.OUTCOME_LABELS),
             ("notice_action", "status", {"pending": "Väntar", "done": "Klart"}),
-            ("notice_attempt", "channel", forms.CHANNEL_LABELS), ("notice_attempt", "result", forms.RESULT_LABELS)):
+            ("notice_attempt", "channel", forms.CHANNEL_LABELS), ("notice_attempt", "result", forms.RESULT_LABELS),
+            ("letter_return", "source", RETURN_SOURCE_LABELS),
+            ("letter_variant_assignment", "arm", ARM_LABELS)):
         register_value_labels(app, table, column, labels)
