@@ -56,6 +56,8 @@ NOT_PERSONAL = {
     "audit_chain_head": "the position and hash of the newest audit event, one row for the whole log",
     "booking_settings": "the reception's opening hours and slot rules",
     "booking_closed_day": "days the reception is closed",
+    "booking_extra_session": "extra reception times an administrator added for a day (staff name only)",
+    "booking_capacity_warning": "the days the capacity warning was e-mailed to administrators (a count)",
     "job_run": "when the scheduler's jobs last ran",
     "letter_print_batch": "one row per print day (counts); each person's letters are exported with them",
     "intake_meeting": "the day of an intake meeting; the decisions about a person's item are exported",
