@@ -30,6 +30,12 @@ def init_app(app: Flask) -> None:
     from portal.statistics.tables import add_section as add_statistics_section
 
     protection.init_app()
+    from outreach.pipeline import followup
+    from outreach.pipeline.reception_need import notices_needing_a_time
+    from portal.booking.capacity import add_need_source
+
+    followup.init_app()
+    add_need_source("notices", notices_needing_a_time)
     app.register_blueprint(bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)

@@ -19,6 +19,17 @@ class ConfigError(RuntimeError):
     """Raised when the configuration is unsafe or incomplete for the chosen environment."""
 
 
+def _share(text: str) -> float:
+    """PORTAL_CAPACITY_WARNING_SHARE: a positive number such as 1.25 (a comma works too)."""
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        raise ConfigError(f"PORTAL_CAPACITY_WARNING_SHARE must be a number such as 1.25, not {text!r}") from None
+    if not 0 < value <= 10:
+        raise ConfigError(f"PORTAL_CAPACITY_WARNING_SHARE must be above 0 and at most 10, not {text!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class Setting:
     """One PORTAL_* variable: its default and what it means (the README table is built from these)."""
@@ -97,6 +108,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PORTAL_OUTREACH_URGENT_WORKING_DAYS", "5", "a notice or outreach item whose eviction date or recovery "
             "deadline is this many working days away or nearer, with no contact yet, is urgent: red in the queue "
             "and the notice list, first in order, and an immediate outreach task"),
+    Setting("PORTAL_CAPACITY_WARNING_SHARE", "1.25", "the reception settings page, the staff home and a daily "
+            "e-mail to administrators warn when, by any of the coming weeks, the free reception places a letter "
+            "can still book are fewer than this share of the open notices with deadlines by then and no booking "
+            "(1.25: a quarter more places than notices, since some move, cancel or miss their time)"),
     Setting("PORTAL_OUTREACH_BATCH", "50", "notices the pipeline claims and moves on per transaction"),
     Setting("PORTAL_NOTICE_RETENTION_DAYS", "365", "days after arrival when a notice that never became a case "
             "(decided, no investigation opened) is deleted; only anonymous counts remain"),
@@ -259,6 +274,7 @@ def load(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "POSTAL_WORKING_DAYS": int(_env("PORTAL_POSTAL_WORKING_DAYS", env)),
         "POSTAL_MARGIN_WORKING_DAYS": int(_env("PORTAL_POSTAL_MARGIN_WORKING_DAYS", env)),
         "OUTREACH_URGENT_WORKING_DAYS": int(_env("PORTAL_OUTREACH_URGENT_WORKING_DAYS", env)),
+        "CAPACITY_WARNING_SHARE": _share(_env("PORTAL_CAPACITY_WARNING_SHARE", env)),
         "NOTICE_RETENTION_DAYS": int(_env("PORTAL_NOTICE_RETENTION_DAYS", env)),
         "API_MAX_BYTES": int(_env("PORTAL_API_MAX_BYTES", env)),
         "API_RATE_LIMIT": _env("PORTAL_API_RATE_LIMIT", env),

@@ -43,6 +43,8 @@ SCHEDULE: tuple[Slot, ...] = (
     Slot("intake.retry_handoffs", "Överlämningar, nytt försök", "interval", {"minutes": 5}),
     Slot("applications.send_reminders", "Påminnelser om handlingar", "interval", {"minutes": 30}),
     Slot("portal.purge_expired_sessions", "Rensa utgångna inloggningar", "interval", {"minutes": 30}),
+    Slot("booking.capacity_warning", "Mottagningens lediga tider: varning till administratörer", "interval",
+         {"minutes": 30}),
     Slot("outreach.retention", "Gallring av underrättelser", "cron", {"hour": 2, "minute": 30}),
     Slot("portal.prune_job_runs", "Rensa jobbloggen", "cron", {"hour": 3}),
 )

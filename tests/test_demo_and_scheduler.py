@@ -30,7 +30,8 @@ def test_scheduler_runs_exactly_these_jobs_at_these_times_with_safe_options(app:
     intervals = {job_id: job.trigger.interval for job_id, job in scheduled.items() if hasattr(job.trigger, "interval")}
     assert intervals == {"outreach.pipeline": timedelta(minutes=2), "intake.retry_handoffs": timedelta(minutes=5),
                          "applications.send_reminders": timedelta(minutes=30),
-                         "portal.purge_expired_sessions": timedelta(minutes=30)}
+                         "portal.purge_expired_sessions": timedelta(minutes=30),
+                         "booking.capacity_warning": timedelta(minutes=30)}
     daily = {job_id: {field.name: str(field) for field in job.trigger.fields if field.name in ("hour", "minute")}
              for job_id, job in scheduled.items() if job_id not in intervals}
     assert daily == {"outreach.retention": {"hour": "2", "minute": "30"},

@@ -25,6 +25,7 @@ from outreach.notices.models import (
 from outreach.notices.protection import protect_notice
 from outreach.notices.service import apply_rules
 from outreach.notices.state import set_outcome
+from outreach.pipeline.followup import schedule
 from portal import audit, interpreter
 from portal.booking.models import Booking, BookingStatus
 from portal.clock import local_today
@@ -51,6 +52,9 @@ def record_attempt(notice: Notice, *, channel: AttemptChannel, result: AttemptRe
     task = get_action(notice.id, ActionKind.FOLLOWUP_TASK)
     if task is not None and task.status == ActionStatus.PENDING and result == AttemptResult.REACHED:
         finish(task, detail=f"{task.detail} – kontakt fick")
+    if result == AttemptResult.REACHED:
+        db.session.flush()
+        schedule(notice, today=local_today())  # reached: no task for silence any more, only the deadline
     audit.record("outreach.attempt_recorded", person_id=notice.person_id, object_type="notice",
                  object_id=notice.id, detail=f"{channel.value}:{result.value}")
     db.session.commit()
@@ -65,6 +69,7 @@ def record_decision(notice: Notice, *, decision: Decision, reason: str, staff_id
         raise CaseworkError("Skriv varför ingen åtgärd behövs.")
     notice.decision, notice.decision_reason = decision, reason.strip()[:4000] or None
     notice.decided_at, notice.decided_by_id = utcnow(), staff_id
+    notice.next_check_on = None  # decided: nothing left for the daily follow-up
     task = get_action(notice.id, ActionKind.FOLLOWUP_TASK)
     if task is not None and task.status == ActionStatus.PENDING:
         finish(task, detail=f"{task.detail} – avslutad med beslut")
@@ -113,6 +118,7 @@ def confirm_name(notice: Notice, *, choice: str, staff_id: int) -> None:
     if notice.decision is None and notice.outcome in (Outcome.MANUAL, Outcome.PENDING) and choice != "wrong_number":
         set_outcome(notice, Outcome.PENDING, "Personal bekräftade personen: åter till kontrollen")
         notice.pipeline_due = True
+        notice.next_check_on = None  # the pipeline sets it again
     audit.record("outreach.name_confirmed", person_id=person.id if person else None, object_type="notice",
                  object_id=notice.id, detail=choice)
     db.session.commit()
@@ -122,6 +128,7 @@ def set_children(notice: Notice, children: Children) -> None:
     """Staff record whether children live in the household; the priority follows."""
     notice.children = children
     apply_rules(notice, today=local_today())
+    schedule(notice, today=local_today())  # the deadline is worked out again with the rules
     audit.record("outreach.children_recorded", person_id=notice.person_id, object_type="notice",
                  object_id=notice.id, detail=children.value)
     db.session.commit()

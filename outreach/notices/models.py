@@ -184,9 +184,10 @@ class Triage:
     """
 
     pipeline_due: Mapped[bool] = mapped_column(default=True)
-    # The day the follow-up last looked at the notice: its date rules (days since the letter, days to the
-    # deadline) change only with the date, so each open notice is looked at once a day, not on every pass.
-    followed_up_on: Mapped[date | None] = mapped_column(Date)
+    # The first day the follow-up's date rules (escalation before the deadline, urgency, no contact after the
+    # letter) can act on the notice, computed whenever its state changes; NULL once nothing dated is left (a
+    # decision, a correction that superseded it). The daily sweep reads only the notices whose day has come.
+    next_check_on: Mapped[date | None] = mapped_column(Date)
     outcome: Mapped[Outcome] = mapped_column(String(20), default=Outcome.PENDING)
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     escalation_reason: Mapped[str | None] = mapped_column(Text)
@@ -232,7 +233,8 @@ class Notice(NameKeys, AsReceived, CaseLinks, Deadlines, Triage, StaffRecord, Ba
         Index("ix_notice_reference", "reference"),
         Index("ix_notice_due", "pipeline_due", "priority", "id"),
         Index("ix_notice_deadline", "superseded", "deadline", "id"),
-        Index("ix_notice_followed_up_on", "followed_up_on"),
+        # The daily follow-up reads only the notices whose next check has come (outreach.pipeline.followup).
+        Index("ix_notice_next_check_on", "next_check_on"),
         # "Is anyone on this flat protected?" is asked for every notice stored and every one processed.
         Index("ix_notice_tenancy_protected", "tenancy_key", "protected"),
         # Partial: most notices start a case of their own (NULL); counting those in the index's statistics made

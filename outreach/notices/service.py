@@ -220,8 +220,9 @@ def _supersede(earlier: _Known, *, by: str) -> None:
     if earlier.obj is not None:
         earlier.obj.superseded, earlier.obj.pipeline_due = True, False
         state.set_outcome(earlier.obj, Outcome.SUPERSEDED, why)
+        earlier.obj.next_check_on = None
         return
-    db.session.execute(update(Notice).where(Notice.id == earlier.id).values(superseded=True))
+    db.session.execute(update(Notice).where(Notice.id == earlier.id).values(superseded=True, next_check_on=None))
     state.supersede_waiting(earlier.id, why)
 
 

@@ -1,5 +1,11 @@
 """Follow-up: a missed appointment or no contact leads to a task and (time allowing) a second letter;
 a notice without a decision near its deadline is escalated.
+
+The daily sweep costs what is due, not what is open: each undecided notice carries `next_check_on`, the first
+day one of its date rules (escalation before the deadline, urgency, no contact after the letter) can fire,
+computed by `next_check` whenever the notice's state changes (the pipeline moved it, the sweep looked at it,
+staff changed its deadline). The sweep reads only the notices whose day has come, from the index on that date;
+a decision or a superseding correction clears the date, so decided notices never weigh on it.
 """
 
 from __future__ import annotations
@@ -7,7 +13,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from outreach.notices.actions import add_action, escalate, forget, get_action, preload
@@ -22,21 +28,95 @@ from outreach.notices.models import (
 )
 from outreach.pipeline import delivery
 from portal.booking.models import Booking, BookingStatus
-from portal.booking.service import HORIZON_DAYS, open_code
-from portal.clock import local_date
+from portal.booking.service import HORIZON_DAYS, booking_changed, open_code
+from portal.clock import local_date, local_today
 from portal.db import db
 from portal.people import Person
-from portal.workdays import working_days_between
+from portal.workdays import add_working_days, working_days_before, working_days_between
 
 
-def claim_open(limit: int = 500, after_id: int = 0, *, today: date | None = None) -> list[Notice]:
-    """Undecided, current notices, locked for this process (another scheduler skips them); with `today`, only
-    those the follow-up has not looked at yet that day."""
-    query = select(Notice).where(Notice.decision.is_(None), Notice.superseded.is_(False),
-                                 Notice.pipeline_due.is_(False), Notice.id > after_id)
-    if today is not None:
-        query = query.where(or_(Notice.followed_up_on.is_(None), Notice.followed_up_on < today))
-    return list(db.session.scalars(query.order_by(Notice.id).limit(limit).with_for_update(skip_locked=True)))
+def claim_open(*, today: date, limit: int = 500) -> list[Notice]:
+    """The notices due for the follow-up's look today, locked for this process (another scheduler skips them).
+
+    Read on the next-check index alone: the date is cleared whenever a notice leaves the follow-up (decided,
+    superseded, back to the pipeline), so no other condition is needed to find them, and any other condition in
+    the query let SQLite's planner prefer an index that reads every current notice."""
+    return list(db.session.scalars(select(Notice).where(Notice.next_check_on <= today)
+                                   .order_by(Notice.next_check_on, Notice.id).limit(limit)
+                                   .with_for_update(skip_locked=True)))
+
+
+def first_day_within(deadline: date, working_days: int) -> date:
+    """The first day from which the deadline is at most `working_days` working days away (the day a rule
+    counted as `working_days_between(today, deadline) <= working_days` starts to hold)."""
+    day = working_days_before(deadline, working_days)
+    # Days off just before it are as near in working days (a deadline on a Sunday, a holiday week).
+    while working_days_between(day - timedelta(days=1), deadline) <= working_days:
+        day -= timedelta(days=1)
+    return day
+
+
+def next_check(notice: Notice, *, today: date, contact_days: int, escalate_days: int,
+               urgent_days: int, is_reached: bool | None = None) -> date | None:
+    """The first day the follow-up's date rules can act on the notice, as it stands (None: no date rule left;
+    a time missed or cancelled is found on every pass anyway). A plain rule: `_follow_one` on any earlier day
+    changes nothing, and on this day it acts, unless staff acted first."""
+    if notice.decision is not None or notice.superseded:
+        return None
+    days: list[date] = []
+    if notice.deadline is not None and get_action(notice.id, ActionKind.DEADLINE_ESCALATION) is None:
+        days.append(first_day_within(notice.deadline, escalate_days))
+    if get_action(notice.id, ActionKind.FOLLOWUP_TASK) is None and notice.outcome == Outcome.CONTACTED \
+            and not (reached(notice.id) if is_reached is None else is_reached):
+        booking = get_action(notice.id, ActionKind.BOOKING)
+        status = booking_status(booking.ref_id) if booking is not None else None
+        if status in (BookingStatus.NO_SHOW, BookingStatus.CANCELLED, BookingStatus.UNSCHEDULED):
+            days.append(today)
+        elif status != BookingStatus.ATTENDED:
+            if notice.deadline is not None:
+                days.append(first_day_within(notice.deadline, urgent_days))
+            letter = get_action(notice.id, ActionKind.LETTER_FIRST)
+            if letter is not None and letter.done_at is not None:
+                days.append(add_working_days(local_date(letter.done_at), contact_days))
+    return min(days) if days else None
+
+
+def _settings() -> dict[str, int]:
+    config = current_app.config
+    return {"contact_days": int(config.get("OUTREACH_CONTACT_WORKING_DAYS", 5)),
+            "escalate_days": int(config.get("OUTREACH_ESCALATE_WORKING_DAYS", 3)),
+            "urgent_days": int(config.get("OUTREACH_URGENT_WORKING_DAYS", 5))}
+
+
+def schedule(notice: Notice, *, today: date, looked: bool = False, is_reached: bool | None = None) -> None:
+    """Store the notice's next day for the sweep (after the pipeline or the sweep changed it). After a look
+    it is at least tomorrow: whatever was due today has been done. `is_reached`: known already (the pipeline
+    reads it for its whole batch), else asked."""
+    day = next_check(notice, today=today, is_reached=is_reached, **_settings())
+    if day is not None and looked and day <= today:
+        day = today + timedelta(days=1)
+    notice.next_check_on = day
+
+
+def _on_booking_changed(_sender: object, *, booking: Booking, **_: object) -> None:
+    """A time attended, missed, cancelled, picked or moved: the notice it was booked for gets its next day again."""
+    notices = db.session.scalars(select(Notice).join(NoticeAction, NoticeAction.notice_id == Notice.id)
+                                 .where(NoticeAction.kind == ActionKind.BOOKING, NoticeAction.ref_id == booking.id))
+    for notice in notices:
+        schedule(notice, today=local_today())
+
+
+def init_app() -> None:
+    """Listen for booking changes (connected by outreach's init_app, once per process)."""
+    booking_changed.connect(_on_booking_changed)
+
+
+def check_soon(notice: Notice, *, today: date) -> None:
+    """Something about the notice changed outside the pipeline (its deadline moved): the next sweep looks at it
+    and works out its date again."""
+    if notice.decision is None and not notice.superseded and (
+            notice.next_check_on is None or notice.next_check_on > today):
+        notice.next_check_on = today
 
 
 def claim_missed_bookings(limit: int = 500) -> list[Notice]:
@@ -109,24 +189,31 @@ def follow_up(*, today: date) -> int:
     second_min = int(config.get("OUTREACH_SECOND_LETTER_MIN_DAYS", 5))
     urgent_days = int(config.get("OUTREACH_URGENT_WORKING_DAYS", 5))
     changed = 0
-    after = 0
-    while True:  # once a day for each open notice: the rules that depend on the date
-        notices = claim_open(after_id=after, today=today)
-        if not notices:
+    seen: set[int] = set()
+    while True:  # the notices whose date rules are due today (next_check_on), not every open one
+        notices = claim_open(today=today)
+        if not notices or all(notice.id in seen for notice in notices):
+            db.session.rollback()
             break
         preload([notice.id for notice in notices])
         for notice in notices:
-            after = notice.id
+            seen.add(notice.id)
+            if notice.decision is not None or notice.superseded or notice.pipeline_due:
+                notice.next_check_on = None  # not the follow-up's (any more): the pipeline or nobody sets it
+                continue
             changed += _follow_one(notice, today=today, contact_days=contact_days, escalate_days=escalate_days,
                                    second_min=second_min, urgent_days=urgent_days)
-            notice.followed_up_on = today
+            schedule(notice, today=today, looked=True)
         db.session.commit()
         forget()
     while True:  # on every pass: times missed or cancelled since (each gets its task, so the loop ends)
         notices = claim_missed_bookings()
         preload([notice.id for notice in notices])
-        added = sum(_follow_one(notice, today=today, contact_days=contact_days, escalate_days=escalate_days,
-                                second_min=second_min, urgent_days=urgent_days) for notice in notices)
+        added = 0
+        for notice in notices:
+            added += _follow_one(notice, today=today, contact_days=contact_days, escalate_days=escalate_days,
+                                 second_min=second_min, urgent_days=urgent_days)
+            schedule(notice, today=today)
         db.session.commit()
         forget()
         changed += added

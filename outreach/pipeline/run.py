@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from flask import current_app
@@ -21,11 +21,21 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from outreach.notices import rules
 from outreach.notices.actions import add_action, escalate, forget, preload
 from outreach.notices.known_clients import KnownClient
-from outreach.notices.models import ActionKind, ActionStatus, NameCheck, Notice, NoticeAction, NoticeKind, Outcome
+from outreach.notices.models import (
+    ActionKind,
+    ActionStatus,
+    Attempt,
+    AttemptResult,
+    NameCheck,
+    Notice,
+    NoticeAction,
+    NoticeKind,
+    Outcome,
+)
 from outreach.notices.service import apply_rules
 from outreach.notices.state import set_outcome
 from outreach.pipeline import delivery
-from outreach.pipeline.followup import urgent_reason
+from outreach.pipeline.followup import check_soon, schedule, urgent_reason
 from portal.clock import local_today
 from portal.db import db
 from portal.intake.models import IntakeItem, Source, Urgency
@@ -64,6 +74,8 @@ class Lookups:
     known: dict[str, KnownClient]
     items: dict[str, IntakeItem]
     cases: dict[int, list[Notice]]
+    # Notices of the batch whose household an attempt has reached (for the next follow-up day).
+    reached: set[int] = field(default_factory=set)
 
     def case(self, notice: Notice) -> list[Notice]:
         """Every notice of the notice's household and tenancy, oldest first (as `case_notices`)."""
@@ -80,11 +92,18 @@ def lookups_for(notices: list[Notice]) -> Lookups:
     cases = _cases(notices)
     numbers = sorted({notice.personnummer for notice in notices if notice.personnummer})
     if not numbers:
-        return Lookups(people={}, known={}, items=items, cases=cases)
+        return Lookups(people={}, known={}, items=items, cases=cases, reached=_reached(notices))
     people = db.session.scalars(select(Person).where(Person.personnummer.in_(numbers)))
     known = db.session.scalars(select(KnownClient).where(KnownClient.personnummer.in_(numbers)))
     return Lookups(people={person.personnummer: person for person in people},
-                   known={client.personnummer: client for client in known}, items=items, cases=cases)
+                   known={client.personnummer: client for client in known}, items=items, cases=cases,
+                   reached=_reached(notices))
+
+
+def _reached(notices: list[Notice]) -> set[int]:
+    ids = [notice.id for notice in notices]
+    return set(db.session.scalars(select(Attempt.notice_id).where(Attempt.notice_id.in_(ids),
+                                                                  Attempt.result == AttemptResult.REACHED)))
 
 
 def _cases(notices: list[Notice]) -> dict[int, list[Notice]]:
@@ -162,7 +181,13 @@ def process_notice(notice: Notice, *, today: date, lookups: Lookups) -> None:
 
     No audit event here: the steps are recorded in notice_action, and taking the audit chain's lock in the
     middle of a batch would order locks differently from other transactions (deadlocks between schedulers).
+    Afterwards the notice's next follow-up day is set from what was done (outreach.pipeline.followup.next_check).
     """
+    _move_on(notice, today=today, lookups=lookups)
+    schedule(notice, today=today, is_reached=notice.id in lookups.reached)
+
+
+def _move_on(notice: Notice, *, today: date, lookups: Lookups) -> None:
     notice.pipeline_due = False
     if notice.superseded:
         set_outcome(notice, Outcome.SUPERSEDED, "Ersatt av en rättelse innan den behandlades")
@@ -237,6 +262,7 @@ def _escalate_case(notice: Notice, case: list[Notice]) -> None:
     for other in others:
         if other.decision is None:
             escalate(other, reason)
+            check_soon(other, today=local_today())  # its deadline may be nearer now
             if notice.eviction_date and (other.deadline is None or notice.eviction_date < other.deadline):
                 other.deadline = notice.eviction_date
             other.priority = max(other.priority, notice.priority)

@@ -20,6 +20,10 @@ def init_app(app: Flask) -> None:
     from portal.staff.nav import Section, add_home_link, add_section
 
     intake_parts.register(app)
+    from portal import jobs
+    from portal.booking.capacity import capacity_job
+
+    jobs.provide(app, "booking.capacity_warning", capacity_job)
     app.register_blueprint(rebooking_short_bp)
     app.register_blueprint(rebooking_bp)
     app.register_blueprint(staff_bp)

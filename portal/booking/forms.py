@@ -7,7 +7,7 @@ from wtforms import BooleanField, DateField, IntegerField, RadioField, StringFie
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from portal import messages
-from portal.booking.models import ClosedDay
+from portal.booking.models import ClosedDay, ExtraSession
 from portal.forms import BaseForm
 
 NO_SUCH_CODE = _l("Vi hittar ingen bokning med den koden. Kontrollera koden, eller ring oss. "
@@ -76,3 +76,17 @@ class ClosedDayForm(BaseForm):
 
     day = DateField("Datum", validators=[InputRequired(message="Skriv ett datum, till exempel 2026-12-28.")])
     reason = StringField("Anledning (syns bara för personal)", validators=[Optional(), Length(max=200)])
+
+
+class ExtraTimesForm(BaseForm):
+    """Extra times for one day in one step: more places in the usual hours, or an extra session."""
+
+    columns = {"extra_reason": (ExtraSession.reason,)}
+
+    extra_day = DateField("Datum", validators=[InputRequired(message="Skriv ett datum, till exempel 2027-03-15.")])
+    extra_places = IntegerField("Extra platser per tid", description="Samtidiga besök utöver de vanliga.", validators=[
+        InputRequired(message=messages.STAFF_REQUIRED), NumberRange(min=1, max=50, message="Mellan 1 och 50.")])
+    extra_hours = StringField("Tider (lämna tomt för dagens vanliga öppettider)",
+                        description="Till exempel 16:00-18:00 för ett extra pass.",
+                        validators=[Optional(), Length(max=100)])
+    extra_reason = StringField("Anledning (syns bara för personal)", validators=[Optional(), Length(max=200)])

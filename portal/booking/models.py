@@ -111,3 +111,36 @@ class BookingEvent(Base):
     starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     actor: Mapped[str] = mapped_column(String(100), default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ExtraSession(Base):
+    """Extra reception times on one day, added by an administrator in one step when capacity runs short: extra
+    places in the day's usual hours, or an extra session (from-to) with its own places per slot. Its places are
+    numbered after the usual ones, so the unique active-place index still guards every place."""
+
+    __tablename__ = "booking_extra_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(index=True)
+    starts: Mapped[str] = mapped_column(String(5))
+    ends: Mapped[str] = mapped_column(String(5))
+    places: Mapped[int]
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    created_by: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def period(self) -> tuple[time, time]:
+        """(start, end) local times."""
+        return time.fromisoformat(self.starts), time.fromisoformat(self.ends)
+
+
+class CapacityWarningSent(Base):
+    """A day the capacity warning was e-mailed to the administrators: once a day, however many scheduler passes
+    or processes see it (the primary key decides)."""
+
+    __tablename__ = "booking_capacity_warning"
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    recipients: Mapped[int] = mapped_column(default=0)

@@ -4,7 +4,7 @@ Plain functions over the calendar settings; the booking rules in portal.booking.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, cast
 
@@ -16,6 +16,7 @@ from portal.booking.models import (
     BookingStatus,
     CalendarSettings,
     ClosedDay,
+    ExtraSession,
     default_settings,
 )
 from portal.clock import LOCAL_TZ
@@ -82,30 +83,63 @@ def is_open_day(day: date, closed: Collection[date] = ()) -> bool:
     return is_working_day(day) and day not in closed
 
 
-def slot_starts(day: date, settings: CalendarSettings) -> list[datetime]:
-    """Every slot start of a day within opening hours (UTC), ignoring closed days."""
+def _period_starts(day: date, opens: time, closes: time, step: timedelta) -> list[datetime]:
     starts: list[datetime] = []
-    step = timedelta(minutes=settings.slot_minutes)
-    for opens, closes in settings.periods(day.weekday()):
-        current = datetime.combine(day, opens, tzinfo=LOCAL)
-        end = datetime.combine(day, closes, tzinfo=LOCAL)
-        while current + step <= end:
-            starts.append(current.astimezone(UTC))
-            current += step
+    current = datetime.combine(day, opens, tzinfo=LOCAL)
+    end = datetime.combine(day, closes, tzinfo=LOCAL)
+    while current + step <= end:
+        starts.append(current.astimezone(UTC))
+        current += step
     return starts
 
 
-def free_places(starts_at: datetime, settings: CalendarSettings, taken: Collection[tuple[datetime, int]]) -> list[int]:
-    """The places (1..places_per_slot) of a slot not in `taken` ((starts_at, place) pairs)."""
-    return [place for place in range(1, settings.places_per_slot + 1) if (starts_at, place) not in taken]
+def slot_places(day: date, settings: CalendarSettings, extras: Iterable[ExtraSession] = ()) -> dict[datetime, int]:
+    """Every slot start of a day (UTC, in order) with its number of places: the usual hours' places per slot,
+    plus the places of the day's extra times (numbered after the usual ones); closed days are not considered."""
+    step = timedelta(minutes=settings.slot_minutes)
+    places: dict[datetime, int] = {}
+    for opens, closes in settings.periods(day.weekday()):
+        for start in _period_starts(day, opens, closes, step):
+            places[start] = settings.places_per_slot
+    for extra in extras:
+        for start in _period_starts(day, *extra.period, step):
+            places[start] = places.get(start, 0) + extra.places
+    return dict(sorted(places.items()))
+
+
+def slot_starts(day: date, settings: CalendarSettings, extras: Iterable[ExtraSession] = ()) -> list[datetime]:
+    """Every slot start of a day within opening hours and extra times (UTC), ignoring closed days."""
+    return list(slot_places(day, settings, extras))
+
+
+def free_places(starts_at: datetime, settings: CalendarSettings, taken: Collection[tuple[datetime, int]],
+                places: int | None = None) -> list[int]:
+    """The places (1..places, by default places_per_slot) of a slot not in `taken` ((starts_at, place) pairs)."""
+    count = settings.places_per_slot if places is None else places
+    return [place for place in range(1, count + 1) if (starts_at, place) not in taken]
 
 
 def free_slots(day: date, settings: CalendarSettings, taken: Collection[tuple[datetime, int]],
-               closed: Collection[date] = ()) -> list[datetime]:
+               closed: Collection[date] = (), extras: Iterable[ExtraSession] = ()) -> list[datetime]:
     """Slot starts (UTC) of a local day with at least one free place; none on weekends, holidays, closed days."""
     if not is_open_day(day, closed):
         return []
-    return [start for start in slot_starts(day, settings) if free_places(start, settings, taken)]
+    return [start for start, places in slot_places(day, settings, extras).items()
+            if free_places(start, settings, taken, places)]
+
+
+def extra_sessions(start: date, end: date) -> dict[date, list[ExtraSession]]:
+    """The extra times between start and end inclusive, by day."""
+    found: dict[date, list[ExtraSession]] = {}
+    for extra in db.session.scalars(select(ExtraSession).where(ExtraSession.day >= start, ExtraSession.day <= end)
+                                    .order_by(ExtraSession.day, ExtraSession.starts, ExtraSession.id)):
+        found.setdefault(extra.day, []).append(extra)
+    return found
+
+
+def places_of_day(day: date, settings: CalendarSettings) -> dict[datetime, int]:
+    """A day's slot starts with their places, extra times included."""
+    return slot_places(day, settings, extra_sessions(day, day).get(day, ()))
 
 
 def taken_between(start: datetime, end: datetime) -> set[tuple[datetime, int]]:
@@ -130,6 +164,7 @@ def offered_times(*, now: datetime | None = None, days: int = 10, exclude: int |
     first = today + timedelta(days=1)
     last = first + timedelta(days=days * 3)
     closed = list_closed_days(first, last)
+    extras = extra_sessions(first, last)
     taken = set(taken_between(day_bounds(first)[0], day_bounds(last)[1]))
     if exclude is not None:
         own = db.session.get(Booking, exclude)
@@ -139,7 +174,7 @@ def offered_times(*, now: datetime | None = None, days: int = 10, exclude: int |
     day = first
     while day <= last and len(offered) < days:
         if is_open_day(day, closed):
-            offered.append((day, free_slots(day, settings, taken, closed)))
+            offered.append((day, free_slots(day, settings, taken, closed, extras.get(day, ()))))
         day += timedelta(days=1)
     return [(day, starts) for day, starts in offered if starts]
 

@@ -7,6 +7,7 @@ import secrets
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 
+from blinker import Namespace
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -22,13 +23,15 @@ from portal.booking.opening_hours import (
     LOCAL,
     BookingError,
     day_bounds,
+    extra_sessions,
     free_places,
     free_slots,
     get_settings,
     is_open_day,
     list_closed_days,
+    places_of_day,
     remember_in_transaction,
-    slot_starts,
+    slot_places,
     taken_between,
     this_transaction,
 )
@@ -42,6 +45,13 @@ CODE_LENGTH = 10
 HORIZON_DAYS = 90
 # book_earliest reads the taken places this many days at a time.
 LOOKUP_DAYS = 7
+
+
+_signals = Namespace()
+# Sent inside the caller's transaction, before its commit, when a booking's status or time changes (attended,
+# no-show, cancelled, a time picked or moved); receivers get `booking=`. Outreach works out the notice's next
+# follow-up day from it, so the daily sweep never has to look at every notice to find what changed.
+booking_changed = _signals.signal("booking-changed")
 
 
 def new_code() -> str:
@@ -126,6 +136,7 @@ def book_earliest(*, purpose: str, intake_item_id: int | None, deadline: date | 
     if not days:
         return None
     closed = list_closed_days(days[0], days[-1])
+    extras = extra_sessions(days[0], days[-1])
     taken: set[tuple[datetime, int]] = set()
     fetched_until = days[0]
     for day in days:
@@ -136,8 +147,9 @@ def book_earliest(*, purpose: str, intake_item_id: int | None, deadline: date | 
             # query per day was most of the pipeline's time.
             fetched_until = min(day + timedelta(days=LOOKUP_DAYS), days[-1] + timedelta(days=1))
             taken = taken_between(day_bounds(day)[0], day_bounds(fetched_until)[0])
-        for starts_at in free_slots(day, settings, taken, closed):
-            for place in free_places(starts_at, settings, taken):
+        places = slot_places(day, settings, extras.get(day, ()))
+        for starts_at in free_slots(day, settings, taken, closed, extras.get(day, ())):
+            for place in free_places(starts_at, settings, taken, places[starts_at]):
                 result = _try_place(starts_at, place, purpose=purpose, intake_item_id=intake_item_id,
                                     priority=priority, settings=settings)
                 if result is not None:
@@ -171,11 +183,11 @@ def book_at(starts_at: datetime, *, purpose: str, intake_item_id: int | None, pr
     settings = get_settings()
     local_day = starts_at.astimezone(LOCAL).date()
     starts_at = starts_at.astimezone(UTC)
-    if starts_at not in slot_starts(local_day, settings) or not is_open_day(local_day, list_closed_days(
-            local_day, local_day)):
+    places = places_of_day(local_day, settings)
+    if starts_at not in places or not is_open_day(local_day, list_closed_days(local_day, local_day)):
         raise BookingError("tiden ligger utanför öppettiderna")
     taken = taken_between(*day_bounds(local_day))
-    for place in free_places(starts_at, settings, taken):
+    for place in free_places(starts_at, settings, taken, places[starts_at]):
         result = _try_place(starts_at, place, purpose=purpose, intake_item_id=intake_item_id, priority=priority,
                             settings=settings)
         if result is not None:
@@ -213,6 +225,7 @@ def _change_status(booking_id: int, status: BookingStatus, *, actor: str, allowe
     if code_expires_at is not None:
         booking.code_expires_at = code_expires_at
     add_event(booking, "cancelled_online" if status == BookingStatus.UNSCHEDULED else str(status), actor=actor)
+    booking_changed.send(None, booking=booking)
     audit.record(f"booking.{status}", object_type="booking", object_id=booking.id, detail=actor)
     db.session.commit()
     return booking
@@ -278,11 +291,12 @@ def move_booking(booking_id: int, starts_at: datetime, *, actor: str) -> Booking
         return booking  # a resent form changes nothing
     picked = booking.status == BookingStatus.UNSCHEDULED
     local_day = starts_at.astimezone(LOCAL).date()
-    if (starts_at <= utcnow() or starts_at not in slot_starts(local_day, settings)
+    places = places_of_day(local_day, settings)
+    if (starts_at <= utcnow() or starts_at not in places
             or not is_open_day(local_day, list_closed_days(local_day, local_day))):
         raise BookingError("tiden ligger utanför öppettiderna")
     taken = taken_between(*day_bounds(local_day))
-    for place in free_places(starts_at, settings, taken):
+    for place in free_places(starts_at, settings, taken, places[starts_at]):
         try:
             with db.session.begin_nested():
                 booking.starts_at, booking.place = starts_at, place
@@ -292,6 +306,7 @@ def move_booking(booking_id: int, starts_at: datetime, *, actor: str) -> Booking
             db.session.refresh(booking)
             continue
         add_event(booking, "picked" if picked else "moved", actor=actor)
+        booking_changed.send(None, booking=booking)
         audit.record("booking.pick" if picked else "booking.move", object_type="booking", object_id=booking.id,
                      detail=actor)
         db.session.commit()

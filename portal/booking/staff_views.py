@@ -10,15 +10,38 @@ from flask_babel import format_date, format_time
 from werkzeug.wrappers import Response
 
 from portal import audit, clock, interpreter
-from portal.booking import first_visit, opening_hours, service
+from portal.booking import capacity, first_visit, opening_hours, service
 from portal.booking.first_appointment import book_first_appointment
-from portal.booking.forms import WEEKDAY_FIELDS, ClosedDayForm, SettingsForm, StaffBookForm, StaffStatusForm
+from portal.booking.forms import (
+    WEEKDAY_FIELDS,
+    ClosedDayForm,
+    ExtraTimesForm,
+    SettingsForm,
+    StaffBookForm,
+    StaffStatusForm,
+)
 from portal.booking.labels import PURPOSE_LABELS, STATUS_LABELS
 from portal.intake import service as intake_service
 from portal.intake.forms import LANGUAGE_NAMES
 from portal.roles import Role
 from portal.security import staff_required
 from portal.staff.service import get_staff
+from portal.staff.views import add_home_warning
+
+
+def _capacity_warning(role: Role) -> tuple[str, str, str | None, str] | None:
+    """The staff home's warning when the reception's free times run short before the open deadlines."""
+    view = capacity.outlook()
+    if not view.warning:
+        return None
+    if role == Role.ADMIN:
+        return ("Mottagningens lediga tider räcker inte", view.summary(), "staff_booking.settings_page",
+                "Se veckorna och lägg till extra tider")
+    return ("Mottagningens lediga tider räcker inte", view.summary(), None,
+            "En administratör kan lägga till extra tider.")
+
+
+add_home_warning("capacity", frozenset({Role.ADMIN, Role.RECEPTION, Role.OUTREACH}), _capacity_warning)
 
 bp = Blueprint("staff_booking", __name__, url_prefix="/staff/mottagning", template_folder="templates")
 
@@ -110,12 +133,7 @@ def book_for_item(item_id: int) -> Response | str | tuple[str, int]:
 @staff_required(Role.ADMIN)
 def settings_page() -> Response | str | tuple[str, int]:
     """Opening hours, slot length, places per slot, lead time, and days closed by hand."""
-    current = opening_hours.get_settings()
-    form = SettingsForm(data={
-        **{name: opening_hours.format_hours([list(p) for p in (current.hours or {}).get(str(i), [])])
-           for i, name in enumerate(WEEKDAY_FIELDS)},
-        "slot_minutes": current.slot_minutes, "places_per_slot": current.places_per_slot,
-        "lead_working_days": current.lead_working_days}) if request.method == "GET" else SettingsForm()
+    form = SettingsForm(data=_current()) if request.method == "GET" else SettingsForm()
     if form.validate_on_submit():
         hours: dict[str, list[list[str]]] = {}
         for index, name in enumerate(WEEKDAY_FIELDS):
@@ -130,8 +148,59 @@ def settings_page() -> Response | str | tuple[str, int]:
                                         lead_working_days=form.lead_working_days.data or 0, actor=_actor())
             flash("Inställningarna är sparade. Bokade tider ligger kvar.", "success")
             return redirect(url_for(".settings_page"))
-    return render_template("booking/staff_settings.html", form=form, closed_form=ClosedDayForm(),
-                           closed=opening_hours.closed_days_from(clock.local_today())), 400 if form.errors else 200
+    return _settings_page(form=form), 400 if form.errors else 200
+
+
+def _settings_page(*, form: SettingsForm | None = None, extra_form: ExtraTimesForm | None = None) -> str:
+    """The settings page with the capacity outlook for the coming weeks and the extra times."""
+    return render_template("booking/staff_settings.html", form=form or SettingsForm(formdata=None, data=_current()),
+                           closed_form=ClosedDayForm(), closed=opening_hours.closed_days_from(clock.local_today()),
+                           outlook=capacity.outlook(), extra_form=extra_form or ExtraTimesForm(formdata=None),
+                           extras=capacity.upcoming_extra_times(), status_form=StaffStatusForm())
+
+
+def _current() -> dict[str, object]:
+    current = opening_hours.get_settings()
+    return {**{name: opening_hours.format_hours([list(p) for p in (current.hours or {}).get(str(i), [])])
+               for i, name in enumerate(WEEKDAY_FIELDS)},
+            "slot_minutes": current.slot_minutes, "places_per_slot": current.places_per_slot,
+            "lead_working_days": current.lead_working_days}
+
+
+@bp.route("/installningar/extra", methods=["POST"])
+@staff_required(Role.ADMIN)
+def add_extra_times() -> Response | tuple[str, int]:
+    """Extra times for one day in one step (more places in the usual hours, or an extra session)."""
+    form = ExtraTimesForm()
+    if form.validate_on_submit() and form.extra_day.data is not None:
+        day = form.extra_day.data
+        try:
+            added = capacity.add_extra_times(day, places=form.extra_places.data or 0,
+                                             hours=form.extra_hours.data or "", reason=form.extra_reason.data or "",
+                                             actor=_actor())
+        except opening_hours.BookingError as error:
+            form.extra_hours.errors = [f"Det gick inte att lägga till tiderna: {error}."]
+        else:
+            flash(f"Extra tider den {day.isoformat()}: " + ", ".join(
+                f"{extra.starts}-{extra.ends} med {extra.places} platser till per tid" for extra in added) + ".",
+                "success")
+            return redirect(url_for(".settings_page") + "#kapacitet")
+    return _settings_page(extra_form=form), 400
+
+
+@bp.route("/installningar/extra/<int:extra_id>/ta-bort", methods=["POST"])
+@staff_required(Role.ADMIN)
+def remove_extra_time(extra_id: int) -> Response:
+    """Remove an extra time nobody is booked on."""
+    if not StaffStatusForm().validate_on_submit():
+        abort(400)
+    try:
+        capacity.remove_extra_time(extra_id, actor=_actor())
+    except opening_hours.BookingError as error:
+        flash(f"Det gick inte: {error}.", "error")
+    else:
+        flash("Det extra passet är borttaget.", "success")
+    return redirect(url_for(".settings_page") + "#kapacitet")
 
 
 @bp.route("/installningar/stangt", methods=["POST"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import TypedDict, cast
 
@@ -11,6 +12,7 @@ from werkzeug.wrappers import Response
 from portal import jobs, messages, search
 from portal.clock import LOCAL_TZ
 from portal.extensions import limiter
+from portal.roles import Role, grants
 from portal.security import current_role, current_staff, end_session, public, safe_next, staff_required, start_session
 from portal.staff import mfa as second_factor
 from portal.staff import service
@@ -19,6 +21,18 @@ from portal.staff.models import StaffUser
 from portal.staff.nav import home_links
 
 bp = Blueprint("staff", __name__, url_prefix="/staff", template_folder="templates")
+
+# Warnings other areas put on the staff home (the booking area's capacity warning): each check returns
+# (heading, text, link endpoint or None, link text) or None; the area registers it, so staff imports no area.
+HomeWarning = tuple[str, str, str | None, str]
+HOME_WARNINGS: dict[str, tuple[frozenset[Role], Callable[[Role], HomeWarning | None]]] = {}
+
+
+def add_home_warning(name: str, roles: frozenset[Role], check: Callable[[Role], HomeWarning | None]) -> None:
+    """Show a warning on the staff home to these roles whenever `check` returns one (registering again
+    replaces)."""
+    HOME_WARNINGS[name] = (roles, check)
+
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
@@ -147,8 +161,11 @@ def home() -> str:
     role = current_role()
     assert role is not None  # staff_required
     links = [(link.endpoint, link.label) for link in home_links(role)]
+    # Those who can act on it see when the reception's free times run short before the open deadlines.
+    warnings = [warning for roles, check in HOME_WARNINGS.values()
+                if grants(role, roles) and (warning := check(role)) is not None]
     return render_template("staff/home.html", role=role, links=links, jobs=jobs.job_overview(),
-                           local=lambda at: at.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M"),
+                           warnings=warnings, local=lambda at: at.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M"),
                            every=_every)
 
 
