@@ -129,9 +129,10 @@ class PartnerForm(StepForm):
                               description=_l("Ni ansöker då tillsammans. Din make, maka eller sambo bekräftar "
                                              "ansökan genom att logga in med sin egen e-legitimation."))
     partner_name = StringField(_l("Hens namn"), validators=[resident_length(200)])
-    partner_personnummer = StringField(_l("Hens personnummer"), description=_l("12 siffror, till exempel "
-                                                                                "19850304-1234."),
-                                       validators=[resident_length(20)])
+    partner_personnummer = StringField(
+        _l("Hens personnummer"),
+        description=Isolated(N_("12 siffror, till exempel %(example)s."), example="19850304-1234"),
+        validators=[resident_length(20)])
 
     def validate(self, extra_validators: Any = None) -> bool:
         ok = super().validate(extra_validators)

@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
+from tests.browser.test_rtl_numbers import scrambled_numbers
 from tests.browser_fixtures import LiveServer, axe_violations, describe
 
 pytestmark = pytest.mark.browser
@@ -148,6 +149,9 @@ class Journey:
         assert self.page.locator(".error-summary").count() == 0, \
             f"{where}: {self.page.locator('.error-summary').inner_text()}"
         assert describe(axe_violations(self.page)) == [], f"{self.lang} {where}"
+        if self.lang in ("ar", "fa"):
+            # Every number on every page of the journey, as drawn: its digit groups left to right.
+            assert scrambled_numbers(self.page) == [], f"{self.lang} {where}: numbers drawn out of order"
 
     def fill(self, selector: str, text: str) -> None:
         box = self.page.locator(selector)

@@ -54,6 +54,54 @@ _GROUP_X = """([selector, groups]) => {
 }"""
 
 
+# Every number with parts on the page (a phone, a date, a time, an amount, a postcode, a personnummer, a code):
+# the x of each digit group, in every visible text and in every filled-in input. Returns the ones drawn out of
+# order: a run of groups on one line whose x does not grow left to right.
+_SCRAMBLED = """() => {
+  const run = /\\d+(?:[ \\u00a0\\-:\\/.]\\d+)+/g;
+  const found = [];
+  const check = (node, text) => {
+    for (const match of text.matchAll(run)) {
+      const xs = [], tops = [];
+      const digits = /\\d+/g;
+      for (const part of match[0].matchAll(digits)) {
+        const range = document.createRange();
+        range.setStart(node, match.index + part.index);
+        range.setEnd(node, match.index + part.index + part[0].length);
+        const box = range.getBoundingClientRect();
+        if (box.width === 0) return;  // not drawn (hidden)
+        xs.push(box.left); tops.push(Math.round(box.top));
+      }
+      if (new Set(tops).size > 1) continue;  // broken over two lines: no order to read
+      for (let i = 1; i < xs.length; i++) {
+        if (xs[i] <= xs[i - 1]) { found.push(match[0]); break; }
+      }
+    }
+  };
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) check(walker.currentNode, walker.currentNode.data);
+  for (const input of document.querySelectorAll("input, textarea")) {
+    if (!input.value || input.type === "hidden" || !input.offsetParent) continue;
+    const style = getComputedStyle(input);
+    const probe = document.createElement("span");
+    for (const p of ["direction", "unicode-bidi", "font-family", "font-size", "letter-spacing", "word-spacing"]) {
+      probe.style.setProperty(p, style.getPropertyValue(p));
+    }
+    probe.style.whiteSpace = "pre";
+    probe.textContent = input.value;
+    input.parentElement.appendChild(probe);
+    check(probe.firstChild, input.value);
+    probe.remove();
+  }
+  return found;
+}"""
+
+
+def scrambled_numbers(page: Page) -> list[str]:
+    """Every number on the page whose digit groups are not drawn left to right (empty when all read right)."""
+    return list(page.evaluate(_SCRAMBLED))
+
+
 def assert_left_to_right(page: Page, selector: str, value: str) -> None:
     groups = re.findall(r"\d+", value)
     xs = page.evaluate(_GROUP_X, [selector, groups])
@@ -103,3 +151,12 @@ def test_a_personnummer_in_native_digits_logs_in(live_server: LiveServer, page: 
     page.locator("form button[type=submit]").last.click()
     page.wait_for_url(f"{live_server.url}/{lang}/")
     assert page.locator(".site-header form button[type=submit]").is_visible()
+
+
+def test_the_page_wide_check_sees_a_scrambled_number(page: Page) -> None:
+    """The check the journeys run on every Arabic and Persian page finds a number a right-to-left line scrambles,
+    and passes it once isolated, so an empty answer means the numbers were read, not missed."""
+    page.set_content('<html lang="ar" dir="rtl"><body><p>اتصل بنا على 08-123 456 00 أو 6 500 كرونة</p>'
+                     '<p>اتصل بنا على <bdi dir="ltr">08-123 456 00</bdi></p>'
+                     '<input dir="rtl" value="118 60"><input dir="ltr" value="118 61"></body></html>')
+    assert scrambled_numbers(page) == ["08-123 456 00", "6 500", "118 60"]
