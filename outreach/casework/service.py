@@ -61,8 +61,15 @@ def record_attempt(notice: Notice, *, channel: AttemptChannel, result: AttemptRe
     return attempt
 
 
+def person_of(notice: Notice) -> Person | None:
+    """The person the notice is tied to (None for a notice not yet tied to anyone)."""
+    return db.session.get(Person, notice.person_id) if notice.person_id else None
+
+
 def record_decision(notice: Notice, *, decision: Decision, reason: str, staff_id: int) -> None:
-    """Record the notice's decision (JO 1683-2017); 'no action' needs a reason; a decision is final."""
+    """Record the notice's decision (JO 1683-2017); 'no action' needs a reason; a decision is final.
+
+    Refusals come before anything changes, so a refused decision leaves nothing to roll back."""
     if notice.decision is not None:
         raise CaseworkError("Underrättelsen har redan ett beslut.")
     if decision == Decision.NO_ACTION and not reason.strip():

@@ -47,9 +47,7 @@ from outreach.notices.service import case_notices, get_notice
 from outreach.pipeline.followup import list_open_tasks
 from portal import audit, interpreter
 from portal.clock import local_today
-from portal.db import db
 from portal.intake.forms import InterpreterForm
-from portal.people import Person
 from portal.protection import PROTECTED_ADDRESS_TEXT
 from portal.security import staff_required
 from portal.staff.models import Role
@@ -107,7 +105,7 @@ def _notice_page(notice: Notice, **forms: Any) -> str:
     """The notice's page; a form that failed is shown again as posted, with its errors in place (the read is
     logged either way)."""
     linked = case_notices(notice)
-    person = db.session.get(Person, notice.person_id) if notice.person_id else None
+    person = casework.person_of(notice)
     failed = next((form for form in forms.values() if form.errors), None)
     html = render_template(
         "outreach/notice.html", notice=notice, linked=linked, entries=timeline.build(notice, linked),
@@ -126,7 +124,7 @@ def _notice_page(notice: Notice, **forms: Any) -> str:
 
 
 def _held_name(notice: Notice) -> str | None:
-    person = db.session.get(Person, notice.person_id) if notice.person_id else None
+    person = casework.person_of(notice)
     return person.name if person is not None else None
 
 
@@ -176,7 +174,6 @@ def decide(notice_id: int) -> Response | tuple[str, int]:
         casework.record_decision(notice, decision=Decision(form.decision.data), reason=form.reason.data or "",
                                  staff_id=int(session["staff_id"]))
     except CaseworkError as error:
-        db.session.rollback()
         form.reason.errors = [*form.reason.errors, str(error)]
         return _notice_page(notice, decision_form=form), 400
     flash("Beslutet är sparat.", "success")
@@ -202,7 +199,7 @@ def tenancy_outcome(notice_id: int) -> Response | tuple[str, int]:
 def set_interpreter(notice_id: int) -> Response | tuple[str, int]:
     """Record the tenant's interpreter need (held on the person, audit-logged); errors are shown in place."""
     notice = _visible(notice_id)
-    person = db.session.get(Person, notice.person_id) if notice.person_id else None
+    person = casework.person_of(notice)
     form = InterpreterForm().fill(person)
     if not form.validate_on_submit():
         return _notice_page(notice, interpreter_form=form), 400
