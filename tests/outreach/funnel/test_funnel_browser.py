@@ -35,6 +35,12 @@ def _fits_and_passes(page: Page, url: str) -> None:
         assert page.evaluate("document.documentElement.scrollWidth") <= width + 1, (width, url)
 
 
+def _wait_for_focus_in_the_field(page: Page) -> None:
+    """The browser moves focus to the `autofocus` field as it renders the page, which can be just after the load
+    event: wait for it (up to Playwright's timeout, failing if it never comes)."""
+    page.wait_for_function("document.activeElement && document.activeElement.name === 'scanned'")
+
+
 def test_returns_are_scanned_in_a_row_and_the_pages_pass_axe(live_server: LiveServer, page: Page) -> None:
     with live_server.app.app_context(), clock.travel(at(TUESDAY)):
         create_staff_user(email="ulla@example.org", role=Role.OUTREACH)
@@ -49,16 +55,17 @@ def test_returns_are_scanned_in_a_row_and_the_pages_pass_axe(live_server: LiveSe
     page.goto(base + "/staff/retur/")
     assert page.evaluate("document.activeElement.name") == "scanned"
     page.keyboard.type("ZZZZZZZZZZ")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert "Koden hör inte till något uppsökande brev" in page.locator("main").inner_text()
-    assert page.evaluate("document.activeElement.name") == "scanned"
+    _wait_for_focus_in_the_field(page)
     page.fill("input[name=scanned]", "")
     page.keyboard.type(str(letter_id))
-    page.keyboard.press("Enter")
-    page.wait_for_url(base + "/staff/retur/")
+    # The answer comes back to the same address (post, then redirect): wait for the new page, not the URL.
+    with page.expect_navigation(url=base + "/staff/retur/"):
+        page.keyboard.press("Enter")
     assert f"Brev {letter_id} (BROWSER-RETUR) är registrerat som retur" in page.locator("main").inner_text()
-    assert page.evaluate("document.activeElement.name") == "scanned"  # ready for the next letter
+    _wait_for_focus_in_the_field(page)  # ready for the next letter
     _fits_and_passes(page, base + "/staff/retur/")
     _fits_and_passes(page, base + f"/staff/underrattelser/{notice_id}")
     assert "Adressen är osäker" in page.locator("main").inner_text()
