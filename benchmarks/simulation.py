@@ -13,7 +13,13 @@ PostgreSQL, and the figures in `Report` are read back from what the product reco
 `ContactBehaviour` is the behaviour model on its own: how people answer each channel (a letter with a booked
 time, a letter with only a code, a follow-up letter by its reason, a call, a text, a home visit). Its rates
 are assumptions for a plausible unit, not measurements; pass another instance (or a subclass) to study other
-behaviour, for example per letter variant.
+behaviour.
+
+Issue 28's measuring is checked against it: an administrator's letter-variant test runs for rent-arrears notices
+from the first day, people answer the variant's first letter as `ContactBehaviour.letter_variant` says, and the
+simulation keeps its own log of every contact it causes (`Simulation.truth`). `measure_funnel` then compares the
+board's statistics, which the product computes from what it recorded, with that log: per letter arm and per channel
+of first contact, the counts must be the same and the simulated share must lie in the statistics' 95 % interval.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as clock_time
+from typing import Any
 
 from flask import Flask
 from sqlalchemy import func, select
@@ -36,6 +43,10 @@ LANDLORDS = (("Stadsbostäder AB", "556000-0001"), ("Fastighets AB Söder", "556
              ("Hyresbolaget Norr AB", "556000-0003"), ("Bostads AB Väster", "556000-0004"),
              ("Förvaltning Öst AB", "556000-0005"))
 KRONOFOGDEN = ("Kronofogden", "202100-5646")
+# The simulated administrator's variant of the first letter (the same words in every language: nobody reads a
+# simulated letter, and variants.start wants a text for each).
+VARIANT_TEXT = {"heading": "Vi vill hjälpa dig att bo kvar",
+                "opening": "Ring oss eller kom till mottagningen, så hittar vi en lösning tillsammans."}
 LANGUAGES = ("sv",) * 12 + ("ar", "so", "fa", "ti", "fi", "uk", "en", "")
 
 # Reactions to a letter.
@@ -47,9 +58,11 @@ ATTEND, NO_SHOW, CANCEL, MOVE, PICK, CALL_IN, NOTHING = ("attend", "no_show", "c
 class ContactBehaviour:
     """How people answer outreach, drawn with a seeded random generator (rates are assumptions, not data).
 
-    `letter[variant]` gives the chances of each reaction to a letter of that variant: "booked" (a first letter
-    with a time), "code" (a first letter without one: phone, drop in or pick a time with the code), "missed",
-    "cancelled" and "no_answer" (the follow-up letter, by what happened). A reaction's chances may sum to less
+    `letter[situation]` gives the chances of each reaction to a letter in that situation: "booked" (a first
+    letter with a time), "code" (a first letter without one: phone, drop in or pick a time with the code),
+    "missed", "cancelled" and "no_answer" (the follow-up letter, by what happened). `letter_variant[situation]`
+    replaces them for a first letter in the letter-variant test's variant arm (issue 28): the effect the board's
+    statistics should find. A reaction's chances may sum to less
     than one; the rest is NOTHING (for a booked time: not coming). `after_move` and `after_pick` are the chances
     of coming to a time the person chose; `repick_after_cancel` that someone who cancelled online picks another
     time. `reach[channel]` is the chance that one staff attempt by "call", "text" or "home_visit" reaches the
@@ -64,20 +77,25 @@ class ContactBehaviour:
         "cancelled": {PICK: 0.40, CALL_IN: 0.15},
         "no_answer": {CALL_IN: 0.25},
     })
+    letter_variant: dict[str, dict[str, float]] = field(default_factory=lambda: {
+        "booked": {ATTEND: 0.64, NO_SHOW: 0.12, CANCEL: 0.07, MOVE: 0.10, CALL_IN: 0.05},
+        "code": {PICK: 0.55, CALL_IN: 0.25},
+    })
     after_move: float = 0.85
     after_pick: float = 0.80
     repick_after_cancel: float = 0.40
     reach: dict[str, float] = field(default_factory=lambda: {"call": 0.45, "text": 0.30, "home_visit": 0.55})
     post_late: tuple[float, ...] = (0.04, 0.01)
 
-    def on_letter(self, rng: random.Random, *, variant: str) -> str:
-        """What the person does once the letter has arrived."""
+    def on_letter(self, rng: random.Random, *, situation: str, arm: str = "standard") -> str:
+        """What the person does once the letter has arrived (`arm`: the letter-variant test's arm, if any)."""
+        chances = self.letter_variant.get(situation) if arm == "variant" else None
         draw, total = rng.random(), 0.0
-        for reaction, chance in self.letter.get(variant, {}).items():
+        for reaction, chance in (chances if chances is not None else self.letter.get(situation, {})).items():
             total += chance
             if draw < total:
                 return reaction
-        return NO_SHOW if variant == "booked" else NOTHING
+        return NO_SHOW if situation == "booked" else NOTHING
 
     def comes(self, rng: random.Random, *, chosen: str) -> bool:
         """Whether the person comes to a time they chose themselves ("move" or "pick")."""
@@ -120,6 +138,38 @@ class Plan:
     places_per_slot: int = 4
     hours: tuple[tuple[str, str], ...] = (("09:00", "12:00"), ("13:00", "16:00"))
     seed: int = 26
+    # The letter-variant test an administrator starts on the first day: its notice kind and share (0: none).
+    variant_kind: str = "uppsagning"
+    variant_share: int = 50
+
+
+@dataclass(frozen=True)
+class FunnelCheck:
+    """One group of the board's statistics against the simulation's own log of the contacts it caused: notices
+    and contact in time, as simulated (`truth_*`) and as the statistics show them, with their 95 % interval."""
+
+    table: str
+    label: str
+    truth_notices: int
+    truth_in_time: int
+    shown_notices: int | None
+    shown_in_time: int | None
+    low: float | None
+    high: float | None
+
+    @property
+    def agrees(self) -> bool:
+        """The same counts, and the simulated share inside the interval (when the interval is shown)."""
+        share = self.truth_in_time / self.truth_notices if self.truth_notices else 0.0
+        inside = self.low is None or self.high is None or self.low - 1e-9 <= 100 * share <= self.high + 1e-9
+        return (self.shown_notices, self.shown_in_time) == (self.truth_notices, self.truth_in_time) and inside
+
+    def line(self) -> str:
+        interval = "" if self.low is None else f" (95 % KI {self.low:.1f}-{self.high:.1f} %)"
+        share = 100 * self.truth_in_time / self.truth_notices if self.truth_notices else 0.0
+        return (f"{self.table} / {self.label}: simulated {self.truth_in_time}/{self.truth_notices} in time "
+                f"({share:.1f} %), statistics {self.shown_in_time}/{self.shown_notices}{interval}"
+                f"{'' if self.agrees else '  <-- DIFFERS'}")
 
 
 @dataclass
@@ -146,6 +196,8 @@ class Report:
     pipeline_seconds: list[float] = field(default_factory=list)
     sweep_seconds: list[float] = field(default_factory=list)
     reactions: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    funnel: list[FunnelCheck] = field(default_factory=list)
+    variant_verdict: str = ""
 
     def lines(self) -> list[str]:
         """The report as text."""
@@ -170,6 +222,10 @@ class Report:
             f"pipeline per simulated day: {stats(self.pipeline_seconds)}",
             f"follow-up sweep per simulated day: {stats(self.sweep_seconds)}",
             f"reactions: {dict(sorted(self.reactions.items()))}",
+            f"board statistics against the simulation's log: {sum(c.agrees for c in self.funnel)} of "
+            f"{len(self.funnel)} groups agree",
+            *(f"  {check.line()}" for check in self.funnel),
+            f"letter-variant verdict: {self.variant_verdict}",
         ]
 
 
@@ -199,6 +255,9 @@ class Simulation:
         self.working_days: int | None = None
         self.staff_id = 0
         self.admin_id = 0
+        # The simulation's own log of every contact it caused, per notice: (when, channel as the funnel names it).
+        self.truth: dict[int, list[tuple[datetime, str]]] = defaultdict(list)
+        self.booking_notice: dict[int, int] = {}
 
     # --- arrivals -------------------------------------------------------------------------------------------
 
@@ -275,6 +334,14 @@ class Simulation:
         hours = {str(day): [list(period) for period in self.plan.hours] for day in range(5)}
         save_settings(hours=hours, slot_minutes=30, places_per_slot=self.plan.places_per_slot, lead_working_days=2,
                       actor="simulering")
+        if self.plan.variant_share:
+            from flask import current_app
+
+            from outreach.funnel import variants
+
+            variants.start(kind=self.plan.variant_kind, name="Kort brev", share_percent=self.plan.variant_share,
+                           texts={lang: dict(VARIANT_TEXT) for lang in current_app.config["LANGUAGES"]},
+                           staff_id=self.admin_id)
         # Some people the notices will name are already clients: their caseworker is told instead.
         from benchmarks.notices_bench import personnummer
 
@@ -304,6 +371,7 @@ class Simulation:
         self.report.days = (last - self.plan.start).days
         with self.app.app_context(), clock.travel(_at(last, 7)):
             measure(self.report, self.app)
+            measure_funnel(self.report, self.truth, self.plan.start)
         return self.report
 
     def day(self, today: date) -> None:
@@ -406,19 +474,21 @@ class Simulation:
             if notice is None or notice.decision is not None or found is None:
                 return
             booking = found[1]
+            arm = "standard"
             if kind == "outreach_first":
                 status = booking_status(booking.id)  # type: ignore[attr-defined]
-                variant = "booked" if status == BookingStatus.BOOKED else "code"
+                situation = "booked" if status == BookingStatus.BOOKED else "code"
+                arm = self._arm(notice_id)
             else:
-                variant = self._second_variant(notice_id)
+                situation = self._second_situation(notice_id)
                 # The follow-up letter's own code, when it has one (a missed or cancelled time).
                 booking = self._open_code(notice.intake_item_id) or booking
                 status = booking_status(booking.id)  # type: ignore[attr-defined]
-            reaction = self.behaviour.on_letter(self.rng, variant=variant)
+            reaction = self.behaviour.on_letter(self.rng, situation=situation, arm=arm)
             if status == BookingStatus.BOOKED and booking.starts_at <= now() and reaction in (  # type: ignore[attr-defined]
                     CANCEL, MOVE):
                 reaction = NO_SHOW  # the letter came too late to change the time
-            self.report.reactions[f"{variant}:{reaction}"] += 1
+            self.report.reactions[f"{situation}:{reaction}"] += 1
             self._react(notice_id, booking.id, reaction)  # type: ignore[attr-defined]
             db.session.commit()
         return arrive
@@ -433,7 +503,15 @@ class Simulation:
                                                        Booking.status == BookingStatus.UNSCHEDULED)
                                  .order_by(Booking.id.desc()).limit(1))
 
-    def _second_variant(self, notice_id: int) -> str:
+    def _arm(self, notice_id: int) -> str:
+        """The letter-variant arm the product recorded for the notice's first letter ("standard" if none)."""
+        from outreach.funnel.models import VariantAssignment
+        from portal.db import db
+
+        arm = db.session.scalar(select(VariantAssignment.arm).where(VariantAssignment.notice_id == notice_id))
+        return "standard" if arm is None else str(arm)
+
+    def _second_situation(self, notice_id: int) -> str:
         from outreach.pipeline.followup import SECOND_LETTER_REASONS, booking_status
 
         found = self._booking_of(notice_id)
@@ -448,6 +526,7 @@ class Simulation:
         booking = db.session.get(Booking, booking_id)
         if booking is None:
             return
+        self.booking_notice[booking_id] = notice_id
         if reaction == ATTEND:
             self.comes[booking_id] = True
         elif reaction == NO_SHOW:
@@ -456,23 +535,37 @@ class Simulation:
             self._call_in(notice_id)
         elif reaction == CANCEL and booking.status == BookingStatus.BOOKED:
             service.cancel_online(booking_id, actor="personen (webben)")
+            self._contact(notice_id, "online")
             if self.behaviour.repicks(self.rng):
                 self._pick(booking_id, MOVE)
         elif reaction in (MOVE, PICK) and booking.status in (BookingStatus.BOOKED, BookingStatus.UNSCHEDULED):
             self._pick(booking_id, reaction)
 
+    def _contact(self, notice_id: int, channel: str) -> None:
+        """Log a contact the simulation caused, now, for measure_funnel to hold the statistics to."""
+        from portal.clock import now
+
+        self.truth[notice_id].append((now(), channel))
+
     def _pick(self, booking_id: int, chosen: str) -> None:
         """The person picks one of the first free times offered on the rebooking page."""
         from portal.booking import service
+        from portal.booking.models import Booking
         from portal.booking.opening_hours import offered_times
+        from portal.db import db
 
-        offered = [start for _day, starts in offered_times(days=5, exclude=booking_id) for start in starts]
+        booking = db.session.get(Booking, booking_id)
+        current = booking.starts_at if booking is not None else None
+        # The person moves to another time: the page offers their own too, and choosing it changes nothing.
+        offered = [start for _day, starts in offered_times(days=5, exclude=booking_id) for start in starts
+                   if start != current]
         if not offered:
             return
         try:
             service.move_booking(booking_id, self.rng.choice(offered[:12]), actor="personen (webben)")
         except service.BookingError:
             return
+        self._contact(self.booking_notice[booking_id], "online")
         self.comes[booking_id] = self.behaviour.comes(self.rng, chosen=chosen)
 
     def _call_in(self, notice_id: int) -> None:
@@ -483,8 +576,9 @@ class Simulation:
 
         notice = db.session.get(Notice, notice_id)
         if notice is not None and notice.decision is None:
-            casework.record_attempt(notice, channel=AttemptChannel.CALL, result=AttemptResult.REACHED,
+            casework.record_attempt(notice, channel=AttemptChannel.PHONED_IN, result=AttemptResult.REACHED,
                                     note="personen ringde", staff_id=self.staff_id)
+            self._contact(notice_id, "phoned_in")
 
     # --- staff -----------------------------------------------------------------------------------------------
 
@@ -500,6 +594,7 @@ class Simulation:
             with clock.travel(booking.starts_at + timedelta(minutes=10)):
                 if self.comes.get(booking.id, False):
                     service.mark_attended(booking.id, actor="receptionen")
+                    self._contact(self.booking_notice[booking.id], "reception")
                 else:
                     service.mark_no_show(booking.id, actor="receptionen")
 
@@ -518,6 +613,8 @@ class Simulation:
             casework.record_attempt(notice, channel=AttemptChannel(channel),
                                     result=AttemptResult.REACHED if reached else AttemptResult.NOT_REACHED,
                                     note="", staff_id=self.staff_id)
+            if reached:
+                self._contact(notice.id, channel)
         tried = select(Attempt.id).where(Attempt.notice_id == Notice.id).exists()
         manual = select(Notice).where(Notice.decision.is_(None), Notice.outcome == Outcome.MANUAL,
                                       Notice.superseded.is_(False), ~tried)
@@ -662,3 +759,61 @@ def measure(report: Report, app: Flask) -> None:
     report.attempt_before_deadline = 100 * attempt_ok / total
     report.attempt_or_escalation_before_deadline = 100 * either_ok / total
     report.decision_or_escalation_before_deadline = 100 * decided_ok / total
+
+
+def measure_funnel(report: Report, truth: dict[int, list[tuple[datetime, str]]], start: date,
+                   minimum: int = 5) -> None:
+    """Hold the board's statistics (issue 28) to the simulation's own log of the contacts it caused.
+
+    The statistics read what the product recorded (attempts, booking events) through outreach.funnel; the log is
+    what the simulation did. For every notice the statistics count (deadline passed, not superseded, not a
+    caseworker's or another municipality's), the first logged contact of its case on or after its arrival
+    decides its channel and whether it came in time; grouped per letter arm and per channel, the counts must be
+    those the statistics show, inside their 95 % intervals.
+    """
+    from outreach.funnel import statistics as funnel_stats
+    from outreach.funnel.contact import CHANNEL_LABELS
+    from outreach.funnel.models import VariantAssignment
+    from outreach.notices.models import Notice
+    from outreach.reports.statistics import NOT_OURS
+    from portal.clock import local_date, local_today
+    from portal.db import db
+    from portal.statistics.tables import Period
+
+    end = local_today()
+    case_of = dict(db.session.execute(select(Notice.id, func.coalesce(Notice.case_id, Notice.id))).all())
+    by_case: dict[int, list[tuple[datetime, str]]] = defaultdict(list)
+    for notice_id, events in truth.items():
+        by_case[case_of[notice_id]].extend(events)
+    counted = db.session.execute(
+        select(Notice.id, Notice.received_date, Notice.deadline, VariantAssignment.arm)
+        .outerjoin(VariantAssignment, VariantAssignment.notice_id == Notice.id)
+        .where(Notice.received_date >= start, Notice.received_date <= end, Notice.superseded.is_(False),
+               Notice.outcome.not_in(NOT_OURS), Notice.deadline.is_not(None), Notice.deadline < end)).all()
+    arms: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    channels: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for notice_id, received, deadline, arm in counted:
+        mine = sorted(event for event in by_case.get(case_of[notice_id], ()) if local_date(event[0]) >= received)
+        in_time = int(bool(mine) and deadline is not None and local_date(mine[0][0]) <= deadline)
+        label = CHANNEL_LABELS.get(mine[0][1], "Ingen kontakt") if mine else "Ingen kontakt"
+        for group, key in ((channels, label), (arms, None if arm is None else str(arm))):
+            if key is not None:
+                group[key][0] += 1
+                group[key][1] += in_time
+    tables = {table.key: table for table in funnel_stats.build(Period(start, end), minimum, today=end)}
+
+    def check(table: str, label: str, truth_counts: list[int], shown: list[Any] | None) -> None:
+        # A funnel row and a variant row both begin: label, notices, in time, share, low, high.
+        notices, in_time, _share, low, high = shown[1:6] if shown is not None else (None,) * 5
+        report.funnel.append(FunnelCheck(table=table, label=label, truth_notices=truth_counts[0],
+                                         truth_in_time=truth_counts[1], shown_notices=notices,
+                                         shown_in_time=in_time, low=low, high=high))
+
+    by_channel = {str(row[0]): row for row in tables["funnel_by_channel"].rows}
+    for label, counts in sorted(channels.items()):
+        check("per kanal", label, counts, by_channel.get(label))
+    variant_tables = [table for key, table in tables.items() if key.startswith("variant_")]
+    for table in variant_tables:
+        for row, name in zip(table.rows[:2], ("standard", "variant"), strict=True):
+            check("brevvariant", name, arms[name], row)
+        report.variant_verdict = table.note

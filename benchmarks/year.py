@@ -10,6 +10,10 @@ times run each simulated day with the clock moved through portal.clock. The simu
 after the last arrival, so every deadline has passed. Letters are a pre-rendered bare page (rendering is
 measured in letters_bench and costs the same on any day).
 
+Issue 28: an administrator's letter-variant test runs for rent-arrears notices all year (half get the variant,
+which people answer a little more often, as ContactBehaviour.letter_variant says); the board's statistics are
+held to the simulation's own log of the contacts it caused, per letter arm and per channel of first contact.
+
 Targets: at least 99 % of letters with a booked time printed in time for delivery before it, 100 % with a
 contact attempt or an escalation before their deadline, no notice without a letter or task.
 Sizes: PORTAL_BENCH_YEAR_NOTICES (8000), PORTAL_BENCH_YEAR_DAYS (days with arrivals, 335) and
@@ -68,6 +72,11 @@ def results(report: Report, seconds: float) -> list[Result]:
         Result("year: follow-up sweep per simulated day, p50", sweep_p50, "ms", "same, max",
                max(report.sweep_seconds) * 1000, ""),
         Result("year: whole simulation", seconds, "s", f"days simulated: {report.days}", report.days, ""),
+        Result("year: funnel groups where the statistics equal the simulation", sum(c.agrees for c in report.funnel),
+               "n", "groups (letter arms and channels)", len(report.funnel), "all"),
+        *(Result(f"year: contact in time, letter {check.label}", 100 * check.truth_in_time / check.truth_notices,
+                 "%", f"statistics 95 % interval {check.low}-{check.high}", check.shown_notices or 0, "")
+          for check in report.funnel if check.table == "brevvariant" and check.truth_notices),
     ]
 
 

@@ -1,6 +1,7 @@
 """The measuring is tested, not assumed: contact drawn with known rates per letter arm and channel comes back out
-of the statistics exactly as drawn, and each designed rate lies inside its measured 95 % interval. (Not yet the
-simulated year of issue 26, which had not landed: notices and attempts are written directly here.)"""
+of the statistics exactly as drawn, and each designed rate lies inside its measured 95 % interval. Notices and
+attempts are written directly here; the simulated unit (tests/outreach/test_simulated_year.py, `python -m
+benchmarks year`) does the same through the whole product."""
 
 from __future__ import annotations
 
