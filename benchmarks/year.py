@@ -74,8 +74,10 @@ def results(report: Report, seconds: float) -> list[Result]:
         Result("year: whole simulation", seconds, "s", f"days simulated: {report.days}", report.days, ""),
         Result("year: funnel groups where the statistics equal the simulation", sum(c.agrees for c in report.funnel),
                "n", "groups (letter arms and channels)", len(report.funnel), "all"),
-        *(Result(f"year: contact in time, letter {check.label}", 100 * check.truth_in_time / check.truth_notices,
-                 "%", f"statistics 95 % interval {check.low}-{check.high}", check.shown_notices or 0, "")
+        *(Result(f"year: contact in time, {check.label} letter (simulated)",
+                 100 * check.truth_in_time / check.truth_notices, "%",
+                 f"statistics (95 % KI {check.low}-{check.high})",
+                 100 * (check.shown_in_time or 0) / (check.shown_notices or 1), "inside KI")
           for check in report.funnel if check.table == "brevvariant" and check.truth_notices),
     ]
 
