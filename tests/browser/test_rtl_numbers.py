@@ -160,3 +160,29 @@ def test_the_page_wide_check_sees_a_scrambled_number(page: Page) -> None:
                      '<p>اتصل بنا على <bdi dir="ltr">08-123 456 00</bdi></p>'
                      '<input dir="rtl" value="118 60"><input dir="ltr" value="118 61"></body></html>')
     assert scrambled_numbers(page) == ["08-123 456 00", "6 500", "118 60"]
+
+
+@pytest.mark.parametrize("lang", ["ar", "fa"])
+def test_the_rebooking_page_draws_its_times_left_to_right(live_server: LiveServer, page: Page, lang: str) -> None:
+    """The page an outreach letter's code opens (/tid): the booked time and every free time, as drawn."""
+    from portal.booking import service
+    from portal.db import db
+    from tests.intake.factories import create_item
+
+    with live_server.app.app_context():
+        booked = service.book_earliest(purpose="outreach", intake_item_id=create_item().id, deadline=None)
+        assert booked is not None
+        db.session.commit()
+        code = booked[1]
+        db.session.remove()
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(f"{live_server.url}/{lang}/tid/{code}")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    labels = page.locator("label[for^=starts_at]")
+    assert labels.count() > 1
+    for selector in ("label[for=starts_at]", f"label[for={labels.nth(1).get_attribute('for')}]"):
+        label = page.locator(selector).inner_text()
+        assert re.fullmatch(r"\d\d:\d\d", label.strip()), label
+        assert_left_to_right(page, selector, label.strip())
+    assert scrambled_numbers(page) == []
+    assert describe(axe_violations(page)) == []
