@@ -244,11 +244,17 @@ def _person(notice: Notice, lookups: Lookups) -> Person | None:
 
 
 def _case_deadline(notice: Notice, case: list[Notice]) -> None:
-    """A Kronofogden eviction date anywhere in the case is this notice's deadline too, when it is nearer."""
-    evictions = [other.eviction_date for other in case if other.eviction_date and not other.superseded]
+    """A Kronofogden eviction date anywhere in the case is this notice's deadline too, when it is nearer.
+
+    Only a date still ahead: an eviction that was postponed (or done) months ago, with a new date in a new notice,
+    would otherwise make the new notice overdue the day it arrives.
+    """
+    today = local_today()
+    evictions = [other.eviction_date for other in case
+                 if other.eviction_date and other.eviction_date >= today and not other.superseded]
     if evictions and notice.deadline is not None and min(evictions) < notice.deadline:
         notice.deadline = min(evictions)
-        notice.priority = rules.priority(deadline=notice.deadline, today=local_today(), children=notice.has_children,
+        notice.priority = rules.priority(deadline=notice.deadline, today=today, children=notice.has_children,
                                          kind=NoticeKind.EVICTION)
 
 

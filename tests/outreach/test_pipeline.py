@@ -368,3 +368,23 @@ def test_an_intake_item_already_made_for_the_notice_is_used_not_made_again(app: 
     step = get_action(notice.id, ActionKind.INTAKE_ITEM)
     assert notice.intake_item_id == earlier.id and step is not None and step.ref_id == earlier.id
     assert notice.outcome == Outcome.CONTACTED
+
+
+def test_a_new_eviction_date_is_the_deadline_when_the_households_earlier_one_has_passed(app: Flask) -> None:
+    """Kronofogden wrote in January (eviction on 26 January, postponed) and again in April with a new date: the new
+    notice's deadline is the new date, not January's, so it is not escalated as overdue the day it arrives (the
+    simulated year found four such households without a contact attempt before their real deadline)."""
+    def at(day: date) -> Any:
+        return clock.travel(datetime.combine(day, time(8), tzinfo=clock.LOCAL_TZ))
+
+    with at(date(2027, 1, 12)):
+        import_rows(row(referens="KFM-JAN", typ="avhysning", skuld="", uppsagning="", avhysning="2027-01-26 09:00"))
+        run_pass()
+    with at(date(2027, 4, 13)):
+        import_rows(row(referens="KFM-APR", typ="avhysning", skuld="", uppsagning="", avhysning="2027-05-18 09:00"))
+        run_pass()
+        january, april = notice_by_reference("KFM-JAN"), notice_by_reference("KFM-APR")
+        assert april.case_id == january.id
+        assert april.deadline == date(2027, 5, 18)
+        assert get_action(april.id, ActionKind.DEADLINE_ESCALATION) is None
+        assert get_action(april.id, ActionKind.LETTER_FIRST) is not None or april.outcome == Outcome.ESCALATED
