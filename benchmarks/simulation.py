@@ -771,10 +771,10 @@ def measure_funnel(report: Report, truth: dict[int, list[tuple[datetime, str]]],
     decides its channel and whether it came in time; grouped per letter arm and per channel, the counts must be
     those the statistics show, inside their 95 % intervals.
     """
-    from outreach.funnel import statistics as funnel_stats
     from outreach.funnel.contact import CHANNEL_LABELS
     from outreach.funnel.models import VariantAssignment
     from outreach.notices.models import Notice
+    from outreach.reports import funnel as funnel_stats
     from outreach.reports.statistics import NOT_OURS
     from portal.clock import local_date, local_today
     from portal.db import db

@@ -13,13 +13,13 @@ def init_app(app: Flask) -> None:
     from outreach.casework.views import admin_bp, bp
     from outreach.cli import register_commands
     from outreach.demo import history, samples
-    from outreach.funnel import statistics as funnel_stats
     from outreach.funnel.views import bp as funnel_bp
     from outreach.funnel.views import variants_bp
     from outreach.notices import protection
     from outreach.notices.known_clients import get_known_client
     from outreach.pipeline import jobs
     from outreach.pipeline.followup import open_task_count
+    from outreach.reports import funnel as funnel_stats
     from outreach.reports import statistics
     from outreach.reports.subject_access import register_export_sections
     from portal import demo, demo_history, search

@@ -10,8 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from outreach.casework import service as casework
-from outreach.funnel import statistics as funnel_stats
 from outreach.notices.models import AttemptChannel, Notice, NoticeKind, TenancyOutcome
+from outreach.reports import funnel as funnel_stats
 from portal import clock
 from portal.booking import service as booking_service
 from portal.db import db

@@ -15,10 +15,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from outreach.funnel import statistics as funnel_stats
 from outreach.funnel import variants
 from outreach.funnel.models import Arm, LetterVariant, VariantAssignment
 from outreach.notices.models import NoticeKind
+from outreach.reports import funnel as funnel_stats
 from portal.audit import AuditEvent
 from portal.db import db
 from portal.letters.service import read_letter_pdf

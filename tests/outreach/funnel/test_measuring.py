@@ -11,10 +11,10 @@ from datetime import date, timedelta
 
 from flask import Flask
 
-from outreach.funnel import statistics as funnel_stats
 from outreach.funnel import variants
 from outreach.funnel.models import Arm, VariantAssignment
 from outreach.notices.models import AttemptChannel, NoticeKind
+from outreach.reports import funnel as funnel_stats
 from portal.db import db
 from portal.staff.models import Role
 from portal.statistics.tables import Period
