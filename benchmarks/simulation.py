@@ -62,8 +62,8 @@ class ContactBehaviour:
     letter with a time), "code" (a first letter without one: phone, drop in or pick a time with the code),
     "missed", "cancelled" and "no_answer" (the follow-up letter, by what happened). `letter_variant[situation]`
     replaces them for a first letter in the letter-variant test's variant arm (issue 28): the effect the board's
-    statistics should find. A reaction's chances may sum to less
-    than one; the rest is NOTHING (for a booked time: not coming). `after_move` and `after_pick` are the chances
+    statistics should find. A reaction's chances may sum to less than one; the rest is NOTHING (for a booked
+    time: not coming). `after_move` and `after_pick` are the chances
     of coming to a time the person chose; `repick_after_cancel` that someone who cancelled online picks another
     time. `reach[channel]` is the chance that one staff attempt by "call", "text" or "home_visit" reaches the
     household. `post_late` gives the chances that a letter arrives 1, 2, ... working days after the post's
