@@ -12,7 +12,7 @@ def init_app(app: Flask) -> None:
     from portal.intake.service import add_outstanding_check
 
     app.register_blueprint(bp)
-    add_outstanding_check(outstanding_documents)
+    add_outstanding_check(app, outstanding_documents)
     from portal.applications.uploads import set_store
     from portal.documents import intake_parts, service
 
