@@ -9,8 +9,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import format_date, format_time
 from werkzeug.wrappers import Response
 
-from portal import audit, clock, interpreter
-from portal.booking import capacity, first_visit, opening_hours, service
+from portal import clock, interpreter
+from portal.booking import capacity, day_list, first_visit, opening_hours, service
 from portal.booking.first_appointment import book_first_appointment
 from portal.booking.forms import (
     WEEKDAY_FIELDS,
@@ -64,14 +64,9 @@ def _day_arg() -> date:
 def day_page() -> str:
     """One day's bookings with who is coming (the read of names is audit-logged)."""
     day = _day_arg()
-    bookings = service.list_bookings(day)
-    items = {b.intake_item_id: intake_service.get_item(b.intake_item_id) for b in bookings if b.intake_item_id}
-    if bookings:
-        audit.record_list_read("booking.day_view", object_type="booking_day", object_id=day.isoformat(),
-                               person_ids={item.person_id for item in items.values()
-                                           if item is not None and item.person_id is not None})
+    listed = day_list.read_day(day)
     closed = opening_hours.closed_day(day)
-    return render_template("booking/staff_day.html", day=day, bookings=bookings, items=items,
+    return render_template("booking/staff_day.html", day=day, bookings=listed.bookings, items=listed.items,
                            day_label=format_date(day, "full"), prev_day=day - timedelta(days=1),
                            next_day=day + timedelta(days=1), status_labels=STATUS_LABELS,
                            purpose_labels=PURPOSE_LABELS, form=StaffStatusForm(), closed=closed,
