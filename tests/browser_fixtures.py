@@ -19,6 +19,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from portal import create_app
 from portal.db import db
 from tests.conftest import BACKENDS, _test_config, reset_postgres
+from tests.factories import PASSWORD
 
 CHROMIUM_CANDIDATES = ("/usr/lib/chromium/chromium", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -119,3 +120,12 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
 def describe(violations: list[dict[str, Any]]) -> list[str]:
     """Readable lines for an assertion message."""
     return [f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes: {v['nodes'][0]['target']})" for v in violations]
+
+
+def staff_log_in(page: Page, base: str, email: str) -> None:
+    """Log a staff member in through the login page (the tests' password, no second factor in tests)."""
+    page.goto(base + "/staff/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(base + "/staff/")

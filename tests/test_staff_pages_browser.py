@@ -9,8 +9,8 @@ from playwright.sync_api import Page
 
 from portal.db import db
 from portal.roles import Role
-from tests.browser_fixtures import LiveServer, axe_violations, describe
-from tests.factories import PASSWORD, create_person, create_staff_user
+from tests.browser_fixtures import LiveServer, axe_violations, describe, staff_log_in
+from tests.factories import create_person, create_staff_user
 from tests.intake.factories import create_item
 
 pytestmark = pytest.mark.browser
@@ -22,11 +22,7 @@ def test_search_nav_and_home_pass_axe_and_fit_a_narrow_screen(live_server: LiveS
         create_item(person_id=create_person(name="Åsa Östlund").id)
         db.session.remove()
     base = live_server.url
-    page.goto(base + "/staff/login")
-    page.fill("#email", "sam@example.org")
-    page.fill("#password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(base + "/staff/")
+    staff_log_in(page, base, "sam@example.org")
     page.fill("#staff-search", "ostlund")
     page.keyboard.press("Enter")
     page.wait_for_url("**/staff/sok?q=ostlund")

@@ -9,8 +9,8 @@ from portal.booking import opening_hours, service
 from portal.booking.models import Booking
 from portal.db import db
 from portal.roles import Role
-from tests.browser_fixtures import LiveServer, axe_violations, describe
-from tests.factories import PASSWORD, create_staff_user
+from tests.browser_fixtures import LiveServer, axe_violations, describe, staff_log_in
+from tests.factories import create_staff_user
 from tests.intake.factories import create_item
 
 pytestmark = pytest.mark.browser
@@ -65,11 +65,7 @@ def test_reception_calendar_pages_pass_axe(live_server: LiveServer, page: Page) 
                                               f"/staff/intag/{item_id}", "/staff/brev/")),
                          ("adam@example.org", ("/staff/mottagning/installningar",))):
         page.context.clear_cookies()
-        page.goto(base + "/staff/login")
-        page.fill("#email", email)
-        page.fill("#password", PASSWORD)
-        page.locator("main form button[type=submit]").click()
-        page.wait_for_url(base + "/staff/")
+        staff_log_in(page, base, email)
         for path in paths:
             page.goto(base + path)
             assert describe(axe_violations(page)) == [], path

@@ -13,8 +13,8 @@ from portal.letters import print_batch
 from portal.letters import service as letters
 from portal.roles import Role
 from tests.applications.factories import create_application
-from tests.browser_fixtures import LiveServer, axe_violations, describe
-from tests.factories import PASSWORD, create_person, create_staff_user
+from tests.browser_fixtures import LiveServer, axe_violations, describe, staff_log_in
+from tests.factories import create_person, create_staff_user
 from tests.intake.factories import create_item
 from tests.letters.factories import letter_pdf
 
@@ -26,14 +26,6 @@ def _resident(page: Page, base: str, lang: str = "sv") -> None:
     page.fill("#personnummer", "20170101-2393")
     page.locator("#personnummer").press("Enter")
     page.wait_for_url(f"{base}/{lang}/")
-
-
-def _staff(page: Page, base: str, email: str) -> None:
-    page.goto(base + "/staff/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(base + "/staff/")
 
 
 def _small_targets(page: Page) -> list[str]:
@@ -103,10 +95,10 @@ def test_staff_letters_and_intake_meeting_pages_do_not_scroll_sideways_at_320_px
         page.goto(base + path)
         return int(page.evaluate("document.documentElement.scrollWidth"))
 
-    _staff(page, base, "rita@example.org")
+    staff_log_in(page, base, "rita@example.org")
     assert sideways("/staff/brev/") <= 320
     assert describe(axe_violations(page)) == []
     page.context.clear_cookies()
-    _staff(page, base, "sam@example.org")
+    staff_log_in(page, base, "sam@example.org")
     assert sideways("/staff/intag/mote") <= 320
     assert describe(axe_violations(page)) == []

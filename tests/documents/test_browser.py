@@ -9,10 +9,10 @@ from portal.db import db
 from portal.documents import service
 from portal.intake.claims import claim_item
 from portal.roles import Role
-from tests.browser_fixtures import LiveServer, axe_violations, describe
+from tests.browser_fixtures import LiveServer, axe_violations, describe, staff_log_in
 from tests.documents import samples
 from tests.documents.factories import create_application, upload
-from tests.factories import PASSWORD, create_person, create_staff_user
+from tests.factories import create_person, create_staff_user
 
 pytestmark = pytest.mark.browser
 
@@ -30,11 +30,7 @@ def test_the_review_panel_passes_axe_and_works_with_the_keyboard(live_server: Li
         item_url, photo_id = f"/staff/intag/{application.intake_item_id}", photo.id
         db.session.remove()
     base = live_server.url
-    page.goto(base + "/staff/login")
-    page.fill("#email", "rita@example.org")
-    page.fill("#password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(base + "/staff/")
+    staff_log_in(page, base, "rita@example.org")
     page.goto(base + item_url)
     assert describe(axe_violations(page)) == []
     panel = page.locator("#handlingar")

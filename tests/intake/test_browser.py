@@ -8,19 +8,11 @@ from playwright.sync_api import Page
 from portal.db import db
 from portal.intake.models import State, Urgency
 from portal.roles import Role
-from tests.browser_fixtures import LiveServer, axe_violations, describe
-from tests.factories import PASSWORD, create_person, create_staff_user
+from tests.browser_fixtures import LiveServer, axe_violations, describe, staff_log_in
+from tests.factories import create_person, create_staff_user
 from tests.intake.factories import create_item
 
 pytestmark = pytest.mark.browser
-
-
-def _log_in(page: Page, base: str, email: str) -> None:
-    page.goto(base + "/staff/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(base + "/staff/")
 
 
 def test_queue_item_register_and_board_pass_axe(live_server: LiveServer, page: Page) -> None:
@@ -33,7 +25,7 @@ def test_queue_item_register_and_board_pass_axe(live_server: LiveServer, page: P
         item_id = item.id
         db.session.remove()
     base = live_server.url
-    _log_in(page, base, "sam@example.org")
+    staff_log_in(page, base, "sam@example.org")
     for path in ("/staff/intag/", f"/staff/intag/{item_id}", "/staff/intag/ny", "/staff/intag/mote",
                  "/staff/intag/moten", "/staff/intag/overlamningar"):
         page.goto(base + path)
@@ -51,7 +43,7 @@ def test_reception_claims_an_item_with_the_keyboard_only(live_server: LiveServer
         item_id = create_item(person_id=create_person(name="Olena Kovalenko").id).id
         db.session.remove()
     base = live_server.url
-    _log_in(page, base, "rita@example.org")
+    staff_log_in(page, base, "rita@example.org")
     page.goto(base + "/staff/intag/")
     page.get_by_role("link", name="Olena Kovalenko").focus()
     page.keyboard.press("Enter")

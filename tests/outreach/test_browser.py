@@ -11,19 +11,11 @@ from outreach.pipeline.run import run_pass
 from portal.clock import local_today
 from portal.db import db
 from portal.staff.models import Role
-from tests.browser_fixtures import LiveServer, axe_violations, describe
-from tests.factories import PASSWORD, create_staff_user
+from tests.browser_fixtures import LiveServer, axe_violations, describe, staff_log_in
+from tests.factories import create_staff_user
 from tests.outreach.factories import SAMPLES, notice_by_reference, sample
 
 pytestmark = pytest.mark.browser
-
-
-def _log_in(page: Page, base: str, email: str) -> None:
-    page.goto(base + "/staff/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(base + "/staff/")
 
 
 def test_notice_pages_pass_axe_and_a_file_is_imported_through_the_page(live_server: LiveServer,
@@ -36,7 +28,7 @@ def test_notice_pages_pass_axe_and_a_file_is_imported_through_the_page(live_serv
         notice_id = notice_by_reference("KFM-12-345690-26").id
         db.session.remove()
     base = live_server.url
-    _log_in(page, base, "ulla@example.org")
+    staff_log_in(page, base, "ulla@example.org")
     for path in ("/staff/underrattelser/", f"/staff/underrattelser/{notice_id}", "/staff/underrattelser/manuell",
                  "/staff/underrattelser/import", "/staff/underrattelser/ny"):
         page.goto(base + path)

@@ -11,20 +11,12 @@ from outreach.pipeline.run import run_pass
 from portal import clock
 from portal.db import db
 from portal.staff.models import Role
-from tests.browser_fixtures import LiveServer, axe_violations, describe
-from tests.factories import PASSWORD, create_staff_user
+from tests.browser_fixtures import LiveServer, axe_violations, describe, staff_log_in
+from tests.factories import create_staff_user
 from tests.outreach.factories import import_rows, notice_by_reference, row
 from tests.outreach.funnel.helpers import TUESDAY, at, first_letter
 
 pytestmark = pytest.mark.browser
-
-
-def _login(page: Page, base: str, email: str) -> None:
-    page.goto(base + "/staff/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(base + "/staff/")
 
 
 def _fits_and_passes(page: Page, url: str) -> None:
@@ -51,7 +43,7 @@ def test_returns_are_scanned_in_a_row_and_the_pages_pass_axe(live_server: LiveSe
         notice_id, letter_id = notice.id, first_letter(notice).id
         db.session.remove()
     base = live_server.url
-    _login(page, base, "ulla@example.org")
+    staff_log_in(page, base, "ulla@example.org")
     page.goto(base + "/staff/retur/")
     _wait_for_focus_in_the_field(page)
     page.keyboard.type("ZZZZZZZZZZ")
@@ -70,5 +62,5 @@ def test_returns_are_scanned_in_a_row_and_the_pages_pass_axe(live_server: LiveSe
     _fits_and_passes(page, base + f"/staff/underrattelser/{notice_id}")
     assert "Adressen är osäker" in page.locator("main").inner_text()
     page.context.clear_cookies()
-    _login(page, base, "ada@example.org")
+    staff_log_in(page, base, "ada@example.org")
     _fits_and_passes(page, base + "/staff/brevvarianter/")
