@@ -155,10 +155,48 @@ def _table(key: str, title: str, first: str, rows: list[list[Cell]], note: str =
     return Table(key=key, title=title, columns=columns(first), rows=rows, chart=None, note=note)
 
 
+# A funnel row: label, notices, then (count, share, low, high) for each measure, then evicted.
+COUNTS = (1, 2, 6, 10, 14)
+SHARES = {2: (3, 4, 5), 6: (7, 8, 9), 10: (11, 12, 13)}
+HIDDEN_NOTE = (" Ett antal som visas som – är dolt för att ett litet antal i samma kolumn annars kunde räknas fram "
+               "ur summan i tabellen Alla.")
+
+
+def _count(cell: Cell) -> int:
+    """A count cell's value (0 for anything already hidden or not a count)."""
+    return cell if isinstance(cell, int) and not isinstance(cell, bool) else 0
+
+
+def hide_complements(rows: list[list[Cell]], minimum: int) -> bool:
+    """Secondary suppression in a table whose rows split every counted notice (by kind, language, channel,
+    landlord, month): where a column has exactly one small count, the total on the "Alla" row minus the other
+    rows would give it away, so the smallest other count of that column is hidden too (None, shown as –), with
+    the shares and intervals a reader could work it back from. Returns whether anything was hidden."""
+    hidden = False
+    for column in COUNTS:
+        small = [row for row in rows if 0 < _count(row[column]) < minimum]
+        others = [row for row in rows if _count(row[column]) > 0 and not any(row is one for one in small)]
+        if len(small) != 1 or not others:
+            continue
+        target = min(others, key=lambda row: _count(row[column]))
+        target[column] = None
+        # Every share of a row has its notices as the whole: with a share and its part shown, the whole returns.
+        blanks = [c for shares in SHARES.values() for c in shares] if column == 1 else SHARES.get(column, ())
+        for cell in blanks:
+            target[cell] = None
+        hidden = True
+    return hidden
+
+
 def _by(rows: list[NoticeRow], key: Callable[[NoticeRow], Any], labels: Callable[[Any], str],
         minimum: int) -> list[list[Cell]]:
     found = grouped(rows, key)
     return [row(labels(value), counts, minimum) for value, counts in sorted(found.items(), key=lambda i: str(i[0]))]
+
+
+def _split(key: str, title: str, first: str, rows: list[list[Cell]], minimum: int, note: str = NOTE) -> Table:
+    """A table whose rows split the counted notices, with the counts that would give a small one away hidden."""
+    return _table(key, title, first, rows, note=note + HIDDEN_NOTE if hide_complements(rows, minimum) else note)
 
 
 def build(period: Period, minimum: int, today: date | None = None) -> list[Table]:
@@ -170,17 +208,19 @@ def build(period: Period, minimum: int, today: date | None = None) -> list[Table
     tables = [
         _table("funnel_all", "Kontaktkedjan: alla underrättelser", "Underlag",
                [row("Alla", everyone, minimum)] if everyone.notices else []),
-        _table("funnel_by_kind", "Kontaktkedjan per slag", "Slag",
-               _by(rows, lambda r: r.kind, lambda v: kinds.get(str(v), str(v)), minimum)),
-        _table("funnel_by_language", "Kontaktkedjan per språk", "Språk",
-               _by(rows, lambda r: r.language, lambda v: LANGUAGE_LABELS.get(v, str(v)), minimum)),
-        _table("funnel_by_channel", "Kontaktkedjan per kanal för första kontakten", "Första kontakten",
+        _split("funnel_by_kind", "Kontaktkedjan per slag", "Slag",
+               _by(rows, lambda r: r.kind, lambda v: kinds.get(str(v), str(v)), minimum), minimum),
+        _split("funnel_by_language", "Kontaktkedjan per språk", "Språk",
+               _by(rows, lambda r: r.language, lambda v: LANGUAGE_LABELS.get(v, str(v)), minimum), minimum),
+        _split("funnel_by_channel", "Kontaktkedjan per kanal för första kontakten", "Första kontakten",
                _by(rows, lambda r: r.channel, lambda v: CHANNEL_LABELS.get(str(v), "Ingen kontakt"), minimum),
-               note=NOTE + " Per kanal: andelen i tid är av dem som först nåddes den vägen."),
-        _table("funnel_by_landlord", "Kontaktkedjan per hyresvärd", "Hyresvärd", _landlords(rows, minimum),
+               minimum, note=NOTE + " Per kanal: andelen i tid är av dem som först nåddes den vägen."),
+        _split("funnel_by_landlord", "Kontaktkedjan per hyresvärd", "Hyresvärd", _landlords(rows, minimum),
+               minimum,
                note=NOTE + f" Hyresvärdar med färre än {landlord_minimum()} underrättelser redovisas tillsammans."),
-        _table("funnel_by_month", "Kontaktkedjan per månad (då underrättelsen kom in)", "Månad",
-               [row(month, counts, minimum) for month, counts in sorted(grouped(rows, lambda r: r.month).items())]),
+        _split("funnel_by_month", "Kontaktkedjan per månad (då underrättelsen kom in)", "Månad",
+               [row(month, counts, minimum) for month, counts in sorted(grouped(rows, lambda r: r.month).items())],
+               minimum),
     ]
     return tables + variant_tables(rows, period, minimum)
 

@@ -89,8 +89,37 @@ def test_small_cells_are_suppressed_and_their_shares_hidden(app: Flask) -> None:
     tables = [suppress_table(table, 5) for table in funnel_stats.build(PERIOD, 5, today=TODAY)]
     by_language = _rows(_table(tables, "funnel_by_language"))
     assert by_language["finska"][:5] == ["<5", "<5", None, None, None]  # 3 notices: nothing shown
-    assert by_language["ukrainska"][:5] == [40, "<5", None, None, None]  # 2 of 40: the share would give it away
+    # 2 of 40: the share would give it away. And the 40 itself is hidden: "Alla" shows 43 notices, and 43 - 40
+    # would be Finnish speakers' 3.
+    assert by_language["ukrainska"][:5] == [None, "<5", None, None, None]
     assert _table(tables, "funnel_by_language").suppressed
+
+
+def test_one_small_count_in_a_column_is_not_left_to_be_worked_out_from_the_total(app: Flask) -> None:
+    """Three landlords with 30, 25 and 40 notices; 3, 10 and 12 evicted. Each table suppresses its own small
+    cells, but "Alla" shows 25 evicted: 25 - 10 - 12 would give the first landlord's 3 away. So the smallest
+    other count of the column (10) is hidden as well, and no column has a single small count left to derive."""
+    _notices("A", 30, landlord="Bostäder A AB", language="sv", kind=NoticeKind.TERMINATION, reached_in_time=20,
+             evicted=3)
+    _notices("B", 25, landlord="Bostäder B AB", language="sv", kind=NoticeKind.TERMINATION, reached_in_time=20,
+             evicted=10)
+    _notices("C", 40, landlord="Bostäder C AB", language="sv", kind=NoticeKind.TERMINATION, reached_in_time=30,
+             evicted=12)
+    db.session.commit()
+    tables = [suppress_table(table, 5) for table in funnel_stats.build(PERIOD, 5, today=TODAY)]
+    assert _rows(_table(tables, "funnel_all"))["Alla"][-1] == 25
+    landlords = _table(tables, "funnel_by_landlord")
+    evicted = {str(row[0]): row[-1] for row in landlords.rows}
+    assert evicted == {"Bostäder A AB": "<5", "Bostäder B AB": None, "Bostäder C AB": 12}
+    assert "kunde räknas fram ur summan" in landlords.note
+    # The rest of B's row stays (nothing else in it could give A's count away).
+    assert _rows(landlords)["Bostäder B AB"][:2] == [25, 20]
+    # Every column of every splitting table: never exactly one suppressed count beside published ones.
+    for table in tables:
+        if table.key.startswith("funnel_by_"):
+            for column in funnel_stats.COUNTS:
+                cells = [row[column] for row in table.rows]
+                assert [cell for cell in cells if isinstance(cell, str)] != ["<5"] or None in cells, table.key
 
 
 def test_deadlines_not_yet_passed_and_other_units_notices_are_not_counted(app: Flask) -> None:
