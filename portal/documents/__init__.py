@@ -9,7 +9,7 @@ def init_app(app: Flask) -> None:
     """Register the routes (the documents' part of a subject-access export is in portal.subject_access)."""
     from portal.documents.panel import outstanding_documents
     from portal.documents.views import bp
-    from portal.intake.service import add_outstanding_check
+    from portal.intake.panels import add_outstanding_check
 
     app.register_blueprint(bp)
     add_outstanding_check(app, outstanding_documents)

@@ -10,6 +10,7 @@ from portal import audit
 from portal.db import db, utcnow
 from portal.intake.labels import CLOSE_REASONS, STATE_LABELS
 from portal.intake.models import IntakeItem, State
+from portal.intake.panels import outstanding
 from portal.intake.service import (
     AlreadyClaimed,
     IntakeError,
@@ -18,7 +19,6 @@ from portal.intake.service import (
     commit_or_stale,
     get_item,
     local_today,
-    outstanding,
     refresh_deadlines,
     resume,
     set_state,

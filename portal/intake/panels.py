@@ -3,7 +3,7 @@
 An intake item's page shows the item's bookings, its documents and its messages; the queue shows each item's
 booked time and the residents' unread messages; the hand-off carries the application and the booking. Those
 belong to the booking, documents and applications areas, which build on intake: each registers its part here
-(onto app.extensions), so portal.intake imports no other area (README: Layout; `lint-imports` checks it).
+(portal.registry, per app), so portal.intake imports no other area (README: Layout; `lint-imports` checks it).
 """
 
 from __future__ import annotations
@@ -13,15 +13,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask
 from markupsafe import Markup
 
 from portal.intake.models import IntakeItem
-
-ITEM_PANELS = "intake.item_panels"
-QUEUE_COLUMNS = "intake.queue_columns"
-QUEUE_NOTICES = "intake.queue_notices"
-HANDOFF_PARTS = "intake.handoff_parts"
+from portal.registry import Registry
 
 
 class Place(StrEnum):
@@ -48,6 +44,8 @@ QueueCells = Callable[[list[IntakeItem]], dict[int, str]]
 QueueNotice = Callable[[], str | None]
 # A part of the hand-off document: the item and whether the person's identity is protected in, plain JSON out.
 HandoffPart = Callable[[IntakeItem, bool], dict[str, Any] | None]
+# What is still outstanding on an item, as lines for the reception (empty when nothing is).
+OutstandingCheck = Callable[[IntakeItem], list[str]]
 
 
 @dataclass(frozen=True)
@@ -58,34 +56,54 @@ class QueueColumn:
     cells: QueueCells
 
 
-def _registered(key: str, app: Flask | None = None) -> list[Any]:
-    return (app or current_app).extensions.setdefault(key, [])
+def _name(function: Callable[..., Any]) -> str:
+    return f"{function.__module__}.{function.__qualname__}"
+
+
+# Each list is the app's own; an entry added twice (a panel, a column title, a hand-off slot) raises at start-up.
+ITEM_PANELS: Registry[tuple[Place, int, ItemPanel]] = Registry("intake_item_panels",
+                                                               key=lambda entry: _name(entry[2]))
+QUEUE_COLUMNS: Registry[QueueColumn] = Registry("intake_queue_columns", key=lambda column: column.title)
+QUEUE_NOTICES: Registry[QueueNotice] = Registry("intake_queue_notices", key=_name)
+HANDOFF_PARTS: Registry[tuple[str, HandoffPart]] = Registry("intake_handoff_parts", key=lambda entry: entry[0])
+# What an area knows is still outstanding on an item (the documents area: checklist items not yet sent).
+OUTSTANDING_CHECKS: Registry[OutstandingCheck] = Registry("intake_outstanding", key=_name)
 
 
 def add_item_panel(app: Flask, panel: ItemPanel, *, place: Place, order: int) -> None:
     """Show `panel` on every item's page at `place`; panels at one place go in `order`, lowest first."""
-    _registered(ITEM_PANELS, app).append((place, order, panel))
+    ITEM_PANELS.add(app, (place, order, panel))
 
 
 def add_queue_column(app: Flask, column: QueueColumn) -> None:
     """Add a column to the queue's table (after the page's own columns, in the order registered)."""
-    _registered(QUEUE_COLUMNS, app).append(column)
+    QUEUE_COLUMNS.add(app, column)
 
 
 def add_queue_notice(app: Flask, notice: QueueNotice) -> None:
     """Show `notice` above the queue."""
-    _registered(QUEUE_NOTICES, app).append(notice)
+    QUEUE_NOTICES.add(app, notice)
 
 
 def add_handoff_part(app: Flask, slot: str, part: HandoffPart) -> None:
     """Fill one of the hand-off document's slots (FORMATS.md §5: "application" and "booking")."""
-    _registered(HANDOFF_PARTS, app).append((slot, part))
+    HANDOFF_PARTS.add(app, (slot, part))
+
+
+def add_outstanding_check(app: Flask, check: OutstandingCheck) -> None:
+    """Let an area say what is still outstanding on an item."""
+    OUTSTANDING_CHECKS.add(app, check)
+
+
+def outstanding(item: IntakeItem) -> list[str]:
+    """Everything the areas say is still outstanding on the item."""
+    return [entry for check in OUTSTANDING_CHECKS.all() for entry in check(item)]
 
 
 def item_panels(item: IntakeItem, viewer: Viewer) -> dict[str, list[Markup]]:
     """The registered panels' HTML for this item, by place, in order."""
     shown: dict[str, list[Markup]] = {place.value: [] for place in Place}
-    for place, _order, panel in sorted(_registered(ITEM_PANELS), key=lambda entry: (entry[0], entry[1])):
+    for place, _order, panel in sorted(ITEM_PANELS.all(), key=lambda entry: (entry[0], entry[1])):
         html = panel(item, viewer)
         if html:
             shown[place].append(Markup(html))  # noqa: S704  # nosec B704 - rendered by the area's own (autoescaped) template
@@ -97,15 +115,15 @@ def queue_columns(items: Iterable[IntakeItem]) -> list[tuple[str, dict[int, Mark
     page = list(items)
     return [(column.title, {item_id: Markup(html)  # noqa: S704  # nosec B704 - built with escaping by the area
                             for item_id, html in column.cells(page).items()})
-            for column in _registered(QUEUE_COLUMNS)]
+            for column in QUEUE_COLUMNS.all()]
 
 
 def queue_notices() -> list[Markup]:
     """The notices the areas show above the queue now."""
-    return [Markup(html) for notice in _registered(QUEUE_NOTICES)  # noqa: S704  # nosec B704 - the area's own template
+    return [Markup(html) for notice in QUEUE_NOTICES.all()  # noqa: S704  # nosec B704 - the area's own template
             if (html := notice())]
 
 
 def handoff_parts(item: IntakeItem, *, protected: bool) -> dict[str, Any]:
     """The registered parts of the hand-off document for this item, by slot (a slot nobody fills is left out)."""
-    return {slot: part(item, protected) for slot, part in _registered(HANDOFF_PARTS)}
+    return {slot: part(item, protected) for slot, part in HANDOFF_PARTS.all()}

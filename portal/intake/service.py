@@ -7,10 +7,9 @@ entry and audit event, or raises and leaves nothing half-done. Helpers named get
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from datetime import date, datetime
 
-from flask import Flask, current_app
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -21,7 +20,6 @@ from portal.intake import deadlines
 from portal.intake.access import may_see
 from portal.intake.models import OPEN_STATES, IntakeEvent, IntakeItem, Source, State, Urgency
 from portal.people import get_or_add_person
-from portal.registry import Registry
 from portal.roles import Role
 from portal.staff.models import StaffUser
 from portal.workdays import working_days_between
@@ -225,21 +223,6 @@ def resume(item: IntakeItem, *, actor: str, detail: str = "", today: date | None
         set_state(item, State.IN_REVIEW)
         add_event(item, actor, "resumed", detail)
         refresh_deadlines(item)
-
-
-# What an area knows is still outstanding for an item (the documents area: checklist items not yet sent), per app.
-OUTSTANDING_CHECKS: Registry[Callable[[IntakeItem], list[str]]] = Registry(
-    "intake_outstanding", key=lambda check: f"{check.__module__}.{check.__qualname__}")
-
-
-def add_outstanding_check(app: Flask, check: Callable[[IntakeItem], list[str]]) -> None:
-    """Let an area say what is still outstanding on this app's items."""
-    OUTSTANDING_CHECKS.add(app, check)
-
-
-def outstanding(item: IntakeItem) -> list[str]:
-    """Everything the areas say is still outstanding on the item."""
-    return [entry for check in OUTSTANDING_CHECKS.all() for entry in check(item)]
 
 
 def open_item_for_staff(item_id: int, *, role: Role | None, staff_id: int) -> IntakeItem | None:
