@@ -772,9 +772,8 @@ def measure_funnel(report: Report, truth: dict[int, list[tuple[datetime, str]]],
     """Hold the board's statistics (issue 28) to the simulation's own log of the contacts it caused.
 
     The statistics read what the product recorded (attempts, booking events) through outreach.funnel; the log is
-    what the simulation did. For every notice the statistics count (deadline passed, not superseded, not a
-    caseworker's or another municipality's), the first logged contact of its case on or after its arrival
-    decides its channel and whether it came in time; grouped per letter arm and per channel, the counts must be
+    what the simulation did. For every notice the statistics count (the same selection, `funnel.counted`), the
+    first logged contact of its case on or after its arrival decides its channel and whether it came in time; grouped per letter arm and per channel, the counts must be
     those the statistics show, inside their 95 % intervals. The statistics are built with no small-count
     suppression (`minimum` 1): what is checked is the counting, not what the board may be shown.
     """
@@ -782,12 +781,12 @@ def measure_funnel(report: Report, truth: dict[int, list[tuple[datetime, str]]],
     from outreach.funnel.models import VariantAssignment
     from outreach.notices.models import Notice
     from outreach.reports import funnel as funnel_stats
-    from outreach.reports.statistics import NOT_OURS
     from portal.clock import local_date, local_today
     from portal.db import db
     from portal.statistics.tables import Period
 
     end = local_today()
+    period = Period(start, end)
     case_of = dict(db.session.execute(select(Notice.id, func.coalesce(Notice.case_id, Notice.id))).all())
     by_case: dict[int, list[tuple[datetime, str]]] = defaultdict(list)
     for notice_id, events in truth.items():
@@ -795,8 +794,7 @@ def measure_funnel(report: Report, truth: dict[int, list[tuple[datetime, str]]],
     counted = db.session.execute(
         select(Notice.id, Notice.received_date, Notice.deadline, VariantAssignment.arm)
         .outerjoin(VariantAssignment, VariantAssignment.notice_id == Notice.id)
-        .where(Notice.received_date >= start, Notice.received_date <= end, Notice.superseded.is_(False),
-               Notice.outcome.not_in(NOT_OURS), Notice.deadline.is_not(None), Notice.deadline < end)).all()
+        .where(*funnel_stats.counted(period, end))).all()
     arms: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     channels: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for notice_id, received, deadline, arm in counted:
@@ -807,7 +805,7 @@ def measure_funnel(report: Report, truth: dict[int, list[tuple[datetime, str]]],
             if key is not None:
                 group[key][0] += 1
                 group[key][1] += in_time
-    tables = {table.key: table for table in funnel_stats.build(Period(start, end), minimum, today=end)}
+    tables = {table.key: table for table in funnel_stats.build(period, minimum, today=end)}
 
     def check(table: str, label: str, truth_counts: list[int], shown: list[Any] | None) -> None:
         # A funnel row and a variant row both begin: label, notices, in time, share, low, high.

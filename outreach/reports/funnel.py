@@ -87,7 +87,7 @@ def notice_rows(period: Period, today: date) -> list[NoticeRow]:
                VariantAssignment.variant_id, VariantAssignment.arm)
         .select_from(Notice).outerjoin(Person, Person.id == Notice.person_id)
         .outerjoin(VariantAssignment, VariantAssignment.notice_id == Notice.id)
-        .where(*_counted(period, today))).all()
+        .where(*counted(period, today))).all()
     events: dict[int, list[tuple[datetime, str]]] = defaultdict(list)
     since = datetime.combine(period.start, time.min, tzinfo=LOCAL_TZ).astimezone(UTC)
     found = contact_events().subquery("contact_event")
@@ -108,7 +108,8 @@ def notice_rows(period: Period, today: date) -> list[NoticeRow]:
     return rows
 
 
-def _counted(period: Period, today: date) -> list[Any]:
+def counted(period: Period, today: date) -> list[Any]:
+    """Which notices the tables count: received in the period, current, ours, their deadline passed."""
     return [Notice.received_date >= period.start, Notice.received_date <= period.end, Notice.superseded.is_(False),
             Notice.outcome.not_in(NOT_OURS), Notice.deadline.is_not(None), Notice.deadline < today]
 
