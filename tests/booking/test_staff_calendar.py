@@ -57,6 +57,8 @@ def test_no_time_chosen_is_a_clear_error(app: Flask, client: FlaskClient) -> Non
     _login(client)
     response = submit(client, f"/staff/mottagning/boka/{item.id}", {})
     assert response.status_code == 400 and b"error-summary" in response.data
+    # The same list of times as the residents' pages (booking/_free_times.html): the error is tied to the choices.
+    assert b'aria-describedby="starts_at-error"' in response.data and b'id="starts_at-error"' in response.data
     assert client.get("/staff/mottagning/boka/999999").status_code == 404
 
 
