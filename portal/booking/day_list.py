@@ -27,7 +27,8 @@ class DayList:
 def read_day(day: date) -> DayList:
     """The day's bookings with their items; the read of who is coming is audit-logged."""
     bookings = service.list_bookings(day)
-    items = {b.intake_item_id: intake_service.get_item(b.intake_item_id) for b in bookings if b.intake_item_id}
+    found = intake_service.get_items(b.intake_item_id for b in bookings if b.intake_item_id)
+    items = {b.intake_item_id: found.get(b.intake_item_id) for b in bookings if b.intake_item_id}
     if bookings:
         audit.record_list_read("booking.day_view", object_type="booking_day", object_id=day.isoformat(),
                                person_ids={item.person_id for item in items.values()
