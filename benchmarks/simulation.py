@@ -773,8 +773,9 @@ def measure_funnel(report: Report, truth: dict[int, list[tuple[datetime, str]]],
 
     The statistics read what the product recorded (attempts, booking events) through outreach.funnel; the log is
     what the simulation did. For every notice the statistics count (the same selection, `funnel.counted`), the
-    first logged contact of its case on or after its arrival decides its channel and whether it came in time; grouped per letter arm and per channel, the counts must be
-    those the statistics show, inside their 95 % intervals. The statistics are built with no small-count
+    first logged contact of its case on or after its arrival decides its channel and whether it came in time;
+    grouped per letter arm and per channel, the counts must be those the statistics show, inside their 95 %
+    intervals. The statistics are built with no small-count
     suppression (`minimum` 1): what is checked is the counting, not what the board may be shown.
     """
     from outreach.funnel.contact import CHANNEL_LABELS
